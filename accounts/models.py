@@ -1,0 +1,226 @@
+"""People and the institutions they belong to.
+
+The email address is the login identifier: unique regardless of case, stored
+lower-cased. Roles are derived, not stored twice: a user is an agent because
+they belong to a service (``catalogue.ServiceMembership``), a correspondent
+because of an institution ``Membership``, an administrator because
+``is_staff`` is set.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class RequesterProfile(models.TextChoices):
+    """The requester kinds of the Télé-demande seed; the catalogue filters on them."""
+
+    STUDENT = "student", _("Étudiant ou futur étudiant")
+    ASSOCIATION = "association", _("Association étudiante")
+    CANDIDATE = "candidate", _("Candidat à un recrutement")
+    TRAINEE = "trainee", _("Stagiaire de la formation continue")
+    STAFF = "staff", _("Personnel")
+    EXTERNAL = "external", _("Personne extérieure")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email: str) -> User:
+        return self.get(email__iexact=email)
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    profile = models.CharField(_("profil"), max_length=20, choices=RequesterProfile.choices, blank=True)
+    language = models.CharField(_("langue"), max_length=8, blank=True)
+    # An account created for someone who only ever wrote an email; it can be
+    # claimed later by verifying the address.
+    is_email_only = models.BooleanField(_("compte courriel seul"), default=False)
+    intro_dismissed = models.BooleanField(_("page d'accueil masquée"), default=False)
+    # Codes of the non-essential notifications the user turned off.
+    notification_opt_outs = models.JSONField(_("notifications désactivées"), default=list, blank=True)
+    is_staff = models.BooleanField(_("administrateur"), default=False)
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    # --- Roles ---------------------------------------------------------------
+    # Cached per request-bound instance: templates ask several times per page.
+
+    @cached_property
+    def service_ids(self) -> frozenset[int]:
+        """Ids of the services (teams) this user works in, as agent or manager."""
+        return frozenset(self.service_memberships.values_list("service_id", flat=True))
+
+    @cached_property
+    def managed_service_ids(self) -> frozenset[int]:
+        return frozenset(self.service_memberships.filter(role="manager").values_list("service_id", flat=True))
+
+    @property
+    def is_agent(self) -> bool:
+        return bool(self.service_ids)
+
+    @property
+    def is_service_manager(self) -> bool:
+        return bool(self.managed_service_ids)
+
+    @cached_property
+    def correspondent_institution_ids(self) -> frozenset[int]:
+        """Institutions whose tickets this user may follow as a correspondent."""
+        return frozenset(self.memberships.exclude(role=MembershipRole.MEMBER).values_list("institution_id", flat=True))
+
+    @property
+    def is_correspondent(self) -> bool:
+        return bool(self.correspondent_institution_ids)
+
+    @cached_property
+    def primary_membership(self) -> Membership | None:
+        return self.memberships.select_related("institution").order_by("pk").first()
+
+    @property
+    def institution(self) -> Institution | None:
+        membership = self.primary_membership
+        return membership.institution if membership else None
+
+
+class SSOKind(models.TextChoices):
+    NONE = "", _("Aucune")
+    CAS = "cas", "CAS"
+    SAML = "saml", "SAML 2"
+    OIDC = "oidc", "OpenID Connect"
+
+
+class Institution(models.Model):
+    name = models.CharField(_("nom"), max_length=200)
+    code = models.SlugField(_("code court"), max_length=50, unique=True)
+    sso_kind = models.CharField(_("type de SSO"), max_length=10, choices=SSOKind.choices, blank=True)
+    # Free-form per-protocol settings (server URL, client id, attribute map…);
+    # the identity code documents the keys it reads.
+    sso_settings = models.JSONField(_("paramètres SSO"), default=dict, blank=True)
+    # Public-holiday variant for the working-day calendar, e.g. "" for
+    # metropolitan France or the ``holidays`` package's subdivision code.
+    holiday_region = models.CharField(_("calendrier des jours fériés"), max_length=20, blank=True)
+    is_agency = models.BooleanField(_("agence"), default=False)
+
+    class Meta:
+        verbose_name = _("établissement")
+        verbose_name_plural = _("établissements")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InstitutionDomain(models.Model):
+    """An email domain that belongs to an institution (e.g. ``univ-amu.fr``)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(_("domaine"), max_length=253, unique=True)
+
+    class Meta:
+        verbose_name = _("domaine de messagerie")
+        verbose_name_plural = _("domaines de messagerie")
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.domain = self.domain.strip().lower().lstrip("@")
+        super().save(*args, **kwargs)
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("Membre")
+    FUNCTIONAL = "functional", _("Correspondant fonctionnel")
+    TECHNICAL = "technical", _("Correspondant technique")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=12, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+
+    class Meta:
+        verbose_name = _("appartenance")
+        verbose_name_plural = _("appartenances")
+        constraints = [models.UniqueConstraint(fields=["user", "institution"], name="accounts_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.institution} ({self.get_role_display()})"
+
+
+class ClosurePeriod(models.Model):
+    """Days on which requester timers do not run (summer, Christmas…).
+
+    ``institution`` empty means the period applies to everyone (the agency's
+    own closure, for instance).
+    """
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, null=True, blank=True, related_name="closure_periods"
+    )
+    label = models.CharField(_("libellé"), max_length=200)
+    start = models.DateField(_("premier jour"))
+    end = models.DateField(_("dernier jour"))
+
+    class Meta:
+        verbose_name = _("période de fermeture")
+        verbose_name_plural = _("périodes de fermeture")
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="accounts_closure_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.start} → {self.end})"

@@ -1,0 +1,200 @@
+"""Fixtures shared by every app: the cast of users, the catalogue they use,
+and real backing services (a Celery worker) where a test needs them.
+
+The cast, as in CONVENTIONS.md: ``requester`` (member of ``institution``),
+``colleague`` (functional correspondent of the same institution),
+``outsider`` (member of ``other_institution``), ``agent`` (of ``service``,
+which handles ``category``), ``other_agent`` (of ``other_service``, which
+handles ``other_category``), ``manager`` (of ``service``), ``admin`` and the
+anonymous client ``client``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+
+from accounts.models import Institution, Membership, MembershipRole, RequesterProfile, User
+from catalogue.models import Category, CategoryKind, Service, ServiceMembership, ServiceRole
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - the test cast's password
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On CI, unreachable PostgreSQL or Redis is a failure, never a skip."""
+    problems = []
+    if os.environ.get("REDIS_URL"):
+        import redis
+
+        try:
+            redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=3).ping()
+        except Exception as exc:
+            problems.append(f"REDIS_URL is set but Redis does not answer: {exc}")
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        import psycopg
+
+        url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+        try:
+            psycopg.connect(url, connect_timeout=3).close()
+        except Exception as exc:
+            problems.append(f"DATABASE_URL is set but PostgreSQL does not answer: {exc}")
+    if problems:
+        pytest.exit("\n".join(problems), returncode=3)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` run only on PostgreSQL; on SQLite they are
+    deselected (not skipped) and counted, and CI runs them on the PG leg."""
+    if settings.IS_POSTGRES:
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgres") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of one test never leak into another."""
+    if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path / "media")}},
+        }
+
+
+def make_user(email: str, **extra) -> User:
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_user(email=email, password=PASSWORD, **extra)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def institution(db) -> Institution:
+    return Institution.objects.create(name="Université de Test", code="utest")
+
+
+@pytest.fixture
+def other_institution(db) -> Institution:
+    return Institution.objects.create(name="Autre Université", code="autre")
+
+
+@pytest.fixture
+def service(db) -> Service:
+    return Service.objects.create(name="Assistance informatique", slug="dsi", email="dsi@example.org")
+
+
+@pytest.fixture
+def other_service(db) -> Service:
+    return Service.objects.create(name="Scolarité", slug="scol", email="scol@example.org")
+
+
+@pytest.fixture
+def category(service) -> Category:
+    box = Category.objects.create(name="Informatique", slug="informatique", kind=CategoryKind.GROUP)
+    return Category.objects.create(
+        name="Messagerie", slug="messagerie", parent=box, kind=CategoryKind.LEAF, service=service
+    )
+
+
+@pytest.fixture
+def other_category(other_service) -> Category:
+    return Category.objects.create(
+        name="Inscriptions", slug="inscriptions", kind=CategoryKind.LEAF, service=other_service
+    )
+
+
+@pytest.fixture
+def requester(institution) -> User:
+    user = make_user(
+        "requester@example.org", first_name="Camille", last_name="Martin", profile=RequesterProfile.STUDENT
+    )
+    Membership.objects.create(user=user, institution=institution, role=MembershipRole.MEMBER)
+    return user
+
+
+@pytest.fixture
+def colleague(institution) -> User:
+    user = make_user(
+        "colleague@example.org", first_name="Dominique", last_name="Bernard", profile=RequesterProfile.STAFF
+    )
+    Membership.objects.create(user=user, institution=institution, role=MembershipRole.FUNCTIONAL)
+    return user
+
+
+@pytest.fixture
+def outsider(other_institution) -> User:
+    user = make_user("outsider@example.net", first_name="Eve", last_name="Dehors", profile=RequesterProfile.EXTERNAL)
+    Membership.objects.create(user=user, institution=other_institution, role=MembershipRole.FUNCTIONAL)
+    return user
+
+
+@pytest.fixture
+def agent(service) -> User:
+    user = make_user("agent@example.org", first_name="Alex", last_name="Petit", profile=RequesterProfile.STAFF)
+    ServiceMembership.objects.create(service=service, user=user, role=ServiceRole.AGENT)
+    return user
+
+
+@pytest.fixture
+def other_agent(other_service) -> User:
+    user = make_user("other.agent@example.org", first_name="Jo", last_name="Ailleurs", profile=RequesterProfile.STAFF)
+    ServiceMembership.objects.create(service=other_service, user=user, role=ServiceRole.AGENT)
+    return user
+
+
+@pytest.fixture
+def manager(service) -> User:
+    user = make_user("manager@example.org", first_name="Sacha", last_name="Durand", profile=RequesterProfile.STAFF)
+    ServiceMembership.objects.create(service=service, user=user, role=ServiceRole.MANAGER)
+    return user
+
+
+@pytest.fixture
+def admin(db) -> User:
+    return make_user("admin@example.org", first_name="Claude", last_name="Admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)`` returns a test client logged in as that user."""
+
+    def make(user: User | None) -> Client:
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real worker process; tests using it need ``transactional_db``."""
+    from helpdesk.celery import app
+    from helpdesk.testing.worker import WorkerProcess
+
+    app.control.purge()  # nothing left over from an earlier run
+    with django_db_blocker.unblock():
+        worker = WorkerProcess(tmp_path_factory.mktemp("celery") / "worker.log")
+        worker.start()
+        try:
+            worker.wait_ready()
+            yield worker
+        finally:
+            worker.stop()

@@ -1,0 +1,13 @@
+"""Every periodic task of Guichet, declared here and nowhere else.
+
+Each entry says when it runs and why. Tasks are thin: they call a domain
+function that selects only the rows that are due.
+"""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE: dict[str, dict] = {
+    # Every 5 minutes: a heartbeat a monitoring probe can look for in the logs
+    # and that proves beat and a worker are both alive.
+    "heartbeat": {"task": "helpdesk.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+}

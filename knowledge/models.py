@@ -1,0 +1,1 @@
+"""Knowledge-base articles and FAQ entries (see the knowledge issue)."""

@@ -9,10 +9,12 @@ PORT ?= 8000
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt package.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	# axe-core for the browser tests (test-only; skipped when npm is absent)
+	if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent; fi
 	touch $@
 
 ## run: migrate, seed the demo, start web + Celery worker + beat (Ctrl-C stops all)

@@ -198,3 +198,37 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
             yield worker
         finally:
             worker.stop()
+
+
+# --- Real browser ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from helpdesk.testing.browser import CHROMIUM, CHROMIUM_ARGS, require_browser_tools
+
+    require_browser_tools()
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # the tests make between page actions are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh French-speaking browser tab; ``page.base_url`` is the live server.
+
+    ``bypass_csp`` only lets the tests inject axe-core; the CSP header itself
+    is tested separately.
+    """
+    context = browser.new_context(locale="fr-FR", bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    tab.base_url = live_server.url
+    yield tab
+    context.close()

@@ -72,10 +72,10 @@ class InstitutionAdmin(admin.ModelAdmin):
             {
                 "fields": ["sso_kind", "sso_settings"],
                 "description": _(
-                    "CAS : {\"server_url\": \"https://cas.exemple.fr/cas/\", \"version\": \"3\"}. "
-                    "OpenID Connect : {\"server_url\", \"client_id\", \"secret\"}. "
-                    "SAML : {\"idp\": {\"entity_id\", \"sso_url\", \"x509cert\"}}. "
-                    "Facultatif : \"attribute_map\", \"trust_email\" (voir accounts/sso/__init__.py)."
+                    'CAS : {"server_url": "https://cas.exemple.fr/cas/", "version": "3"}. '
+                    'OpenID Connect : {"server_url", "client_id", "secret"}. '
+                    'SAML : {"idp": {"entity_id", "sso_url", "x509cert"}}. '
+                    'Facultatif : "attribute_map", "trust_email" (voir accounts/sso/__init__.py).'
                 ),
             },
         ),

@@ -15,7 +15,9 @@ SIGNUP_PROFILES = [(value, label) for value, label in RequesterProfile.choices i
 class SignupProfileForm(forms.Form):
     """Extra fields of allauth's sign-up form (``ACCOUNT_SIGNUP_FORM_CLASS``)."""
 
-    first_name = forms.CharField(label=_("Prénom"), max_length=150, widget=forms.TextInput({"autocomplete": "given-name"}))
+    first_name = forms.CharField(
+        label=_("Prénom"), max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
     last_name = forms.CharField(label=_("Nom"), max_length=150, widget=forms.TextInput({"autocomplete": "family-name"}))
     profile = forms.ChoiceField(
         label=_("Vous êtes"),

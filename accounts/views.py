@@ -31,7 +31,9 @@ SSO_NEXT = "accounts_sso_next"
 
 def safe_next(request: HttpRequest, url: str | None, default: str = "") -> str:
     """``url`` if it stays on this site, else ``default``: no open redirects."""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return default
 
@@ -89,7 +91,9 @@ def cas_callback(request: HttpRequest, code: str) -> HttpResponse:
         return refusal_response(request, refusal, institution)
     next_url = safe_next(request, request.session.pop(SSO_NEXT, ""))
     # allauth's login: rotates the session key, runs the MFA stage, signals.
-    return perform_login(request, user, email_verification=settings.ACCOUNT_EMAIL_VERIFICATION, redirect_url=next_url or None)
+    return perform_login(
+        request, user, email_verification=settings.ACCOUNT_EMAIL_VERIFICATION, redirect_url=next_url or None
+    )
 
 
 @login_required

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ClosurePeriod, Institution, InstitutionDomain, Membership, User
+from accounts.models import ClosurePeriod, Institution, InstitutionDomain, Membership, MembershipRole, SSOIdentity, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,16 +12,27 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["institution"]
 
 
+class SSOIdentityInline(admin.TabularInline):
+    model = SSOIdentity
+    extra = 0
+    fields = ["institution", "subject", "last_login_at"]
+    readonly_fields = ["institution", "subject", "last_login_at"]
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "profile", "is_staff", "is_active"]
-    list_filter = ["profile", "is_staff", "is_active", "is_email_only"]
-    search_fields = ["email", "first_name", "last_name"]
-    inlines = [MembershipInline]
+    list_filter = ["profile", "is_staff", "is_active", "is_email_only", "memberships__institution"]
+    search_fields = ["email", "first_name", "last_name", "student_number"]
+    inlines = [MembershipInline, SSOIdentityInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Identité"), {"fields": ["first_name", "last_name", "profile", "language"]}),
+        (_("Identité"), {"fields": ["first_name", "last_name", "profile", "student_number", "language"]}),
         (_("Préférences"), {"fields": ["intro_dismissed", "notification_opt_outs", "is_email_only"]}),
         (_("Droits"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
@@ -38,14 +50,56 @@ class ClosurePeriodInline(admin.TabularInline):
     extra = 0
 
 
+class InstitutionMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    verbose_name = _("membre ou correspondant")
+    verbose_name_plural = _("membres et correspondants")
+
+
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "sso_kind", "is_agency"]
-    search_fields = ["name", "code"]
-    inlines = [InstitutionDomainInline, ClosurePeriodInline]
+    list_display = ["name", "acronym", "code", "sso_kind", "is_agency", "correspondent_count"]
+    list_filter = ["sso_kind", "is_agency"]
+    search_fields = ["name", "code", "acronym", "domains__domain"]
+    prepopulated_fields = {"code": ["name"]}
+    inlines = [InstitutionDomainInline, InstitutionMembershipInline, ClosurePeriodInline]
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "code", "is_agency", "holiday_region"]}),
+        (
+            _("Authentification unique"),
+            {
+                "fields": ["sso_kind", "sso_settings"],
+                "description": _(
+                    'CAS : {"server_url": "https://cas.exemple.fr/cas/", "version": "3"}. '
+                    'OpenID Connect : {"server_url", "client_id", "secret"}. '
+                    'SAML : {"idp": {"entity_id", "sso_url", "x509cert"}}. '
+                    'Facultatif : "attribute_map", "trust_email" (voir accounts/sso/__init__.py).'
+                ),
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        correspondents = Count("memberships", filter=~Q(memberships__role=MembershipRole.MEMBER))
+        return super().get_queryset(request).annotate(correspondent_count=correspondents)
+
+    @admin.display(description=_("correspondants"), ordering="correspondent_count")
+    def correspondent_count(self, obj: Institution) -> int:
+        return obj.correspondent_count
 
 
 @admin.register(ClosurePeriod)
 class ClosurePeriodAdmin(admin.ModelAdmin):
     list_display = ["label", "institution", "start", "end"]
     list_filter = ["institution"]
+
+
+@admin.register(SSOIdentity)
+class SSOIdentityAdmin(admin.ModelAdmin):
+    list_display = ["subject", "institution", "user", "last_login_at"]
+    list_filter = ["institution"]
+    search_fields = ["subject", "user__email"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["attributes", "created_at", "last_login_at"]

@@ -1,15 +1,69 @@
-"""Demo institutions and people, one for each role of DESIGN.md."""
+"""Demo institutions and people: every requester profile, every role.
 
-from accounts.models import Institution, InstitutionDomain, Membership, MembershipRole, RequesterProfile
+Aix-Marseille signs in with CAS. For a CAS login by hand, run the test CAS
+server beside ``make run`` (users in accounts/tests/peers/cas_directory.py)::
+
+    .venv/bin/python -m accounts.tests.peers.cas_server --port 9300
+
+and choose "Connexion avec un compte AMU" (etudiant.amu / cas-demo).
+Saint-Étienne uses OpenID Connect against ``python -m oidc_provider_mock
+--port 9400``. The URLs can be changed with GUICHET_DEMO_CAS_URL and
+GUICHET_DEMO_OIDC_URL.
+"""
+
+import os
+
+from accounts.models import Institution, InstitutionDomain, Membership, MembershipRole, RequesterProfile, SSOKind
 from helpdesk.demo import DemoContext, demo_user
+
+DEMO_CAS_URL = os.environ.get("GUICHET_DEMO_CAS_URL", "http://127.0.0.1:9300/cas/")
+DEMO_OIDC_URL = os.environ.get("GUICHET_DEMO_OIDC_URL", "http://127.0.0.1:9400")
+
+
+def _institution(ctx: DemoContext, key: str, *, code: str, domains: list[str], **fields) -> Institution:
+    institution, _ = Institution.objects.update_or_create(code=code, defaults=fields)
+    for domain in domains:
+        InstitutionDomain.objects.update_or_create(domain=domain, defaults={"institution": institution})
+    ctx.objects[key] = institution
+    return institution
+
+
+def _member(user, institution: Institution, role: str = MembershipRole.MEMBER) -> None:
+    Membership.objects.update_or_create(user=user, institution=institution, defaults={"role": role})
 
 
 def seed(ctx: DemoContext) -> None:
-    amu, _ = Institution.objects.update_or_create(code="amu", defaults={"name": "Aix-Marseille Université"})
-    InstitutionDomain.objects.get_or_create(domain="univ-amu.fr", defaults={"institution": amu})
-    agency, _ = Institution.objects.update_or_create(code="amue", defaults={"name": "Amue", "is_agency": True})
-    ctx.objects["institution:amu"] = amu
-    ctx.objects["institution:amue"] = agency
+    amu = _institution(
+        ctx,
+        "institution:amu",
+        code="amu",
+        domains=["univ-amu.fr"],
+        name="Aix-Marseille Université",
+        acronym="AMU",
+        sso_kind=SSOKind.CAS,
+        sso_settings={"server_url": DEMO_CAS_URL, "version": "3"},
+    )
+    ujm = _institution(
+        ctx,
+        "institution:ujm",
+        code="ujm",
+        domains=["univ-st-etienne.fr"],
+        name="Université Jean Monnet Saint-Étienne",
+        acronym="UJM",
+        sso_kind=SSOKind.OIDC,
+        sso_settings={"server_url": DEMO_OIDC_URL, "client_id": "guichet-demo", "secret": "guichet-demo-secret"},
+    )
+    caen = _institution(
+        ctx,
+        "institution:unicaen",
+        code="unicaen",
+        domains=["unicaen.fr"],
+        name="Université de Caen Normandie",
+        acronym="Unicaen",
+    )
+    agency = _institution(
+        ctx, "institution:amue", code="amue", domains=["amue.fr"], name="Amue", acronym="Amue", is_agency=True
+    )
 
     requester = demo_user(
         ctx,
@@ -18,8 +72,9 @@ def seed(ctx: DemoContext) -> None:
         first_name="Camille",
         last_name="Martin",
         profile=RequesterProfile.STUDENT,
+        student_number="21009876",
     )
-    Membership.objects.get_or_create(user=requester, institution=amu, defaults={"role": MembershipRole.MEMBER})
+    _member(requester, amu)
     ctx.add_login("requester", requester.email, "étudiante, Aix-Marseille")
 
     correspondent = demo_user(
@@ -30,10 +85,47 @@ def seed(ctx: DemoContext) -> None:
         last_name="Bernard",
         profile=RequesterProfile.STAFF,
     )
-    Membership.objects.update_or_create(
-        user=correspondent, institution=amu, defaults={"role": MembershipRole.FUNCTIONAL}
-    )
+    _member(correspondent, amu, MembershipRole.FUNCTIONAL)
     ctx.add_login("correspondent", correspondent.email, "correspondant fonctionnel, Aix-Marseille")
+
+    colleague = demo_user(
+        ctx,
+        key="user:colleague",
+        email="correspondant.technique@demo.guichet.test",
+        first_name="Yannick",
+        last_name="Morel",
+        profile=RequesterProfile.STAFF,
+    )
+    _member(colleague, amu, MembershipRole.TECHNICAL)
+    ctx.add_login("colleague", colleague.email, "correspondant technique, Aix-Marseille (collègue)")
+
+    caen_correspondent = demo_user(
+        ctx,
+        key="user:correspondent_caen",
+        email="correspondant.caen@demo.guichet.test",
+        first_name="Morgane",
+        last_name="Lemoine",
+        profile=RequesterProfile.STAFF,
+    )
+    _member(caen_correspondent, caen, MembershipRole.FUNCTIONAL)
+    ctx.add_login("correspondent_caen", caen_correspondent.email, "correspondante fonctionnelle, Caen")
+
+    for key, email, first, last, profile, institution, note in [
+        ("user:association", "association@demo.guichet.test", "Inès", "Garcia", RequesterProfile.ASSOCIATION, amu,
+         "association étudiante, Aix-Marseille"),
+        ("user:candidate", "candidat@demo.guichet.test", "Hugo", "Fontaine", RequesterProfile.CANDIDATE, None,
+         "candidat à un recrutement, compte par adresse électronique"),
+        ("user:trainee", "stagiaire@demo.guichet.test", "Nadia", "Benali", RequesterProfile.TRAINEE, caen,
+         "stagiaire de la formation continue, Caen"),
+        ("user:staff_requester", "personnel@demo.guichet.test", "Louis", "Perrin", RequesterProfile.STAFF, ujm,
+         "personnel, Saint-Étienne"),
+        ("user:external", "exterieur@demo.guichet.test", "Jeanne", "Roche", RequesterProfile.EXTERNAL, None,
+         "personne extérieure"),
+    ]:  # fmt: skip
+        user = demo_user(ctx, key=key, email=email, first_name=first, last_name=last, profile=profile)
+        if institution is not None:
+            _member(user, institution)
+        ctx.add_login(key.split(":", 1)[1], email, note)
 
     agent = demo_user(
         ctx,
@@ -43,6 +135,7 @@ def seed(ctx: DemoContext) -> None:
         last_name="Petit",
         profile=RequesterProfile.STAFF,
     )
+    _member(agent, agency)
     ctx.add_login("agent", agent.email, "agent du service d'assistance")
 
     manager = demo_user(
@@ -53,6 +146,7 @@ def seed(ctx: DemoContext) -> None:
         last_name="Durand",
         profile=RequesterProfile.STAFF,
     )
+    _member(manager, agency)
     ctx.add_login("manager", manager.email, "responsable du service d'assistance")
 
     admin = demo_user(
@@ -63,5 +157,6 @@ def seed(ctx: DemoContext) -> None:
         last_name="Admin",
         is_staff=True,
         is_superuser=True,
+        intro_dismissed=True,
     )
     ctx.add_login("admin", admin.email, "administrateur, /admin/")

@@ -59,6 +59,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(_("nom"), max_length=150, blank=True)
     profile = models.CharField(_("profil"), max_length=20, choices=RequesterProfile.choices, blank=True)
     language = models.CharField(_("langue"), max_length=8, blank=True)
+    # From the SSO (supannEtuId) or typed once; request forms pre-fill it.
+    student_number = models.CharField(_("numéro d'étudiant"), max_length=30, blank=True)
     # An account created for someone who only ever wrote an email; it can be
     # claimed later by verifying the address.
     is_email_only = models.BooleanField(_("compte courriel seul"), default=False)
@@ -122,6 +124,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_correspondent(self) -> bool:
         return bool(self.correspondent_institution_ids)
 
+    @property
+    def is_helpdesk_staff(self) -> bool:
+        """Agents, service managers and administrators: the people MFA may be required of."""
+        return self.is_staff or self.is_superuser or self.is_agent
+
+    @cached_property
+    def has_verified_email(self) -> bool:
+        """True once allauth holds a verified address for this user (required to file)."""
+        from allauth.account.models import EmailAddress
+
+        return EmailAddress.objects.filter(user=self, verified=True).exists()
+
     @cached_property
     def primary_membership(self) -> Membership | None:
         return self.memberships.select_related("institution").order_by("pk").first()
@@ -141,6 +155,8 @@ class SSOKind(models.TextChoices):
 
 class Institution(models.Model):
     name = models.CharField(_("nom"), max_length=200)
+    # What people call it on the login button: "Connexion avec un compte AMU".
+    acronym = models.CharField(_("sigle"), max_length=30, blank=True)
     code = models.SlugField(_("code court"), max_length=50, unique=True)
     sso_kind = models.CharField(_("type de SSO"), max_length=10, choices=SSOKind.choices, blank=True)
     # Free-form per-protocol settings (server URL, client id, attribute map…);
@@ -158,6 +174,40 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def short_label(self) -> str:
+        return self.acronym or self.name
+
+    @property
+    def has_sso(self) -> bool:
+        return bool(self.sso_kind)
+
+
+class SSOIdentity(models.Model):
+    """A CAS account of an institution, linked to one of our users.
+
+    OpenID Connect and SAML logins are linked by allauth's own
+    ``SocialAccount``; CAS is not an allauth provider, so its links live here.
+    The subject is the CAS user name, unique within the institution.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="sso_identities")
+    subject = models.CharField(_("identifiant"), max_length=255)
+    attributes = models.JSONField(_("derniers attributs reçus"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("dernière connexion"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("identité CAS")
+        verbose_name_plural = _("identités CAS")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "subject"], name="accounts_ssoidentity_unique_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject}@{self.institution.code}"
 
 
 class InstitutionDomain(models.Model):

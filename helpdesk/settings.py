@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "allauth.mfa",
     "django_cas_ng",
     "helpdesk",
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.StaffMFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -198,6 +201,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 # --- Identity ---------------------------------------------------------------
+# Owned by accounts/: local accounts (allauth), institutional SSO (CAS through
+# accounts.sso.cas, OIDC and SAML through allauth providers configured per
+# institution), MFA and the abuse limits. See accounts/sso/__init__.py for the
+# keys of Institution.sso_settings.
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -216,17 +223,39 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
+ACCOUNT_FORMS = {"login": "accounts.login_form.LoginForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# A new address replaces the old one only once it is verified.
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_PREVENT_ENUMERATION = True
+# allauth merges these with its defaults (signup 20/m/ip, login 30/m/ip,
+# reset_password 20/m/ip + 5/m/key…); a view-level limit answers 429.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip,200/h/ip"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guichet] "
+# Institutional SSO: accounts are created on first login, never linked to a
+# local account whose address was not verified (accounts.adapters).
+SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("GUICHET_MFA_ISSUER", default="Guichet")
+# Agents, service managers and administrators must enrol a TOTP device before
+# they reach any page but their account's (accounts.middleware).
 GUICHET_MFA_REQUIRED_FOR_STAFF = env.bool("GUICHET_MFA_REQUIRED_FOR_STAFF", default=False)
+# CAS servers are asked to validate tickets over HTTPS with certificate checks;
+# the timeout keeps a slow CAS server from hanging a login request.
+GUICHET_CAS_TIMEOUT = env.float("GUICHET_CAS_TIMEOUT", default=10.0)
 
 # --- Internationalisation ---------------------------------------------------
 

@@ -90,7 +90,7 @@ def html_to_text(html: str) -> str:
         parser.feed(html)
         parser.close()
         text = "".join(parser.chunks)
-    except Exception:  # noqa: BLE001 - html.parser is lenient, but never let HTML stop a mail
+    except Exception:  # html.parser is lenient, but never let HTML stop a mail
         text = nh3.clean(html, tags=set())
     lines = [line.strip() for line in text.replace("\xa0", " ").splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

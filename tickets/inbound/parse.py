@@ -119,7 +119,7 @@ def parse_addresses(values: list[str]) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     try:
         parsed = email.utils.getaddresses([raw_header_to_str(v) for v in values])
-    except Exception:  # noqa: BLE001 - malformed address lists give what we can read
+    except Exception:  # malformed address lists give what we can read
         parsed = []
     for name, address in parsed:
         address = address.strip().strip("<>").strip().lower()
@@ -159,7 +159,7 @@ class _Walker:
             return [], []
         try:
             ctype = part.get_content_type()
-        except Exception:  # noqa: BLE001
+        except Exception:
             ctype = "application/octet-stream"
         try:
             if ctype in ENCAPSULATED_TYPES or (part.is_multipart() and ctype.startswith("message/")):
@@ -171,7 +171,7 @@ class _Walker:
                 self.problems.append(f"{ctype} without parts")
                 return self._leaf(part, "text/plain")
             return self._leaf(part, ctype)
-        except Exception as exc:  # noqa: BLE001 - one broken part must not lose the others
+        except Exception as exc:  # one broken part must not lose the others
             self.problems.append(f"a {ctype} part could not be read ({type(exc).__name__})")
             return [], []
 
@@ -202,7 +202,7 @@ class _Walker:
             filename = probe.get_filename() or probe.get_param("name")
             if isinstance(filename, tuple):
                 filename = email.utils.collapse_rfc2231_value(filename)
-        except Exception:  # noqa: BLE001
+        except Exception:
             filename = None
         return disposition, decode_header_value(str(filename)) if filename else None
 
@@ -222,8 +222,8 @@ class _Walker:
         if ctype in REPORT_TYPES:
             text, problem = decode_bytes(payload, part.get_content_charset())
             self._note(problem)
-            if ctype in {"message/delivery-status", "message/global-delivery-status"} and self.delivery_status is None:
-                self.delivery_status = text
+            if ctype in {"message/delivery-status", "message/global-delivery-status"}:
+                self._add_delivery_status(text)
             if ctype in {"text/rfc822-headers", "message/rfc822-headers"} and not self.enclosed_headers:
                 self.enclosed_headers = _header_block(payload)
             self._attach(part, ctype, payload, filename, disposition)
@@ -248,8 +248,8 @@ class _Walker:
                 blocks = [inner] if not isinstance(part.get_payload(), list) else part.get_payload()
                 text = "\n\n".join(_message_bytes(b).decode("utf-8", "replace") for b in blocks)
                 payload = text.encode("utf-8")
-                if "delivery-status" in ctype and self.delivery_status is None:
-                    self.delivery_status = text
+                if "delivery-status" in ctype:
+                    self._add_delivery_status(text)
         elif isinstance(inner, str):
             payload = inner.encode("utf-8", "surrogateescape")
         disposition, filename = self._disposition(part)
@@ -274,6 +274,10 @@ class _Walker:
             )
         )
 
+    def _add_delivery_status(self, text: str) -> None:
+        # Some reports split the recipients over several delivery-status parts.
+        self.delivery_status = text if self.delivery_status is None else f"{self.delivery_status}\n\n{text}"
+
     def _note(self, problem: str | None) -> None:
         if problem and problem not in self.problems:
             self.problems.append(problem)
@@ -292,7 +296,7 @@ def _message_bytes(message: Message) -> bytes:
     buffer = BytesIO()
     try:
         BytesGenerator(buffer, mangle_from_=False, policy=compat32).flatten(message)
-    except Exception:  # noqa: BLE001 - fall back to the lenient string form
+    except Exception:  # fall back to the lenient string form
         return str(message).encode("utf-8", "surrogateescape")
     return buffer.getvalue()
 
@@ -300,7 +304,7 @@ def _message_bytes(message: Message) -> bytes:
 def _header_block(payload: bytes) -> list[tuple[str, str]]:
     try:
         inner = BytesParser(policy=compat32).parsebytes(payload, headersonly=True)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return []
     return [(k, decode_header_value(v)) for k, v in inner.raw_items()]
 
@@ -341,7 +345,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
         return parsed
     try:
         message = BytesParser(policy=compat32).parsebytes(_strip_mbox_from_line(raw))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         problems.append(f"unparseable message ({type(exc).__name__})")
         parsed.text = decode_bytes(raw, None)[0]
         parsed.content_hash = hashlib.sha256(raw).hexdigest()
@@ -392,10 +396,11 @@ def parse_message(raw: bytes) -> ParsedMessage:
 
     try:
         parsed.content_type = message.get_content_type()
-        parsed.report_type = (message.get_param("report-type") or None) if parsed.content_type.endswith("report") else None
-        if isinstance(parsed.report_type, str):
-            parsed.report_type = parsed.report_type.strip().lower()
-    except Exception:  # noqa: BLE001
+        report_type = message.get_param("report-type") if parsed.content_type == "multipart/report" else None
+        if isinstance(report_type, tuple):
+            report_type = email.utils.collapse_rfc2231_value(report_type)
+        parsed.report_type = report_type.strip().lower() if report_type else None
+    except Exception:
         problems.append("unreadable Content-Type")
 
     walker = _Walker(problems)

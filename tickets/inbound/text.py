@@ -101,7 +101,7 @@ def decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
         return data.decode(codec), None
     except UnicodeDecodeError:
         pass
-    except Exception:  # noqa: BLE001 - some codecs raise other errors on junk
+    except Exception:  # some codecs raise other errors on junk
         return guess_decode(data), f"charset {label!r} could not decode the text"
     # Mislabelled: UTF-8 declared as Latin-1 is the common case.
     try:
@@ -151,7 +151,7 @@ def decode_header_value(value: str | None) -> str:
         charset, encoding, payload = match.groups()
         try:
             data = _decode_word(charset, encoding, payload)
-        except Exception:  # noqa: BLE001 - a broken word stays as written
+        except Exception:  # a broken word stays as written
             return match.group(0)
         return decode_bytes(data, charset)[0]
 

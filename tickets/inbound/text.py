@@ -46,6 +46,9 @@ CHARSET_ALIASES = {
 NO_CHARSET = {"", "none", "unknown", "unknown-8bit", "x-unknown", "default", "us-ascii", "ascii", "ansi_x3.4-1968"}
 
 
+SINGLE_BYTE_CODECS = {"cp1252", "iso8859-1", "iso8859-15", "cp1250", "iso8859-2", "mac-roman"}
+
+
 def normalise_charset(label: str | None) -> str | None:
     """Return a usable text codec name for ``label``, or ``None`` to guess.
 
@@ -97,6 +100,13 @@ def decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
         problem = f"unknown charset {label.strip()[:40]!r}"
     if codec is None:
         return guess_decode(data), problem
+    if codec in SINGLE_BYTE_CODECS and not data.isascii():
+        # UTF-8 labelled as a legacy charset is the commonest lie; valid UTF-8
+        # multi-byte sequences almost never occur by chance in 8-bit text.
+        try:
+            return data.decode("utf-8"), f"text declared {label!r} was UTF-8"
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode(codec), None
     except UnicodeDecodeError:

@@ -177,7 +177,11 @@ class MailboxConfig:
             )
         else:
             box = MailBoxUnencrypted(self.host, self.port or 143, timeout=self.timeout)
-        return box.login(self.user, self.password, initial_folder=self.folder)
+        try:
+            return box.login(self.user, self.password, initial_folder=self.folder)
+        except BaseException:
+            box.client.shutdown()  # a refused login must not leak the connection
+            raise
 
 
 def configured_mailboxes() -> list[MailboxConfig]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from email.message import EmailMessage
 
 import pytest
@@ -22,20 +21,16 @@ def dovecot():
         server.stop()
 
 
-_accounts = itertools.count(1)
-
-
 @pytest.fixture
 def imap_config(dovecot) -> MailboxConfig:
     """A fresh, empty mailbox on the test Dovecot, as Guichet would configure it."""
-    user = f"support{next(_accounts)}@example.org"
-    dovecot.add_user(user, "imap-secret")
+    user = dovecot.new_account()
     return MailboxConfig(
         name=user.split("@")[0],
         host=dovecot.host,
         port=dovecot.port,
         user=user,
-        password="imap-secret",
+        password=dovecot.password,
         security="none",
         processed_folder="Guichet-traites",
         timeout=10,

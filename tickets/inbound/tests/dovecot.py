@@ -1,8 +1,9 @@
 """A real Dovecot IMAP server for the tests, run as a child process.
 
-Listens on 127.0.0.1 on a free port, plain IMAP (no TLS), users from a
-passwd-file that ``add_user`` appends to (Dovecot re-reads it when it
-changes), mail in Maildirs under a temporary directory. Works as root (the
+Listens on 127.0.0.1 on a free port, plain IMAP (no TLS), a fixed pool of
+users in a static passwd-file (``new_account`` hands out a fresh, empty one:
+Dovecot re-reads a changed passwd-file at most once a second, so users are
+not added while it runs), mail in Maildirs under a temporary directory. Works as root (the
 Debian package's ``dovecot``/``dovenull`` users run the processes) and as an
 ordinary user (everything runs as that user).
 """
@@ -10,6 +11,7 @@ ordinary user (everything runs as that user).
 from __future__ import annotations
 
 import getpass
+import itertools
 import os
 import pwd
 import shutil
@@ -30,14 +32,18 @@ def free_port() -> int:
 
 class DovecotServer:
     host = "127.0.0.1"
+    password = "imap-secret"
+    pool_size = 200
 
     def __init__(self) -> None:
         # Short path: Dovecot's UNIX sockets live under base_dir (108-byte limit).
         self.root = Path(tempfile.mkdtemp(prefix="gdv-"))
+        self.root.chmod(0o755)  # the auth process (user dovecot when we are root) reads the passwd-file
         self.port = free_port()
         self.passwd = self.root / "passwd"
         self.log = self.root / "dovecot.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self._accounts = itertools.count(1)
 
     def _config(self) -> str:
         if os.geteuid() == 0:
@@ -83,7 +89,9 @@ service imap-login {{
     def start(self, timeout: float = 20.0) -> None:
         if not Path(DOVECOT).exists():
             raise RuntimeError("dovecot is not installed: run .ci/system-deps (Debian package dovecot-imapd)")
-        self.passwd.write_text("")
+        self.passwd.write_text(
+            "".join(f"support{n}@example.org:{{PLAIN}}{self.password}::::::\n" for n in range(1, self.pool_size + 1))
+        )
         self.passwd.chmod(0o644)
         config = self.root / "dovecot.conf"
         config.write_text(self._config())
@@ -103,12 +111,12 @@ service imap-login {{
         self.stop()
         raise RuntimeError(f"dovecot did not answer on port {self.port}: {self.read_log()}")
 
-    def add_user(self, user: str, password: str) -> None:
-        with self.passwd.open("a") as passwd:
-            passwd.write(f"{user}:{{PLAIN}}{password}::::::\n")
-        # Dovecot notices a changed passwd-file by its mtime; make it move.
-        stamp = time.time() + 1
-        os.utime(self.passwd, (stamp, stamp))
+    def new_account(self) -> str:
+        """The login of a user whose mailbox nobody has used yet."""
+        number = next(self._accounts)
+        if number > self.pool_size:
+            raise RuntimeError("the test Dovecot has no unused account left; raise pool_size")
+        return f"support{number}@example.org"
 
     def read_log(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""

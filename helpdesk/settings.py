@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
@@ -292,6 +293,25 @@ CONTENT_SECURITY_POLICY = (
 
 GUICHET_INSTANCE_ID = env.str("GUICHET_INSTANCE_ID", default="guichet")
 GUICHET_DEMO_PASSWORD = env.str("GUICHET_DEMO_PASSWORD", default="guichet-demo-2026")
+
+# --- Inbound email (tickets/inbound) ----------------------------------------
+# The function every way in (IMAP polling, `manage.py ingest_email`, maildir
+# import) hands raw messages to: ingest(raw: bytes, *, source: str) -> result.
+GUICHET_INBOUND_HANDLER = env.str("GUICHET_INBOUND_HANDLER", default="tickets.inbound.handler.handle_message")
+# Messages larger than this are refused (kept in quarantine, never parsed).
+GUICHET_INBOUND_MAX_BYTES = env.int("GUICHET_INBOUND_MAX_BYTES", default=30 * 1024 * 1024)
+# A Message-ID on one of these domains is one Guichet sent: such mail coming
+# back is ours and never filed. Default: the host of SITE_URL.
+GUICHET_INBOUND_OWN_DOMAINS = env.list(
+    "GUICHET_INBOUND_OWN_DOMAINS", default=[urlsplit(SITE_URL).hostname or "localhost"]
+)
+# IMAP mailboxes to poll, as a JSON list of objects; keys (see
+# tickets/inbound/sources.py MailboxConfig): name, host, port, user, password,
+# security ("ssl" | "starttls" | "none"), folder ("INBOX"), processed_folder
+# (messages are moved there once filed; "" to only flag them), timeout.
+GUICHET_IMAP_MAILBOXES = env.json("GUICHET_IMAP_MAILBOXES", default=[])
+# The worker imports the polling task (it is not in an app's tasks.py).
+CELERY_IMPORTS = ["tickets.inbound.tasks"]
 
 # --- Logging: everything to stdout, the process manager collects it ---------
 

@@ -1,0 +1,125 @@
+"""IMAP polling against a real Dovecot started by the tests (see dovecot.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from imap_tools import AND
+from imap_tools.errors import MailboxLoginError
+
+from tickets.inbound.handler import IngestResult, Outcome, TemporaryFailure, handle_message
+from tickets.inbound.sources import PROCESSED_KEYWORD, poll_mailbox
+from tickets.inbound.tasks import poll_mailboxes
+
+from .conftest import build_mail
+from .dovecot import free_port
+
+
+class Recorder:
+    """Ingestion callback: remembers the raw messages, refuses subjects with PANNE."""
+
+    def __init__(self) -> None:
+        self.raws: list[bytes] = []
+
+    def __call__(self, raw: bytes, *, source: str) -> IngestResult:
+        result = handle_message(raw, source=source)
+        if "PANNE" in result.parsed.subject:
+            raise TemporaryFailure("database unreachable")
+        self.raws.append(raw)
+        return result
+
+
+def deliver(config, messages: list[bytes], flags: tuple[str, ...] = ()) -> None:
+    with config.connect() as box:
+        for raw in messages:
+            box.append(raw, "INBOX", flag_set=flags)
+
+
+def subjects(config, folder: str) -> list[str]:
+    with config.connect() as box:
+        box.folder.set(folder)
+        return sorted(m.subject for m in box.fetch(mark_seen=False))
+
+
+def test_poll_mailbox_ingests_then_moves_and_never_reimports(imap_config):
+    bounce = b"Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.example.org\r\nSubject: failure\r\n\r\nGone.\r\n"
+    deliver(imap_config, [build_mail(subject="Accès ENT"), bounce, b"\x00 not a mail at all\r\n"])
+    recorder = Recorder()
+
+    first = poll_mailbox(imap_config, ingest=recorder)
+    second = poll_mailbox(imap_config, ingest=recorder)
+
+    assert (first.processed, first.failures, second.processed, second.failures) == (3, [], 0, [])
+    assert [r.outcome for r in first.results] == [Outcome.ACCEPTED, Outcome.IGNORED, Outcome.REFUSED]
+    # The exact bytes reach the callback (the server stores lines with CRLF).
+    assert recorder.raws[0].replace(b"\r\n", b"\n") == build_mail(subject="Accès ENT").replace(b"\r\n", b"\n")
+    assert subjects(imap_config, "INBOX") == []
+    with imap_config.connect() as box:
+        box.folder.set(imap_config.processed_folder)
+        moved = list(box.fetch(mark_seen=False))
+    assert len(moved) == 3
+    assert all({"\\Seen", PROCESSED_KEYWORD} <= set(m.flags) for m in moved)
+
+
+def test_poll_mailbox_without_processed_folder_only_flags(imap_config):
+    config = dataclasses.replace(imap_config, processed_folder="")
+    deliver(config, [build_mail(subject="un"), build_mail(subject="deux", message_id="<m2@example.org>")])
+
+    first = poll_mailbox(config, ingest=Recorder())
+    second = poll_mailbox(config, ingest=Recorder())
+
+    assert (first.processed, second.processed) == (2, 0)
+    with config.connect() as box:
+        assert len(box.uids(AND(keyword=PROCESSED_KEYWORD))) == 2
+        assert [f.name for f in box.folder.list()] == ["INBOX"]
+
+
+def test_poll_mailbox_message_read_by_a_person_is_still_ingested(imap_config):
+    deliver(imap_config, [build_mail(subject="déjà lu")], flags=("\\Seen",))
+    assert poll_mailbox(imap_config, ingest=Recorder()).processed == 1
+
+
+def test_poll_mailbox_one_failing_message_does_not_stop_the_batch(imap_config):
+    deliver(
+        imap_config,
+        [
+            build_mail(subject="un"),
+            build_mail(subject="PANNE", message_id="<p@example.org>"),
+            build_mail(subject="trois"),
+        ],
+    )
+
+    report = poll_mailbox(imap_config, ingest=Recorder())
+
+    assert (report.processed, len(report.failures)) == (2, 1)
+    assert "database unreachable" in report.failures[0]
+    assert subjects(imap_config, "INBOX") == ["PANNE"]
+    with imap_config.connect() as box:
+        assert box.uids(AND(keyword=PROCESSED_KEYWORD)) == []
+        assert len(box.uids(AND(seen=False))) == 1  # not marked read: a person still sees it as new
+    # Once the cause is gone, the next poll takes it.
+    assert poll_mailbox(imap_config, ingest=handle_message).processed == 1
+
+
+def test_poll_mailboxes_task_polls_every_configured_mailbox(imap_config, settings):
+    deliver(imap_config, [build_mail()])
+    settings.GUICHET_INBOUND_HANDLER = "tickets.inbound.handler.handle_message"
+    settings.GUICHET_IMAP_MAILBOXES = [
+        {"name": "injoignable", "host": "127.0.0.1", "port": free_port(), "user": "x", "password": "y",
+         "security": "none", "timeout": 3},
+        {"name": imap_config.name, "host": imap_config.host, "port": imap_config.port, "user": imap_config.user,
+         "password": imap_config.password, "security": "none", "processed_folder": "Traites"},
+    ]  # fmt: skip
+
+    summary = poll_mailboxes()
+
+    assert summary[imap_config.name] == {"processed": 1, "failures": []}
+    assert summary["injoignable"]["processed"] == 0
+    assert "ConnectionRefusedError" in summary["injoignable"]["failures"][0]
+    assert poll_mailboxes(name=imap_config.name) == {imap_config.name: {"processed": 0, "failures": []}}
+
+
+def test_poll_mailbox_wrong_password_raises(imap_config):
+    with pytest.raises(MailboxLoginError, match="AUTHENTICATIONFAILED"):
+        poll_mailbox(dataclasses.replace(imap_config, password="wrong"), ingest=Recorder())

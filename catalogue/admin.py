@@ -127,7 +127,7 @@ class CategoryAdminForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["domains"] = "\n".join(self.instance.domain_list)
         self.fields["parent"] = TreeNodeChoiceField(
-            queryset=Category.objects.filter(kind=CategoryKind.GROUP).order_by("tree_ordering"),
+            queryset=Category.objects.with_tree_fields().filter(kind=CategoryKind.GROUP).order_by("tree_ordering"),
             required=False,
             label=_("Parent"),
             help_text=_("Changer le parent déplace la catégorie avec toutes ses sous-catégories."),

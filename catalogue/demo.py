@@ -13,6 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import RequesterProfile
+from catalogue.demo_seeds import (
+    AMU_ADDRESS,
+    AMU_INSTALLED,
+    AMUE_SOFTWARE,
+    IDENTITY_FORM,
+    INSCRIPTION_FORM,
+    SVE_REJECTION,
+    SVE_TWO_MONTHS,
+    field_spec,
+)
 from catalogue.models import (
     Category,
     CategoryKind,
@@ -29,14 +39,6 @@ from catalogue.models import (
     TimerUnit,
 )
 from helpdesk.demo import DemoContext, demo_user
-
-AMU_ADDRESS = "Aix-Marseille Université\nJardin du Pharo, 58 boulevard Charles Livon\n13284 Marseille Cedex 07"
-SVE_TWO_MONTHS = "2 mois à compter de la date de l'accusé de réception délivré par l'université"
-SVE_REJECTION = (
-    "Le silence gardé par l'université pendant deux mois à compter de l'accusé de réception vaut décision "
-    "implicite de rejet. Vous pouvez contester cette décision devant le tribunal administratif de Marseille "
-    "dans un délai de deux mois."
-)
 
 
 def seed(ctx: DemoContext) -> None:
@@ -108,36 +110,6 @@ def _form(category: Category, specs: list[dict[str, Any]]) -> None:
         field.save()
         keys.append(field.key)
     category.form_fields.exclude(key__in=keys).delete()
-
-
-def _f(key: str, label: str, kind: str = FieldKind.TEXT, **extra: Any) -> dict[str, Any]:
-    return {"key": key, "label": label, "kind": kind, **extra}
-
-
-IDENTITY_FORM = [
-    _f("nom", "Nom", required=True, is_personal=True),
-    _f("prenom", "Prénom", required=True, is_personal=True),
-    _f("telephone", "Téléphone", FieldKind.PHONE, is_personal=True),
-    _f("adresse_postale", "Adresse postale", FieldKind.TEXTAREA, required=True, is_personal=True),
-]
-
-# The form of seed 000 ("Télé-demandes - une inscription").
-INSCRIPTION_FORM = [
-    _f("nom", "Nom", required=True, is_personal=True),
-    _f("prenom", "Prénom", required=True, is_personal=True),
-    _f("date_naissance", "Date de naissance", FieldKind.DATE, required=True, is_personal=True),
-    _f(
-        "numero_etudiant",
-        "Numéro étudiant AMU (8 chiffres)",
-        FieldKind.PATTERN,
-        pattern=r"^[0-9]{8}$",
-        pattern_message="Le numéro étudiant AMU comporte exactement 8 chiffres.",
-        help_text="Si vous avez déjà été inscrit(e) à AMU.",
-        is_personal=True,
-    ),
-    _f("telephone", "Téléphone", FieldKind.PHONE, is_personal=True),
-    _f("adresse_postale", "Adresse postale", FieldKind.TEXTAREA, required=True, is_personal=True),
-]
 
 
 # --- Services -------------------------------------------------------------------
@@ -386,7 +358,7 @@ def _ujm_dnum(ctx: DemoContext) -> None:
             "IUT de Saint-Étienne",
         ]
     )
-    site_field = _f("site", "Site", FieldKind.CHOICE, required=True, choices=sites)
+    site_field = field_spec("site", "Site", FieldKind.CHOICE, required=True, choices=sites)
     incident = {"service": dnum, "priority_scheme": PriorityScheme.MATRIX_5}
     _node(
         ctx,
@@ -441,7 +413,7 @@ def _ujm_dnum(ctx: DemoContext) -> None:
         icon="🛒",
         description="Commandes de matériel et de logiciels par la DNum.",
     )
-    budget = _f("ligne_budgetaire", "Ligne budgétaire (centre financier)", required=True)
+    budget = field_spec("ligne_budgetaire", "Ligne budgétaire (centre financier)", required=True)
     _node(
         ctx,
         "ujm-dnum-achat-materiel",
@@ -451,14 +423,14 @@ def _ujm_dnum(ctx: DemoContext) -> None:
         service=dnum,
         description="Ordinateur fixe ou portable, écran, station d'accueil, périphériques.",
         form=[
-            _f(
+            field_spec(
                 "materiel",
                 "Matériel souhaité",
                 FieldKind.MULTICHOICE,
                 required=True,
                 choices="Ordinateur portable\nOrdinateur fixe\nÉcran\nStation d'accueil\nAutre périphérique",
             ),
-            _f("quantite", "Quantité", FieldKind.INTEGER, required=True),
+            field_spec("quantite", "Quantité", FieldKind.INTEGER, required=True),
             budget,
             site_field,
         ],
@@ -472,102 +444,14 @@ def _ujm_dnum(ctx: DemoContext) -> None:
         service=dnum,
         description="Licence d'un logiciel du catalogue ou demande d'un nouveau logiciel.",
         form=[
-            _f("logiciel", "Logiciel", required=True),
-            _f("licences", "Nombre de licences", FieldKind.INTEGER),
+            field_spec("logiciel", "Logiciel", required=True),
+            field_spec("licences", "Nombre de licences", FieldKind.INTEGER),
             budget,
         ],
     )
 
 
 # --- (3) Amue assistance requests (DA) ------------------------------------------------
-
-AMUE_SOFTWARE = [
-    (
-        "Apogée",
-        "amue-apogee",
-        [
-            "Structure des enseignements",
-            "Inscriptions administratives",
-            "Inscriptions pédagogiques",
-            "Modalités de contrôle et résultats",
-            "Référentiel",
-            "Batchs et éditions",
-            "Technique",
-        ],
-        "Indiquez les paramétrages utilisés (référentiel, SE, MCC…), les messages d'erreur précis, les dernières "
-        "manipulations effectuées et les éléments de vos propres tests. Pour un problème de structure "
-        "d'enseignement, joignez la décomposition du diplôme ; pour un batch, le log d'erreurs.",
-    ),
-    (
-        "Harpège",
-        "amue-harpege",
-        ["Carrière", "Nomenclature", "Emplois", "Contrats", "Technique"],
-        "Indiquez le positionnement dans le flux métier, la fonctionnalité utilisée, la chronologie des saisies et "
-        "les messages d'erreur précis. Un grade inexistant relève du domaine Nomenclature, non du domaine Carrière.",
-    ),
-    (
-        "SIFAC",
-        "amue-sifac",
-        [
-            "Recettes",
-            "Dépenses",
-            "Budget",
-            "Conventions",
-            "Autorisations",
-            "Immobilisations",
-            "Intégration de la paie",
-            "Technique",
-        ],
-        "Indiquez le positionnement dans le flux métier, la transaction utilisée, le type et le numéro de pièce, la "
-        "structure concernée et les messages d'erreur précis. Un problème d'autorisation dans une transaction "
-        "recettes relève du domaine Recettes ; un dépassement de budget sur convention relève du domaine Budget.",
-    ),
-    (
-        "SIHAM",
-        "amue-siham",
-        ["Dossier de l'agent", "Carrière", "Soumission d'informations", "Technique"],
-        "Indiquez la fonctionnalité utilisée, la chronologie des saisies et les messages d'erreur précis ; pour un "
-        "blocage lors de la soumission d'une information, joignez la copie de l'écran de l'anomalie.",
-    ),
-    (
-        "SIHAM-PMS",
-        "amue-siham-pms",
-        ["Chargement des données", "Présentations et écarts de montant", "Technique"],
-        "Pour un écart de montant, joignez les présentations où l'écart est constaté et le fichier d'extraction "
-        "chargé (mouvement C, retour paie, multi-affectation).",
-    ),
-    (
-        "ROF",
-        "amue-rof",
-        ["Offre de formation", "Éditions de dossiers", "Import de données", "Technique"],
-        "Indiquez le profil utilisateur, le type de formation et les messages d'erreur précis. Pour une erreur "
-        "d'import, transmettez le fichier XML ; pour une édition de dossier, les logs et le compte rendu.",
-    ),
-    (
-        "Sinaps",
-        "amue-sinaps",
-        ["Référentiels", "Bus d'échanges (BAM)", "Paramétrage", "Technique"],
-        "Indiquez le profil utilisateur et le contexte ; joignez les fichiers de log de la BAM et les copies "
-        "d'écran des messages d'erreur et des choix de paramétrage.",
-    ),
-    (
-        "Sinchro",
-        "amue-sinchro",
-        ["Fonctionnel", "Technique"],
-        "Indiquez le profil utilisateur et le contexte dans lequel survient le problème, avec les étapes de saisie "
-        "et des copies d'écran. Vérifiez que la version installée est à jour.",
-    ),
-    (
-        "EvRP",
-        "amue-evrp",
-        ["Document unique (DUER)", "Requêteur et exports", "Montée en version", "Technique"],
-        "Seule la dernière version livrée est maintenue : reproduisez l'anomalie dans cette version. Pour une "
-        "montée en version, joignez le fichier web.config ; pour un blocage sur le DUER, une copie du menu.",
-    ),
-]
-
-# Versions installed at Aix-Marseille, as its correspondents declared them.
-AMU_INSTALLED = {"Apogée": "6.10.00", "SIFAC": "2024.1", "SIHAM": "10.2", "ROF": "4.3.1"}
 
 
 def _amue(ctx: DemoContext) -> None:
@@ -655,7 +539,7 @@ def _esup(ctx: DemoContext) -> None:
         icon="⚠️",
         service=safety,
         description="Extincteurs, registres santé et sécurité, risques professionnels, premiers secours.",
-        form=[_f("batiment", "Bâtiment et local concernés", required=True)],
+        form=[field_spec("batiment", "Bâtiment et local concernés", required=True)],
     )
     ctx.objects["category:hygiene-securite"] = ctx.objects["category:esup-hygiene-securite"]
     logistique = _node(ctx, "esup-logistique", "LOGISTIQUE", parent=root, position=30, icon="📦")
@@ -672,8 +556,8 @@ def _esup(ctx: DemoContext) -> None:
         icon="🏗️",
         service=logistics,
         form=[
-            _f("batiment", "Bâtiment et local concernés", required=True),
-            _f("date_souhaitee", "Date d'intervention souhaitée", FieldKind.DATE),
+            field_spec("batiment", "Bâtiment et local concernés", required=True),
+            field_spec("date_souhaitee", "Date d'intervention souhaitée", FieldKind.DATE),
         ],
     )
 

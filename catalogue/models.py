@@ -8,10 +8,15 @@ query on SQLite and PostgreSQL alike, moving a subtree is one UPDATE of
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from tree_queries.models import TreeNode
+from tree_queries.query import TreeQuerySet
 
 from accounts.models import Institution
 
@@ -112,20 +117,67 @@ class KnowledgePolicy(models.TextChoices):
     NEVER = "never", _("Jamais")
 
 
+# The seed's definition of a blocking problem (Amue correspondents' guide),
+# shown to the requester wherever the blocking / non-blocking scheme is offered.
+BLOCKING_DEFINITION = _(
+    "Est bloquant un événement qui affecte la disponibilité, l'intégrité ou la confidentialité du produit "
+    "et des données qu'il contient. C'est un événement qui, notamment : endommage les bases de données du "
+    "système ; rend inopérante l'utilisation de tout ou partie du système ; produit un résultat erroné ou un "
+    "fonctionnement non conforme à la documentation fournie ; entraîne l'utilisation de données obsolètes. "
+    "Un problème est habituellement considéré comme bloquant lorsque l'utilisateur ne peut dérouler "
+    "intégralement un processus métier couvert par le périmètre du produit. Une demande de validation ou "
+    "d'information ne peut donc pas être considérée comme bloquante. La qualification relève in fine du "
+    "service, qui peut la modifier : vous en serez alors informé."
+)
+
+# Slugs that would shadow a catalogue URL (``/catalogue/recherche/``).
+RESERVED_SLUGS = frozenset({"recherche"})
+
+
+def validate_category_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("Cet identifiant est réservé, choisissez-en un autre."))
+
+
+class CategoryQuerySet(TreeQuerySet):
+    def leaves(self) -> CategoryQuerySet:
+        return self.filter(kind=CategoryKind.LEAF)
+
+    def active(self) -> CategoryQuerySet:
+        """Active nodes; note that an active node under an inactive one is still hidden."""
+        return self.filter(is_active=True)
+
+
 class Category(TreeNode):
     """A node of the catalogue: a group (box) or a leaf that receives tickets."""
 
     name = models.CharField(_("nom"), max_length=200)
-    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True, validators=[validate_category_slug])
     description = models.TextField(_("description"), blank=True)
-    icon = models.CharField(_("icône"), max_length=50, blank=True)
-    position = models.PositiveIntegerField(_("ordre"), default=0)
+    icon = models.CharField(
+        _("icône"), max_length=50, blank=True, help_text=_("Un symbole ou émoji affiché sur la boîte (décoratif).")
+    )
+    position = models.PositiveIntegerField(
+        _("ordre"), default=0, help_text=_("Les catégories sœurs sont affichées par ordre croissant, puis par nom.")
+    )
     kind = models.CharField(_("type"), max_length=10, choices=CategoryKind.choices, default=CategoryKind.GROUP)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Une catégorie inactive est masquée, avec tout son contenu.")
+    )
     # Audience: empty means everyone; a node hidden from a user hides its subtree.
-    audience_profiles = models.JSONField(_("profils autorisés"), default=list, blank=True)
+    # Both lists must match when both are set (profile AND institution).
+    audience_profiles = models.JSONField(
+        _("profils autorisés"),
+        default=list,
+        blank=True,
+        help_text=_("Aucun profil coché : visible par tous les profils, y compris les visiteurs anonymes."),
+    )
     audience_institutions = models.ManyToManyField(
-        Institution, blank=True, related_name="+", verbose_name=_("établissements autorisés")
+        Institution,
+        blank=True,
+        related_name="+",
+        verbose_name=_("établissements autorisés"),
+        help_text=_("Aucun établissement : visible quel que soit l'établissement."),
     )
 
     # --- Leaf settings -------------------------------------------------------
@@ -153,14 +205,29 @@ class Category(TreeNode):
     is_sve = models.BooleanField(_("saisine par voie électronique (SVE)"), default=False)
     sve_processing_delay = models.CharField(_("délai de traitement"), max_length=200, blank=True)
     sve_implicit_decision = models.TextField(_("décision implicite"), blank=True)
-    reminder_delay = models.PositiveSmallIntegerField(_("délai de relance"), null=True, blank=True)
-    closure_delay = models.PositiveSmallIntegerField(_("délai de clôture après relance"), null=True, blank=True)
+    reminder_delay = models.PositiveSmallIntegerField(
+        _("délai de relance"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Jours d'attente d'une réponse du demandeur avant la relance. Vide : délai par défaut (5) ; "
+            "0 : pas de relance, la clôture court dès la question ou la réponse proposée."
+        ),
+    )
+    closure_delay = models.PositiveSmallIntegerField(
+        _("délai de clôture après relance"),
+        null=True,
+        blank=True,
+        help_text=_("Jours après la relance avant la clôture automatique. Vide : délai par défaut (5)."),
+    )
     timer_unit = models.CharField(
         _("unité des délais"), max_length=10, choices=TimerUnit.choices, default=TimerUnit.WORKING_DAYS
     )
     knowledge_policy = models.CharField(
         _("base de connaissances"), max_length=10, choices=KnowledgePolicy.choices, default=KnowledgePolicy.REVIEW
     )
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("catégorie")
@@ -170,6 +237,9 @@ class Category(TreeNode):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:category", kwargs={"slug": self.slug})
+
     @property
     def is_leaf(self) -> bool:
         return self.kind == CategoryKind.LEAF
@@ -177,6 +247,99 @@ class Category(TreeNode):
     @property
     def accepts_tickets(self) -> bool:
         return self.is_leaf and self.is_active and self.service_id is not None
+
+    @property
+    def domain_list(self) -> list[str]:
+        return [str(domain).strip() for domain in self.domains or [] if str(domain).strip()]
+
+    def audience_allows(self, *, profile: str, institution_ids: frozenset[int] | set[int]) -> bool:
+        """Whether this node's own audience admits the person (ancestors not considered).
+
+        Reads the audience institutions through ``audience_institution_ids``,
+        which the selectors fill from one query for the whole tree.
+        """
+        if self.audience_profiles and profile not in self.audience_profiles:
+            return False
+        allowed = self.audience_institution_ids
+        return not allowed or bool(allowed & set(institution_ids))
+
+    @property
+    def audience_institution_ids(self) -> frozenset[int]:
+        cached = getattr(self, "_audience_institution_ids", None)
+        if cached is None:
+            cached = frozenset(self.audience_institutions.values_list("pk", flat=True)) if self.pk else frozenset()
+            self._audience_institution_ids = cached
+        return cached
+
+    @property
+    def has_audience(self) -> bool:
+        return bool(self.audience_profiles) or bool(self.audience_institution_ids)
+
+    def clean(self) -> None:
+        try:
+            super().clean()  # refuses cycles (tree_queries)
+        except ValidationError as exc:
+            raise ValidationError({"parent": exc.messages}) from exc
+        errors: dict[str, list] = {}
+
+        def refuse(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        from accounts.models import RequesterProfile
+
+        unknown = [p for p in self.audience_profiles or [] if p not in RequesterProfile.values]
+        if unknown:
+            refuse(
+                "audience_profiles", _("Profils inconnus : %(profiles)s.") % {"profiles": ", ".join(map(str, unknown))}
+            )
+        if self.parent_id and self.parent_id == self.pk:
+            refuse("parent", _("Une catégorie ne peut pas être son propre parent."))
+        elif self.parent_id:
+            parent_kind = Category.objects.filter(pk=self.parent_id).values_list("kind", flat=True).first()
+            if parent_kind == CategoryKind.LEAF:
+                refuse(
+                    "parent", _("Une offre de service ne peut pas contenir d'autres catégories : choisissez un groupe.")
+                )
+
+        if self.is_leaf:
+            if self.pk and Category.objects.filter(parent_id=self.pk).exists():
+                refuse("kind", _("Cette catégorie contient des sous-catégories : elle doit rester un groupe."))
+            if self.is_active and self.service_id is None:
+                refuse(
+                    "service",
+                    _(
+                        "Une offre de service active doit avoir un service en charge pour recevoir des demandes "
+                        "(ou décochez « active » le temps de la préparer)."
+                    ),
+                )
+        else:
+            leaf_only = {
+                "service": self.service_id is not None,
+                "priority_scheme": self.priority_scheme != PriorityScheme.NONE,
+                "domains": bool(self.domain_list),
+                "software": self.software_id is not None,
+                "asks_internal_number": self.asks_internal_number,
+                "is_sve": self.is_sve,
+                "reminder_delay": self.reminder_delay is not None,
+                "closure_delay": self.closure_delay is not None,
+            }
+            for field, is_set in leaf_only.items():
+                if is_set:
+                    refuse(field, _("Réservé aux offres de service : un groupe ne reçoit pas de demandes."))
+
+        if self.is_sve:
+            if not self.sve_processing_delay.strip():
+                refuse(
+                    "sve_processing_delay",
+                    _("Une saisine par voie électronique doit indiquer son délai de traitement."),
+                )
+            if not self.sve_implicit_decision.strip():
+                refuse(
+                    "sve_implicit_decision",
+                    _("Une saisine par voie électronique doit indiquer la décision implicite en cas de silence."),
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class InboundAddress(models.Model):
@@ -238,3 +401,38 @@ class FormField(models.Model):
     @property
     def choice_list(self) -> list[str]:
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in {FieldKind.CHOICE, FieldKind.MULTICHOICE}
+
+    def clean(self) -> None:
+        """Refuse definitions the request form could not honour (shown in admin)."""
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.is_choice:
+            choices = self.choice_list
+            if not choices:
+                errors["choices"] = _("Un champ à choix doit proposer au moins un choix (un par ligne).")
+            elif len(set(choices)) != len(choices):
+                errors["choices"] = _("Chaque choix ne doit figurer qu'une fois.")
+        elif self.choice_list:
+            errors["choices"] = _("Les choix ne servent qu'aux champs à choix unique ou multiple.")
+        if self.kind == FieldKind.PATTERN:
+            if not self.pattern:
+                errors["pattern"] = _("Un texte au format imposé doit avoir une expression régulière.")
+            else:
+                try:
+                    re.compile(self.pattern)
+                except re.error as exc:
+                    errors["pattern"] = _("Expression régulière invalide : %(error)s.") % {"error": exc}
+        elif self.pattern:
+            errors["pattern"] = _("L'expression régulière ne sert qu'aux champs « texte au format imposé ».")
+        elif self.pattern_message:
+            errors["pattern_message"] = _("Ce message ne sert qu'aux champs « texte au format imposé ».")
+        if errors:
+            raise ValidationError(errors)
+
+    def accepts(self, value: str) -> bool:
+        """Whether ``value`` has the imposed format (the whole value must match)."""
+        return self.kind != FieldKind.PATTERN or re.fullmatch(self.pattern, value) is not None

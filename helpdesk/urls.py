@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from catalogue import views as catalogue_views
 from helpdesk import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", catalogue_views.home, name="home"),
+    path("catalogue/", include("catalogue.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

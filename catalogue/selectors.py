@@ -1,0 +1,172 @@
+"""Reads of the catalogue: the tree a person may see, a node's path, a subtree.
+
+The whole tree is fetched with one recursive-CTE query (django-tree-queries)
+and the audience rows with one more; visibility is then decided in Python,
+walking the depth-first list once. Every function here therefore costs a
+constant number of queries, whatever the depth or the size of the tree.
+
+Visibility rule (the only one): a node is visible to a person when it is
+active, its own audience admits them (``Category.audience_allows``) and its
+parent is visible. Administrators (``is_staff``) see every active node so
+that they can check the catalogue they edit. Anonymous visitors have no
+profile and no institution, so they see only the public part: nodes whose
+audience is empty, under parents whose audience is empty.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+
+from accounts.models import Membership, User
+from catalogue.models import Category, CategoryKind, Service
+
+AnyUser = User | AnonymousUser
+
+
+@dataclass
+class CatalogueTree:
+    """The nodes one person may see, in depth-first order (siblings by position, name).
+
+    Each node carries ``visible_children`` (its visible children, in order)
+    and ``visible_parent`` (``None`` for a root), so templates walk the tree
+    without touching the database.
+    """
+
+    nodes: list[Category]
+    by_slug: dict[str, Category] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_slug = {node.slug: node for node in self.nodes}
+
+    @property
+    def roots(self) -> list[Category]:
+        return [node for node in self.nodes if node.visible_parent is None]
+
+    def get(self, slug: str) -> Category | None:
+        return self.by_slug.get(slug)
+
+    def path_to(self, node: Category) -> list[Category]:
+        """The node's ancestors from the root, then the node itself."""
+        path = [node]
+        while path[0].visible_parent is not None:
+            path.insert(0, path[0].visible_parent)
+        return path
+
+    def leaves_under(self, node: Category) -> list[Category]:
+        """The visible leaves below ``node`` (the node itself if it is a leaf)."""
+        return [n for n in self.nodes if n.is_leaf and node.pk in n.tree_path]
+
+    def search(self, query: str) -> list[Category]:
+        """Nodes whose name or description contains every word of ``query``
+        (case and accents ignored), in tree order."""
+        words = fold(query).split()
+        if not words:
+            return []
+        return [node for node in self.nodes if all(word in _search_text(node) for word in words)]
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip accents: "Hygiène" and "hygiene" match."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _search_text(node: Category) -> str:
+    cached = getattr(node, "_search_text", None)
+    if cached is None:
+        cached = node._search_text = fold(f"{node.name} {node.description} {' '.join(node.domain_list)}")
+    return cached
+
+
+def _audience_of(user: AnyUser) -> tuple[str, frozenset[int]]:
+    if not user.is_authenticated:
+        return "", frozenset()
+    institution_ids = frozenset(Membership.objects.filter(user=user).values_list("institution_id", flat=True))
+    return user.profile, institution_ids
+
+
+def _whole_tree() -> list[Category]:
+    """Every node with tree fields, depth-first, audience institutions attached (two queries)."""
+    nodes = list(Category.objects.with_tree_fields().select_related("service").order_by("tree_ordering"))
+    audience: dict[int, set[int]] = defaultdict(set)
+    through = Category.audience_institutions.through
+    for category_id, institution_id in through.objects.values_list("category_id", "institution_id"):
+        audience[category_id].add(institution_id)
+    for node in nodes:
+        node._audience_institution_ids = frozenset(audience.get(node.pk, ()))
+    return nodes
+
+
+def visible_categories(*, user: AnyUser) -> CatalogueTree:
+    """The catalogue as ``user`` sees it: a hidden or inactive node hides its subtree."""
+    profile, institution_ids = _audience_of(user)
+    sees_everything = bool(user.is_authenticated and user.is_staff)
+    visible: dict[int, Category] = {}
+    for node in _whole_tree():  # depth-first: a parent comes before its children
+        node.visible_children = []
+        node.visible_parent = None
+        if node.parent_id is not None and node.parent_id not in visible:
+            continue
+        if not node.is_active:
+            continue
+        if not sees_everything and not node.audience_allows(profile=profile, institution_ids=institution_ids):
+            continue
+        node.visible_parent = visible.get(node.parent_id) if node.parent_id else None
+        if node.visible_parent is not None:
+            node.visible_parent.visible_children.append(node)
+        visible[node.pk] = node
+    return CatalogueTree(nodes=list(visible.values()))
+
+
+def category_for_user_or_404(*, user: AnyUser, slug: str) -> Category:
+    """The node ``slug`` if ``user`` may see it; otherwise 404, even by direct URL.
+
+    The node comes with ``visible_children`` and ``visible_parent`` set.
+    """
+    node = visible_categories(user=user).get(slug)
+    if node is None:
+        raise Http404("No visible category matches the given slug.")
+    return node
+
+
+def breadcrumb(*, category: Category) -> list[Category]:
+    """The category's ancestors from the root, then the category (one or two queries)."""
+    if hasattr(category, "visible_children"):
+        # Part of a tree fetched by ``visible_categories``: walk it, no query.
+        path = [category]
+        while path[0].visible_parent is not None:
+            path.insert(0, path[0].visible_parent)
+        return path
+    return list(Category.objects.ancestors(category, include_self=True))
+
+
+def subtree(*, category: Category, include_inactive: bool = False) -> list[Category]:
+    """The category and its descendants, depth-first (one query).
+
+    Unless ``include_inactive``, an inactive node is left out with everything
+    below it, as on the requester pages.
+    """
+    nodes = list(Category.objects.descendants(category, include_self=True).order_by("tree_ordering"))
+    if include_inactive:
+        return nodes
+    hidden: set[int] = set()
+    kept = []
+    for node in nodes:
+        if not node.is_active or node.parent_id in hidden:
+            hidden.add(node.pk)
+            continue
+        kept.append(node)
+    return kept
+
+
+def leaf_categories_for_service(*, service: Service, active_only: bool = False) -> list[Category]:
+    """The leaves handled by ``service`` in tree order (one query)."""
+    queryset = Category.objects.with_tree_fields().filter(kind=CategoryKind.LEAF, service=service)
+    if active_only:
+        queryset = queryset.filter(is_active=True)
+    return list(queryset.order_by("tree_ordering"))

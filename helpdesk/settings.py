@@ -264,6 +264,20 @@ CONTENT_SECURITY_POLICY = (
 GUICHET_INSTANCE_ID = env.str("GUICHET_INSTANCE_ID", default="guichet")
 GUICHET_DEMO_PASSWORD = env.str("GUICHET_DEMO_PASSWORD", default="guichet-demo-2026")
 
+# --- Outbox: notification mail (helpdesk.mail) -------------------------------
+# A failed send is retried by the every-minute sweeper after 1, 2, 4… minutes
+# (capped), then marked failed for an administrator to retry from admin.
+GUICHET_OUTBOX_MAX_ATTEMPTS = env.int("GUICHET_OUTBOX_MAX_ATTEMPTS", default=8)
+GUICHET_OUTBOX_RETRY_BASE_SECONDS = env.int("GUICHET_OUTBOX_RETRY_BASE_SECONDS", default=60)
+GUICHET_OUTBOX_RETRY_MAX_SECONDS = env.int("GUICHET_OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600)
+GUICHET_OUTBOX_BATCH_SIZE = env.int("GUICHET_OUTBOX_BATCH_SIZE", default=100)
+# A row claimed longer ago than this was abandoned by a dead worker; it goes
+# back to pending. Well above EMAIL_TIMEOUT so that a slow send is not doubled.
+GUICHET_OUTBOX_STUCK_AFTER_SECONDS = env.int("GUICHET_OUTBOX_STUCK_AFTER_SECONDS", default=15 * 60)
+# After a failed publish, web processes stop trying the broker for this long
+# (the sweeper sends the rows), so an outage costs at most one timeout.
+GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS = env.int("GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS", default=30)
+
 # --- Logging: everything to stdout, the process manager collects it ---------
 
 LOGGING = {

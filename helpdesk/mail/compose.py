@@ -140,8 +140,15 @@ def publish_send(outbound_id: int) -> bool:
         logger.info("outbox: broker recently unreachable, row %s left to the sweeper", outbound_id)
         return False
     timeout = settings.CELERY_BROKER_CONNECTION_TIMEOUT
+    # A broker that accepts the connection and then never answers would
+    # block a plain publish forever: bound every socket operation too.
+    transport_options = {
+        **app.conf.broker_transport_options,
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+    }
     try:
-        with app.connection_for_write(url=url, connect_timeout=timeout) as conn:
+        with app.connection_for_write(url=url, connect_timeout=timeout, transport_options=transport_options) as conn:
             conn.ensure_connection(max_retries=0, timeout=timeout)
             send_outbound_email.apply_async((outbound_id,), connection=conn, retry=False)
     except Exception as exc:  # whatever the broker does, the request must go on

@@ -196,9 +196,14 @@ def retry_outbound_emails(*, ids: list[int]) -> int:
     from helpdesk.mail.compose import publish_send
 
     with transaction.atomic():
-        count = OutboundEmail.objects.filter(
-            pk__in=ids, status__in=[OutboundStatus.FAILED, OutboundStatus.PENDING]
-        ).update(status=OutboundStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None)
-        for pk in ids:
+        retried = list(
+            OutboundEmail.objects.select_for_update()
+            .filter(pk__in=ids, status__in=[OutboundStatus.FAILED, OutboundStatus.PENDING])
+            .values_list("pk", flat=True)
+        )
+        OutboundEmail.objects.filter(pk__in=retried).update(
+            status=OutboundStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
+        )
+        for pk in retried:
             transaction.on_commit(lambda pk=pk: publish_send(pk), robust=True)
-    return count
+    return len(retried)

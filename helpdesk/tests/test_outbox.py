@@ -361,6 +361,11 @@ def test_outbox_admin_shows_rows_read_only(client_for, admin):
     listing = client.get(reverse("admin:helpdesk_outboundemail_changelist"), {"status__exact": "pending"})
     assert listing.status_code == 200
     assert row.subject in listing.content.decode()
+    for term in ("camille@example", "42", row.message_id):
+        found = client.get(reverse("admin:helpdesk_outboundemail_changelist"), {"q": term})
+        assert (found.status_code, row.subject in found.content.decode()) == (200, True)
+    missing = client.get(reverse("admin:helpdesk_outboundemail_changelist"), {"q": "nobody@elsewhere"})
+    assert row.subject not in missing.content.decode()
     detail = client.get(reverse("admin:helpdesk_outboundemail_change", args=[row.pk]))
     assert detail.status_code == 200
     page = detail.content.decode()

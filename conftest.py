@@ -184,15 +184,40 @@ def client_for():
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A real worker process; tests using it need ``transactional_db``."""
+def smtp_server():
+    """A real SMTP server (aiosmtpd) for the whole session; the worker sends to it."""
+    from helpdesk.testing.smtp import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server, settings):
+    """The SMTP server, emptied, with this process's mail going to it too."""
+    smtp_server.reset()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_server.host
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield smtp_server
+    smtp_server.reset()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory, smtp_server):
+    """A real worker process; tests using it need ``transactional_db``.
+    It sends mail to ``smtp_server``."""
     from helpdesk.celery import app
     from helpdesk.testing.worker import WorkerProcess
 
     app.control.purge()  # nothing left over from an earlier run
     with django_db_blocker.unblock():
         worker = WorkerProcess(tmp_path_factory.mktemp("celery") / "worker.log")
-        worker.start()
+        worker.start(extra_env={"EMAIL_URL": smtp_server.url})
         try:
             worker.wait_ready()
             yield worker

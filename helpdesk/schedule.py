@@ -10,4 +10,13 @@ BEAT_SCHEDULE: dict[str, dict] = {
     # Every 5 minutes: a heartbeat a monitoring probe can look for in the logs
     # and that proves beat and a worker are both alive.
     "heartbeat": {"task": "helpdesk.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    # Every minute: send the outbox rows that are due — retries after an SMTP
+    # failure (back-off 1, 2, 4… min), rows whose on-commit task could not be
+    # queued (broker down), rows abandoned by a dead worker. Expires after 55 s
+    # so that runs do not pile up behind a stopped worker.
+    "sweep-outbox": {
+        "task": "helpdesk.tasks.sweep_outbox",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
 }

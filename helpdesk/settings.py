@@ -312,6 +312,19 @@ GUICHET_INBOUND_OWN_DOMAINS = env.list(
 GUICHET_IMAP_MAILBOXES = env.json("GUICHET_IMAP_MAILBOXES", default=[])
 # The worker imports the polling task (it is not in an app's tasks.py).
 CELERY_IMPORTS = ["tickets.inbound.tasks"]
+# --- Outbox: notification mail (helpdesk.mail) -------------------------------
+# A failed send is retried by the every-minute sweeper after 1, 2, 4… minutes
+# (capped), then marked failed for an administrator to retry from admin.
+GUICHET_OUTBOX_MAX_ATTEMPTS = env.int("GUICHET_OUTBOX_MAX_ATTEMPTS", default=8)
+GUICHET_OUTBOX_RETRY_BASE_SECONDS = env.int("GUICHET_OUTBOX_RETRY_BASE_SECONDS", default=60)
+GUICHET_OUTBOX_RETRY_MAX_SECONDS = env.int("GUICHET_OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600)
+GUICHET_OUTBOX_BATCH_SIZE = env.int("GUICHET_OUTBOX_BATCH_SIZE", default=100)
+# A row claimed longer ago than this was abandoned by a dead worker; it goes
+# back to pending. Well above EMAIL_TIMEOUT so that a slow send is not doubled.
+GUICHET_OUTBOX_STUCK_AFTER_SECONDS = env.int("GUICHET_OUTBOX_STUCK_AFTER_SECONDS", default=15 * 60)
+# After a failed publish, web processes stop trying the broker for this long
+# (the sweeper sends the rows), so an outage costs at most one timeout.
+GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS = env.int("GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS", default=30)
 
 # --- Logging: everything to stdout, the process manager collects it ---------
 

@@ -19,3 +19,26 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     logger.info("heartbeat %s", now)
     return now
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_outbound_email(outbound_id: int) -> str | None:
+    """Send one outbox row, queued on commit by ``helpdesk.mail.queue_email``.
+
+    Safe to run twice or concurrently with the sweeper: the row is claimed
+    first. A failure is recorded on the row and retried by ``sweep_outbox``.
+    """
+    from helpdesk.mail import deliver_outbound_email
+
+    outcome = deliver_outbound_email(outbound_id=outbound_id)
+    return str(outcome) if outcome else None
+
+
+@shared_task(ignore_result=False)
+def sweep_outbox() -> dict[str, int]:
+    """Send due pending rows (retries, and rows that could not be queued)."""
+    from dataclasses import asdict
+
+    from helpdesk.mail import sweep_outbox as sweep
+
+    return asdict(sweep())

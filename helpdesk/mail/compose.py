@@ -1,0 +1,159 @@
+"""Writing notifications into the outbox.
+
+``queue_email`` renders the message in the recipient's language and saves it
+as an ``OutboundEmail`` row in the caller's transaction: if the event rolls
+back, so does its mail. After commit, a Celery task is published to send it
+at once; if the broker cannot be reached the request carries on and the
+every-minute sweeper sends the row instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from helpdesk.mail.message_id import make_message_id
+from helpdesk.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+AUTO_GENERATED = "auto-generated"
+AUTO_REPLIED = "auto-replied"
+
+# Broker URL → monotonic time until which publishing is not even tried.
+_broker_down_until: dict[str, float] = {}
+
+
+def email_language(language: str | None) -> str:
+    """A language we have templates for: the recipient's if supported, else the site's."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    code = (language or "").split("-")[0].lower()
+    return code if code in supported else settings.LANGUAGE_CODE
+
+
+def ticket_subject(reference: int, text: str) -> str:
+    """The subject of every ticket mail: ``[Guichet #N] text`` (the tag threads replies)."""
+    return f"[Guichet #{reference}] {text}"
+
+
+def absolute_url(path: str) -> str:
+    """A link for an email: the site's public address + ``path``."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL}{path if path.startswith('/') else '/' + path}"
+
+
+def queue_email(
+    *,
+    to: str | Iterable[str],
+    subject: str,
+    template: str,
+    context: Mapping[str, Any],
+    language: str | None,
+    kind: str,
+    headers: Mapping[str, str] | None = None,
+    reply_to: str | None = None,
+    ticket_reference: int | None = None,
+    cc: Iterable[str] = (),
+    related: str = "",
+    auto_submitted: str = AUTO_GENERATED,
+) -> OutboundEmail:
+    """Render ``template``.txt (and ``template``.html if it exists) in
+    ``language`` and save the mail in the current transaction; it is sent
+    after commit.
+
+    ``subject`` may be a lazy translation: it is evaluated in the recipient's
+    language. ``auto_submitted`` is ``auto-generated`` for notifications,
+    ``auto-replied`` for answers to an incoming mail (RFC 3834).
+    """
+    if auto_submitted not in (AUTO_GENERATED, AUTO_REPLIED):
+        raise ValueError(f"Auto-Submitted must be {AUTO_GENERATED} or {AUTO_REPLIED}, not {auto_submitted!r}")
+    recipients = [to] if isinstance(to, str) else list(to)
+    if not recipients:
+        raise ValueError("An email needs at least one recipient.")
+    language = email_language(language)
+    message_id = make_message_id(ticket_reference=ticket_reference)
+    with translation.override(language):
+        subject_text = " ".join(str(subject).split())  # no header injection through newlines
+        full_context = {
+            "site_url": settings.SITE_URL,
+            "subject": subject_text,
+            "ticket_reference": ticket_reference,
+            "language": language,
+            **context,
+        }
+        body_text = render_to_string(f"{template}.txt", full_context)
+        try:
+            body_html = render_to_string(f"{template}.html", full_context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    all_headers = {
+        "Auto-Submitted": auto_submitted,
+        # Asks Exchange/Outlook not to answer with out-of-office replies.
+        "X-Auto-Response-Suppress": "All",
+        "X-Guichet-Instance": settings.GUICHET_INSTANCE_ID,
+        "X-Guichet-Kind": kind,
+        **({"X-Guichet-Ticket": str(ticket_reference)} if ticket_reference else {}),
+        **(headers or {}),
+    }
+    row = OutboundEmail.objects.create(
+        to=recipients,
+        cc=list(cc),
+        reply_to=reply_to or "",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        subject=subject_text,
+        body_text=body_text,
+        body_html=body_html,
+        headers=all_headers,
+        message_id=message_id,
+        ticket_reference=ticket_reference,
+        related=related,
+        kind=kind,
+        language=language,
+    )
+    pk = row.pk
+    transaction.on_commit(lambda: publish_send(pk), robust=True)
+    return row
+
+
+def publish_send(outbound_id: int) -> bool:
+    """Queue the send task for one row; never raises, never blocks for long.
+
+    Reads the broker URL from settings at call time. On any broker error it
+    logs and returns False: the row stays pending for the sweeper. After a
+    failure, the same broker is not tried again for a short while so that an
+    outage costs one connect timeout, not one per mail.
+    """
+    from helpdesk.celery import app
+    from helpdesk.tasks import send_outbound_email
+
+    url = settings.CELERY_BROKER_URL
+    if _broker_down_until.get(url, 0.0) > time.monotonic():
+        logger.info("outbox: broker recently unreachable, row %s left to the sweeper", outbound_id)
+        return False
+    timeout = settings.CELERY_BROKER_CONNECTION_TIMEOUT
+    # A broker that accepts the connection and then never answers would
+    # block a plain publish forever: bound every socket operation too.
+    transport_options = {
+        **app.conf.broker_transport_options,
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+    }
+    try:
+        with app.connection_for_write(url=url, connect_timeout=timeout, transport_options=transport_options) as conn:
+            conn.ensure_connection(max_retries=0, timeout=timeout)
+            send_outbound_email.apply_async((outbound_id,), connection=conn, retry=False)
+    except Exception as exc:  # whatever the broker does, the request must go on
+        _broker_down_until[url] = time.monotonic() + settings.GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS
+        logger.warning("outbox: could not queue row %s (%s); the sweeper will send it", outbound_id, exc)
+        return False
+    _broker_down_until.pop(url, None)
+    return True

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -279,7 +279,7 @@ def attach_highlights(articles: list[Article], q: str) -> None:
             "pk",
             SearchHeadline("title", query, highlight_all=True, **options),
             SearchHeadline(
-                Concat("problem", Value("\n"), "solution"),
+                Concat("problem", Value("\n"), "solution", output_field=TextField()),
                 query,
                 max_words=SNIPPET_WORDS,
                 min_words=SNIPPET_WORDS // 2,

@@ -107,8 +107,12 @@ def _name_patterns(names: Iterable[str | Sequence[str]]) -> tuple[list[str], lis
         for part in (first, last):
             if len(part) >= 3 and (pattern := _flexible(part)):
                 single.append(pattern)
+
     # Longest first, so "Marie-Claire Dupont" is taken before "Dupont".
-    return sorted(set(full), key=len, reverse=True), sorted(set(single), key=len, reverse=True)
+    def longest_first(patterns: list[str]) -> list[str]:
+        return sorted(set(patterns), key=lambda p: (-len(p), p))
+
+    return longest_first(full), longest_first(single)
 
 
 def _sub(text: str, pattern: re.Pattern[str], kind: str, removed: list[tuple[str, str]], *, keep=None) -> str:
@@ -155,7 +159,7 @@ def _value_patterns(extra_values: Iterable[str | tuple[str, str]]) -> list[tuple
         for candidate in candidates:
             if len(candidate) >= 4 and (pattern := _flexible(candidate)):
                 found.setdefault(pattern, kind)
-    return sorted(((k, p) for p, k in found.items()), key=lambda kp: len(kp[1]), reverse=True)
+    return sorted(((k, p) for p, k in found.items()), key=lambda kp: (-len(kp[1]), kp[1]))
 
 
 def scrub(

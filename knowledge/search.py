@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -111,22 +111,28 @@ def search_articles(qs: QuerySet[Article], q: str, *, prefer_category_ids: froze
     """Filter ``qs`` to the articles matching ``q``, best first.
 
     Exact code matches come first, then (optionally) articles of the preferred
-    categories, then by rank.
+    categories, then by rank. The code lookup runs first (one indexed query)
+    so that the main query is ``vector @@ query OR id IN (…)``, which
+    PostgreSQL answers with a BitmapOr of the GIN and primary-key indexes; an
+    ``EXISTS`` sub-query in the OR would force a sequential scan.
     """
-    codes = query_codes(q)
-    qs = qs.alias(code_match=Exists(ArticleCode.objects.filter(article=OuterRef("pk"), code__in=codes)))
-    order = [F("code_match").desc()]
+    code_ids = list(ArticleCode.objects.filter(code__in=query_codes(q)).values_list("article_id", flat=True)[:1000])
+    by_code = Q(pk__in=code_ids) if code_ids else Q(pk__in=[])
+    order = []
+    if code_ids:
+        qs = qs.alias(code_match=by_code)
+        order.append(F("code_match").desc())
     if prefer_category_ids:
         qs = qs.alias(preferred=Q(category_id__in=prefer_category_ids))
         order.append(F("preferred").desc())
     if is_postgres():
         query = SearchQuery(q, search_type="websearch", config=CONFIG)
-        qs = qs.filter(Q(search_vector=query) | Q(code_match=True)).annotate(
+        qs = qs.filter(Q(search_vector=query) | by_code).annotate(
             rank=SearchRank(F("search_vector"), query, weights=RANK_WEIGHTS, cover_density=True)
         )
         order.append(F("rank").desc(nulls_last=True))
     else:
-        qs = qs.filter(_fallback_condition(parse_query(q)) | Q(code_match=True))
+        qs = qs.filter(_fallback_condition(parse_query(q)) | by_code)
     return qs.order_by(*order, F("published_at").desc(nulls_last=True), "-pk")
 
 

@@ -54,7 +54,7 @@ def test_scrub_keeps_public_links_and_ordinary_words():
 def test_scrub_matches_names_without_regard_to_accents_or_order():
     clean, removed = scrub("Écrit par DUPRÉ Hélène puis par helene dupre.", names=[("Hélène", "Dupré")])
     assert clean == "Écrit par [nom] puis par [nom]."
-    assert removed == [("name", "DUPRÉ Hélène"), ("name", "helene dupre")]
+    assert sorted(removed) == [("name", "DUPRÉ Hélène"), ("name", "helene dupre")]
 
 
 def test_scrub_recognises_french_phone_formats():

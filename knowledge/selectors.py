@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 
@@ -13,8 +15,26 @@ from knowledge import search
 from knowledge.models import Article, ArticleStatus, ArticleVote, Deflection, FaqEntry, is_kb_staff
 
 PAGE_SIZE = 50
+
+
+def count_cap() -> int:
+    """Counting stops here: "plus de 10 000" says enough, and counting 100,000
+    matches of a very common word costs as much as ranking them."""
+    return getattr(settings, "KNOWLEDGE_SEARCH_COUNT_CAP", 10_000)
+
+
 # The staff-only status filter: "" means published (the public view).
 STATUS_ALL = "all"
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: count_cap() + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > count_cap()
 
 
 @dataclass
@@ -34,6 +54,7 @@ class SearchOutcome:
     query: str  # the query actually run (after typo correction)
     corrected_from: str = ""  # what the user typed, when it was corrected
     articles: list[Article] = field(default_factory=list)
+    count_cap: int = 0
 
 
 def category_subtree_ids(category: Category) -> list[int]:
@@ -81,10 +102,10 @@ def article_search(*, user, filters: ArticleFilters, page_number: int | str = 1)
                     qs, corrected_from, q = alternative, q, corrected
     else:
         qs = base.order_by(F("published_at").desc(nulls_last=True), "-pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(page_number)
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(page_number)
     articles = list(page.object_list)
     search.attach_highlights(articles, q)
-    return SearchOutcome(page=page, query=q, corrected_from=corrected_from, articles=articles)
+    return SearchOutcome(page=page, query=q, corrected_from=corrected_from, articles=articles, count_cap=count_cap())
 
 
 def domain_choices() -> list[str]:

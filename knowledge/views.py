@@ -54,7 +54,12 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "knowledge/search.html",
-        {"form": form, "outcome": outcome, "is_kb_staff": is_kb_staff(request.user)},
+        {
+            "form": form,
+            "outcome": outcome,
+            "is_kb_staff": is_kb_staff(request.user),
+            "is_editor": request.user.is_authenticated and (request.user.is_staff or request.user.is_service_manager),
+        },
     )
 
 

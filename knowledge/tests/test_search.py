@@ -136,3 +136,13 @@ def test_parse_query_reads_phrases_and_exclusions():
         (["wifi"], True, False),
         (["reseau", "local"], True, True),
     ]
+
+
+@pytest.mark.django_db
+def test_search_count_stops_at_the_cap(make_article, settings, client):
+    settings.KNOWLEDGE_SEARCH_COUNT_CAP = 3  # 10,000 by default
+    for i in range(5):
+        make_article(title=f"Imprimante {i}")
+    outcome = article_search(user=None, filters=ArticleFilters(q="imprimante", status=""))
+    assert (outcome.page.paginator.count, outcome.page.paginator.is_capped, len(outcome.articles)) == (4, True, 4)
+    assert "Plus de 3 articles" in client.get("/kb/", {"q": "imprimante"}).content.decode()

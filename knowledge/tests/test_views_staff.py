@@ -120,3 +120,24 @@ def test_manager_cannot_publish_another_service_draft(client_for, manager, other
     assert client_for(manager).post(reverse("knowledge:review_publish", args=[other_draft.pk])).status_code == 404
     other_draft.refresh_from_db()
     assert other_draft.status == ArticleStatus.DRAFT
+
+
+@pytest.mark.django_db
+def test_search_page_links_editors_to_the_review_list(client, client_for, manager):
+    review = reverse("knowledge:review_list")
+    assert review in client_for(manager).get(reverse("knowledge:search")).content.decode()
+    assert review not in client.get(reverse("knowledge:search")).content.decode()
+
+
+@pytest.mark.django_db
+def test_deflection_counts_are_grouped_by_category(category, other_category):
+    from knowledge.selectors import deflection_counts
+    from knowledge.services import deflection_record
+
+    for _ in range(2):
+        deflection_record(category=category)
+    deflection_record(category=other_category)
+    assert [(row["category_id"], row["count"]) for row in deflection_counts()] == [
+        (category.pk, 2),
+        (other_category.pk, 1),
+    ]

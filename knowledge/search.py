@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models import Case, F, FloatField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -107,11 +107,18 @@ def query_codes(q: str) -> list[str]:
 # --- Ranked search ---------------------------------------------------------------
 
 
-def search_articles(qs: QuerySet[Article], q: str, *, prefer_category_ids: frozenset[int] = frozenset()) -> QuerySet:
+def search_articles(
+    qs: QuerySet[Article], q: str, *, prefer_category_ids: frozenset[int] = frozenset(), match_any: bool = False
+) -> QuerySet:
     """Filter ``qs`` to the articles matching ``q``, best first.
 
-    Exact code matches come first, then (optionally) articles of the preferred
-    categories, then by rank. The code lookup runs first (one indexed query)
+    ``match_any`` matches articles holding any of the words (suggestions while
+    typing, related articles) instead of all of them; ranking still puts the
+    articles holding more of them first on PostgreSQL.
+
+    Exact code matches come first, then by rank; articles of
+    ``prefer_category_ids`` weigh double (on SQLite, without a rank, they
+    simply come first). The code lookup runs first (one indexed query)
     so that the main query is ``vector @@ query OR id IN (…)``, which
     PostgreSQL answers with a BitmapOr of the GIN and primary-key indexes; an
     ``EXISTS`` sub-query in the OR would force a sequential scan.
@@ -122,17 +129,26 @@ def search_articles(qs: QuerySet[Article], q: str, *, prefer_category_ids: froze
     if code_ids:
         qs = qs.alias(code_match=by_code)
         order.append(F("code_match").desc())
-    if prefer_category_ids:
-        qs = qs.alias(preferred=Q(category_id__in=prefer_category_ids))
-        order.append(F("preferred").desc())
+    if match_any:
+        q = " or ".join(any_words(q))
     if is_postgres():
         query = SearchQuery(q, search_type="websearch", config=CONFIG)
-        qs = qs.filter(Q(search_vector=query) | by_code).annotate(
-            rank=SearchRank(F("search_vector"), query, weights=RANK_WEIGHTS, cover_density=True)
-        )
+        rank = SearchRank(F("search_vector"), query, weights=RANK_WEIGHTS, cover_density=True)
+        if prefer_category_ids:
+            # Articles of the category being filed into weigh double, without hiding better matches elsewhere.
+            rank = rank * Case(
+                When(category_id__in=prefer_category_ids, then=Value(2.0)),
+                default=Value(1.0),
+                output_field=FloatField(),
+            )
+        qs = qs.filter(Q(search_vector=query) | by_code).annotate(rank=rank)
         order.append(F("rank").desc(nulls_last=True))
     else:
-        qs = qs.filter(_fallback_condition(parse_query(q)) | by_code)
+        if prefer_category_ids:
+            qs = qs.alias(preferred=Q(category_id__in=prefer_category_ids))
+            order.append(F("preferred").desc())
+        condition = _fallback_any(q) if match_any else _fallback_condition(parse_query(q))
+        qs = qs.filter(condition | by_code)
     return qs.order_by(*order, F("published_at").desc(nulls_last=True), "-pk")
 
 
@@ -151,12 +167,21 @@ def _fallback_condition(parsed: ParsedQuery) -> Q:
     return condition
 
 
+def any_words(q: str) -> list[str]:
+    """The significant words of free text (4 letters or more: skips most French stop words)."""
+    return list(dict.fromkeys(w for w in text.words(q) if len(w) >= 4)) or text.words(q)[:1]
+
+
+def _fallback_any(q: str) -> Q:
+    condition = Q(pk__in=[])
+    for word in any_words(q):
+        condition |= Q(search_text__contains=f" {text.light_stem(word)} ")
+    return condition
+
+
 def faq_matching(qs: QuerySet, q: str) -> QuerySet:
-    """FAQ entries whose question or answer holds every word of ``q`` (both backends)."""
-    parsed = parse_query(q)
-    if not parsed.positive:
-        return qs.none()
-    return qs.filter(_fallback_condition(parsed))
+    """FAQ entries whose question or answer holds any significant word of ``q`` (both backends)."""
+    return qs.filter(_fallback_any(q))
 
 
 # --- Typo tolerance ------------------------------------------------------------

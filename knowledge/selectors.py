@@ -128,7 +128,7 @@ def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
     if len(related) < limit:
         title_words = [w for w in search.text.words(article.title) if len(w) >= 4]
         if title_words:
-            for other in search.search_articles(base, " or ".join(title_words))[:limit]:
+            for other in search.search_articles(base, " ".join(title_words), match_any=True)[:limit]:
                 related.setdefault(other.pk, other)
     return list(related.values())[:limit]
 
@@ -162,7 +162,8 @@ def suggestions(*, q: str, category: Category | None = None, limit: int = 5) -> 
     if len(q) < 3:
         return Suggestions([], [])
     prefer = frozenset(category_subtree_ids(category)) if category else frozenset()
-    articles = list(search.search_articles(Article.objects.published(), q, prefer_category_ids=prefer)[:limit])
+    found = search.search_articles(Article.objects.published(), q, prefer_category_ids=prefer, match_any=True)
+    articles = list(found[:limit])
     faq_qs = FaqEntry.objects.filter(is_published=True)
     if category is not None:
         ancestor_ids = list(category.ancestors(include_self=True).values_list("pk", flat=True))

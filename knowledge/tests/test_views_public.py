@@ -163,6 +163,12 @@ def test_suggest_returns_articles_and_faq_entries(client, corpus, make_faq, cate
 
 
 @pytest.mark.django_db
+def test_suggest_matches_any_significant_word_of_the_title(client, corpus):
+    content = client.get(reverse("knowledge:suggest"), {"title": "Mon imprimante bloquée depuis ce matin"}).content
+    assert escape(corpus["printer"].title) in content.decode()
+
+
+@pytest.mark.django_db
 def test_suggest_is_empty_for_a_short_query(client, corpus):
     assert client.get(reverse("knowledge:suggest"), {"q": "im"}).content.decode().strip() == ""
 

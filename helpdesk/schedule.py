@@ -19,4 +19,7 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # Every night at 03:40: rebuild the knowledge-base word list used for typo
+    # tolerance (saving an article only adds words; this also drops stale ones).
+    "knowledge-search-words": {"task": "knowledge.tasks.rebuild_search_words", "schedule": crontab(hour=3, minute=40)},
 }

@@ -1,0 +1,195 @@
+"""Reads of the knowledge base: what pages show, with constant query counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
+
+from catalogue.models import Category, Software
+from knowledge import search
+from knowledge.models import Article, ArticleStatus, ArticleVote, Deflection, FaqEntry, is_kb_staff
+
+PAGE_SIZE = 50
+
+
+def count_cap() -> int:
+    """Counting stops here: "plus de 10 000" says enough, and counting 100,000
+    matches of a very common word costs as much as ranking them."""
+    return getattr(settings, "KNOWLEDGE_SEARCH_COUNT_CAP", 10_000)
+
+
+# The staff-only status filter: "" means published (the public view).
+STATUS_ALL = "all"
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: count_cap() + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > count_cap()
+
+
+@dataclass
+class ArticleFilters:
+    q: str = ""
+    category: Category | None = None
+    domain: str = ""
+    software: Software | None = None
+    version: str = ""
+    code: str = ""
+    status: str = ""
+
+
+@dataclass
+class SearchOutcome:
+    page: Page
+    query: str  # the query actually run (after typo correction)
+    corrected_from: str = ""  # what the user typed, when it was corrected
+    articles: list[Article] = field(default_factory=list)
+    count_cap: int = 0
+
+
+def category_subtree_ids(category: Category) -> list[int]:
+    return list(Category.objects.descendants(category, include_self=True).values_list("pk", flat=True))
+
+
+def _filtered(*, user, filters: ArticleFilters) -> QuerySet[Article]:
+    qs = Article.objects.visible_to(user).select_related("category", "software")
+    status = filters.status if is_kb_staff(user) else ""
+    if status == "":
+        qs = qs.filter(status=ArticleStatus.PUBLISHED)
+    elif status != STATUS_ALL:
+        qs = qs.filter(status=status)
+    if filters.category is not None:
+        qs = qs.filter(category_id__in=category_subtree_ids(filters.category))
+    if filters.domain:
+        qs = qs.filter(domain=filters.domain)
+    if filters.software is not None:
+        qs = qs.filter(software=filters.software)
+    if filters.version:
+        qs = qs.filter(version=filters.version.strip())
+    if filters.code:
+        qs = qs.filter(code_rows__code=search.text.normalise_code(filters.code))
+    return qs
+
+
+def _count_up_to(qs: QuerySet, limit: int) -> int:
+    """How many rows match, counting no further than ``limit`` (no ranking, no full count)."""
+    return len(qs.order_by().values_list("pk", flat=True)[:limit])
+
+
+def article_search(*, user, filters: ArticleFilters, page_number: int | str = 1) -> SearchOutcome:
+    """The public search: filters, ranked full text, typo correction, 50 per page, highlights."""
+    base = _filtered(user=user, filters=filters)
+    q = filters.q.strip()
+    corrected_from = ""
+    if q:
+        qs = search.search_articles(base, q)
+        found = _count_up_to(qs, search.FEW_RESULTS)
+        if found < search.FEW_RESULTS:
+            corrected = search.correct_query(q)
+            if corrected != q:
+                alternative = search.search_articles(base, corrected)
+                if _count_up_to(alternative, search.FEW_RESULTS) > found:
+                    qs, corrected_from, q = alternative, q, corrected
+    else:
+        qs = base.order_by(F("published_at").desc(nulls_last=True), "-pk")
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(page_number)
+    articles = list(page.object_list)
+    search.attach_highlights(articles, q)
+    return SearchOutcome(page=page, query=q, corrected_from=corrected_from, articles=articles, count_cap=count_cap())
+
+
+def domain_choices() -> list[str]:
+    return list(
+        Article.objects.published().exclude(domain="").order_by("domain").values_list("domain", flat=True).distinct()
+    )
+
+
+def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
+    """Published articles sharing a code, then the same category, then similar titles."""
+    base = Article.objects.published().exclude(pk=article.pk).select_related("category")
+    related: dict[int, Article] = {}
+    codes = article.code_list
+    if codes:
+        for other in base.filter(code_rows__code__in=codes).distinct().order_by("-helpful_count", "-pk")[:limit]:
+            related.setdefault(other.pk, other)
+    if len(related) < limit and article.category_id:
+        for other in base.filter(category_id=article.category_id).order_by("-helpful_count", "-published_at")[:limit]:
+            related.setdefault(other.pk, other)
+    if len(related) < limit:
+        title_words = [w for w in search.text.words(article.title) if len(w) >= 4]
+        if title_words:
+            for other in search.search_articles(base, " ".join(title_words), match_any=True)[:limit]:
+                related.setdefault(other.pk, other)
+    return list(related.values())[:limit]
+
+
+def faq_for_category(category: Category | None) -> list[FaqEntry]:
+    """Published FAQ entries of a category and of the groups above it."""
+    if category is None:
+        return []
+    ancestor_ids = list(category.ancestors(include_self=True).values_list("pk", flat=True))
+    return list(FaqEntry.objects.filter(is_published=True, category_id__in=ancestor_ids).order_by("position", "pk"))
+
+
+def faq_grouped() -> list[tuple[Category | None, list[FaqEntry]]]:
+    """Every published FAQ entry grouped by category, in catalogue order (general entries first)."""
+    entries = FaqEntry.objects.filter(is_published=True).select_related("category")
+    groups: dict[int | None, list[FaqEntry]] = {}
+    for entry in entries.order_by("category__position", "category__name", "position", "pk"):
+        groups.setdefault(entry.category_id, []).append(entry)
+    return [(items[0].category, items) for items in groups.values()]
+
+
+@dataclass
+class Suggestions:
+    articles: list[Article]
+    faq_entries: list[FaqEntry]
+
+
+def suggestions(*, q: str, category: Category | None = None, limit: int = 5) -> Suggestions:
+    """What to show under the title of a new ticket: articles (same category first) and FAQ entries."""
+    q = q.strip()
+    if len(q) < 3:
+        return Suggestions([], [])
+    prefer = frozenset(category_subtree_ids(category)) if category else frozenset()
+    found = search.search_articles(Article.objects.published(), q, prefer_category_ids=prefer, match_any=True)
+    articles = list(found[:limit])
+    faq_qs = FaqEntry.objects.filter(is_published=True)
+    if category is not None:
+        ancestor_ids = list(category.ancestors(include_self=True).values_list("pk", flat=True))
+        faq_qs = faq_qs.filter(Q(category_id__in=ancestor_ids) | Q(category__isnull=True))
+    faq_entries = list(search.faq_matching(faq_qs, q)[:limit])
+    return Suggestions(articles, faq_entries)
+
+
+def drafts_for_editor(user) -> QuerySet[Article]:
+    return (
+        Article.objects.editable_by(user)
+        .filter(status=ArticleStatus.DRAFT)
+        .select_related("category", "author")
+        .order_by("-created_at")
+    )
+
+
+def deflection_counts(*, since: datetime | None = None) -> list[dict]:
+    """Requests avoided per category: [{"category_id", "category__name", "count"}]."""
+    qs = Deflection.objects.all()
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    return list(qs.values("category_id", "category__name").annotate(count=Count("pk")).order_by("-count"))
+
+
+def has_voted(*, article: Article, user, session_key: str = "") -> bool:
+    if user is not None and user.is_authenticated:
+        return ArticleVote.objects.filter(article=article, user=user).exists()
+    return bool(session_key) and ArticleVote.objects.filter(article=article, session_key=session_key).exists()

@@ -1,0 +1,66 @@
+"""Writes of the knowledge base: votes, deflections and editorial actions."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from catalogue.models import Category
+from knowledge.models import Article, ArticleStatus, ArticleVote, Deflection, FaqEntry
+
+
+class InvalidTransition(Exception):
+    """The article is not in a status the action applies to."""
+
+
+def article_vote_helpful(*, article: Article, user=None, session_key: str = "") -> bool:
+    """Count one "Cela m'a aidé" per user (or per session when anonymous); False if already counted."""
+    voter = {"user": user} if user is not None and user.is_authenticated else {"user": None, "session_key": session_key}
+    if voter.get("user") is None and not session_key:
+        return False
+    try:
+        with transaction.atomic():
+            ArticleVote.objects.create(article=article, **voter)
+    except IntegrityError:
+        return False
+    Article.objects.filter(pk=article.pk).update(helpful_count=F("helpful_count") + 1)
+    return True
+
+
+def article_record_view(*, article: Article) -> None:
+    # A counter, not a state change: an UPDATE of one column, which the search trigger ignores.
+    Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+
+
+def deflection_record(
+    *, category: Category, article: Article | None = None, faq_entry: FaqEntry | None = None
+) -> Deflection:
+    """ "Cela a résolu mon problème": one request that did not need to be filed."""
+    return Deflection.objects.create(category=category, article=article, faq_entry=faq_entry)
+
+
+def article_save_edit(*, article: Article, editor) -> Article:
+    """Save an editor's changes (the form has already set the fields)."""
+    article.editor = editor
+    article.save()
+    return article
+
+
+def article_publish(*, article: Article, editor) -> Article:
+    if article.status == ArticleStatus.PUBLISHED:
+        raise InvalidTransition(article.status)
+    article.status = ArticleStatus.PUBLISHED
+    article.published_at = timezone.now()
+    article.editor = editor
+    article.save(update_fields=["status", "published_at", "editor"])
+    return article
+
+
+def article_archive(*, article: Article, editor) -> Article:
+    if article.status == ArticleStatus.ARCHIVED:
+        raise InvalidTransition(article.status)
+    article.status = ArticleStatus.ARCHIVED
+    article.editor = editor
+    article.save(update_fields=["status", "editor"])
+    return article

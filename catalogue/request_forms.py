@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Category, FieldKind, FormField
@@ -38,7 +39,8 @@ def _anchored(pattern: str) -> str:
 
 
 def build_field(spec: FormField) -> forms.Field:
-    common: dict[str, Any] = {"label": spec.label, "required": spec.required, "help_text": spec.help_text}
+    # Django renders help_text unescaped; the rows are typed in the admin, so escape them here.
+    common: dict[str, Any] = {"label": spec.label, "required": spec.required, "help_text": escape(spec.help_text)}
     kind = spec.kind
     if kind == FieldKind.TEXTAREA:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)

@@ -264,6 +264,18 @@ CONTENT_SECURITY_POLICY = (
 GUICHET_INSTANCE_ID = env.str("GUICHET_INSTANCE_ID", default="guichet")
 GUICHET_DEMO_PASSWORD = env.str("GUICHET_DEMO_PASSWORD", default="guichet-demo-2026")
 
+# --- Tickets ----------------------------------------------------------------
+
+# Attachment limits: per file, number of files per ticket, total per ticket (bytes).
+GUICHET_ATTACHMENT_MAX_SIZE = env.int("GUICHET_ATTACHMENT_MAX_SIZE", default=10 * 1024 * 1024)
+GUICHET_ATTACHMENT_MAX_COUNT = env.int("GUICHET_ATTACHMENT_MAX_COUNT", default=10)
+GUICHET_ATTACHMENT_MAX_TOTAL = env.int("GUICHET_ATTACHMENT_MAX_TOTAL", default=50 * 1024 * 1024)
+# Requester timers when the category sets none (DESIGN.md: 5 + 5 working days).
+GUICHET_REMINDER_DELAY_DAYS = env.int("GUICHET_REMINDER_DELAY_DAYS", default=5)
+GUICHET_CLOSURE_DELAY_DAYS = env.int("GUICHET_CLOSURE_DELAY_DAYS", default=5)
+# Files kept between a new ticket's preview and its submission are purged after this many hours.
+GUICHET_PENDING_UPLOAD_HOURS = env.int("GUICHET_PENDING_UPLOAD_HOURS", default=24)
+
 # --- Logging: everything to stdout, the process manager collects it ---------
 
 LOGGING = {

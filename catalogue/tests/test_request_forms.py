@@ -46,7 +46,8 @@ def test_pattern_field_required_when_marked(student_number_form):
 def test_labels_and_help_text_come_from_rows(student_number_form):
     field = student_number_form().fields["numero_etudiant"]
     assert field.label == "Numéro étudiant AMU"
-    assert field.help_text == "8 chiffres, sur votre carte d'étudiant"
+    # Django renders help_text as HTML: the admin-typed text is escaped once, here.
+    assert field.help_text == "8 chiffres, sur votre carte d&#x27;étudiant"
     assert field.required is True
 
 

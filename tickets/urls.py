@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import filing, files, requester
+from tickets.views import files, filing, requester
 
 app_name = "tickets"
 

@@ -32,6 +32,9 @@ class TicketCounter(models.Model):
     class Meta:
         verbose_name = _("compteur de références")
 
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"
+
     @classmethod
     def next_reference(cls) -> int:
         """Call inside ``transaction.atomic()``."""

@@ -61,8 +61,8 @@ def may_assign(ticket: Ticket, user: Any, assignee: Any = None) -> bool:
 
 
 def is_assignable(ticket: Ticket, assignee: Any) -> bool:
-    """Only a member of the handling service can hold a ticket."""
-    return _authenticated(assignee) and ticket.service_id in assignee.service_ids
+    """Only a member of the handling service (or an administrator) can hold a ticket."""
+    return _authenticated(assignee) and (is_admin(assignee) or ticket.service_id in assignee.service_ids)
 
 
 def is_scheduler(ticket: Ticket, user: Any) -> bool:

@@ -104,6 +104,10 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
 
 
 class Ticket(ConcurrentTransitionMixin, models.Model):
+    """A request (a "DA"). Do not load tickets with ``only()``/``defer()`` leaving out
+    ``status`` or ``version``: django-fsm reads them in ``__init__`` and a deferred
+    one would recurse through ``refresh_from_db``."""
+
     reference = models.PositiveBigIntegerField(_("référence"), unique=True, editable=False)
     title = models.CharField(_("titre"), max_length=200)
     description = models.TextField(_("description"))

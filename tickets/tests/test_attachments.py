@@ -129,9 +129,7 @@ def test_stored_under_random_name_and_downloaded_safely(make_ticket, requester, 
     assert body == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Disposition"] == (
-        "attachment; filename*=utf-8''compte%20rendu%20%C3%A9t%C3%A9.pdf"
-    )
+    assert response["Content-Disposition"] == ("attachment; filename*=utf-8''compte%20rendu%20%C3%A9t%C3%A9.pdf")
 
 
 @pytest.mark.django_db

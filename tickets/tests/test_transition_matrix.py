@@ -203,7 +203,12 @@ def test_assign_refuses_someone_outside_the_service(make_ticket, manager, other_
 def test_correspondent_action_recorded_under_their_name(make_ticket, colleague):
     ticket = make_ticket(S.ARS)
     event = wf.ticket_answer(ticket=ticket, actor=colleague, text="Version 6.2, depuis lundi.")
-    assert (event.actor, event.message.author, event.from_status, event.to_status) == (colleague, colleague, "ARS", "ECT")
+    assert (event.actor, event.message.author, event.from_status, event.to_status) == (
+        colleague,
+        colleague,
+        "ARS",
+        "ECT",
+    )
 
 
 @pytest.mark.django_db

@@ -30,7 +30,11 @@ def download_status(client, url: str) -> int:
 def world(make_ticket, agent):
     ticket = make_ticket(TicketStatus.ECT, title="Quota de messagerie dépassé", files=[checked("capture.png", PNG)])
     wf.ticket_add_message(
-        ticket=ticket, actor=agent, kind="note", body="Note interne : voir le serveur mx2.", files=[checked("logs.pdf", PDF)]
+        ticket=ticket,
+        actor=agent,
+        kind="note",
+        body="Note interne : voir le serveur mx2.",
+        files=[checked("logs.pdf", PDF)],
     )
     wf.ticket_add_message(ticket=ticket, actor=agent, kind="reply", body="Nous regardons cela.")
     ticket.refresh_from_db()

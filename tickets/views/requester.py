@@ -105,7 +105,7 @@ def render_ticket(
         "ticket": ticket,
         "events": events,
         "attachments": ticket.attachments.filter(message__isnull=True).select_related("uploaded_by"),
-        "follow_ups": Ticket.objects.visible_to(user).filter(follow_up_of=ticket).only("reference", "title", "status"),
+        "follow_ups": Ticket.objects.visible_to(user).filter(follow_up_of=ticket),
         "form_values": labelled_values(ticket.category, ticket.form_values) if ticket.form_values else [],
         "explanation": REQUESTER_EXPLANATIONS[ticket.status],
         "actions": actions,

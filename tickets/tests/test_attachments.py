@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from tickets import workflow as wf
-from tickets.attachments import check_upload, detect_type, download_name, display_name
+from tickets.attachments import check_upload, detect_type, display_name, download_name
 from tickets.status import TicketStatus
 
 from .conftest import EXE, HTML, PDF, PNG, SVG, checked, ooxml, upload

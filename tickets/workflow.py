@@ -491,6 +491,8 @@ def ticket_requalify(
     if not new:
         raise ActionRefused(_("Rien n'a été modifié."))
     changes = {name.removesuffix("_id"): [_json(getattr(ticket, name)), _json(value)] for name, value in new.items()}
+    if "service_id" in new:  # names, not ids: the history is read by people
+        changes["service"] = [str(ticket.service), str(category.service)]
     return _act(
         ticket=ticket, actor=actor, action=EventAction.REQUALIFY, expected_version=expected_version,
         fields=new, changes=changes, reason=(reason or "").strip(),
@@ -626,4 +628,6 @@ def _name(user: Any) -> str | None:
 def _json(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if hasattr(value, "get_full_name"):
+        return _name(value)
     return str(value)

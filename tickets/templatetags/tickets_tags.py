@@ -28,3 +28,32 @@ def status_label(code: str) -> str:
         return str(TicketStatus(code).label)
     except ValueError:
         return code
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """The French label of a Ticket field named in an event's ``changes``."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from tickets.models import Ticket
+
+    try:
+        return str(Ticket._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+@register.simple_tag
+def change_value(name: str, value: Any) -> str:
+    """A changed value for display: priority levels by name, blocking as words."""
+    from django.utils.translation import gettext
+
+    from tickets.priority import Level
+
+    if value is None or value == "":
+        return "—"
+    if name in ("priority", "impact", "urgency") and isinstance(value, int) and 1 <= value <= 5:
+        return str(Level(value).label)
+    if name == "is_blocking":
+        return gettext("Bloquant") if value else gettext("Non bloquant")
+    return form_value(value)

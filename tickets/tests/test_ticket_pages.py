@@ -247,3 +247,16 @@ def test_ticket_page_query_count_constant(make_ticket, requester, agent, client_
         wf.ticket_add_information(ticket=ticket, actor=requester, text=f"Encore {i}")
     assert ticket.messages.count() == 30
     assert count_queries(client_for(requester), url) == with_two
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [TicketStatus.ARS, TicketStatus.AVS, TicketStatus.TER])
+def test_ticket_page_ids_unique_and_fields_labelled(status, make_ticket, requester, client_for):
+    import re
+
+    ticket = make_ticket(status)
+    html = client_for(requester).get(reverse("tickets:detail", args=[ticket.reference])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    for field_id in re.findall(r'<(?:textarea|input type="(?:text|file)")[^>]*\sid="([^"]+)"', html):
+        assert f'for="{field_id}"' in html

@@ -69,6 +69,11 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/search.html", {"page": page, "search_form": form, "query": query})
 
 
+def auto_id(action: str) -> str:
+    """Several forms share the ticket page: ids stay unique per action."""
+    return f"id_{action}_%s"
+
+
 def _attachment_usage(ticket: Ticket) -> dict[str, int]:
     usage = ticket.attachments.aggregate(count=Count("pk"), total=Sum("size"))
     return {"existing_count": usage["count"], "existing_total": usage["total"] or 0}
@@ -90,15 +95,17 @@ def render_ticket(
     actions = wf.available_actions(ticket, user)
     initial = {"version": ticket.version}
     usage = _attachment_usage(ticket) if actions & {"answer", "refuse", "add_information"} else {}
+    forms_by_action = {
+        "answer": (tf.AnswerForm, {"initial": initial, **usage}),
+        "approve": (tf.ApproveForm, {"initial": initial}),
+        "refuse": (tf.RefuseForm, {"initial": initial, **usage}),
+        "withdraw": (tf.WithdrawForm, {"initial": initial}),
+        "add_information": (tf.AddInformationForm, {"initial": initial, **usage}),
+        "follow_up": (tf.FollowUpForm, {"initial": {"title": _("Suite de #%(ref)s") % {"ref": ticket.reference}}}),
+    }
     action_forms = {
-        "answer": tf.AnswerForm(initial=initial, **usage) if "answer" in actions else None,
-        "approve": tf.ApproveForm(initial=initial) if "approve" in actions else None,
-        "refuse": tf.RefuseForm(initial=initial, **usage) if "refuse" in actions else None,
-        "withdraw": tf.WithdrawForm(initial=initial) if "withdraw" in actions else None,
-        "add_information": tf.AddInformationForm(initial=initial, **usage) if "add_information" in actions else None,
-        "follow_up": tf.FollowUpForm(initial={"title": _("Suite de #%(ref)s") % {"ref": ticket.reference}})
-        if "follow_up" in actions
-        else None,
+        name: form_class(auto_id=auto_id(name), **kwargs) if name in actions else None
+        for name, (form_class, kwargs) in forms_by_action.items()
     }
     action_forms.update(bound or {})
     context = {
@@ -164,7 +171,7 @@ def act(request: HttpRequest, reference: int, action: str) -> HttpResponse:
     ticket = _visible(request, reference)
     form_class, call, success = ACTIONS[action]
     kwargs = _attachment_usage(ticket) if issubclass(form_class, tf.TextActionForm) else {}
-    form = form_class(request.POST, request.FILES, **kwargs)
+    form = form_class(request.POST, request.FILES, auto_id=auto_id(action), **kwargs)
     if not form.is_valid():
         return render_ticket(request, ticket, bound={action: form}, status=400)
     try:
@@ -184,7 +191,7 @@ def act(request: HttpRequest, reference: int, action: str) -> HttpResponse:
 @require_POST
 def follow_up(request: HttpRequest, reference: int) -> HttpResponse:
     ticket = _visible(request, reference)
-    form = tf.FollowUpForm(request.POST, request.FILES)
+    form = tf.FollowUpForm(request.POST, request.FILES, auto_id=auto_id("follow_up"))
     if not form.is_valid():
         return render_ticket(request, ticket, bound={"follow_up": form}, status=400)
     try:

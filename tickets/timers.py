@@ -18,6 +18,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils import timezone
 
 from catalogue.models import TimerUnit
 from tickets.status import WAITING_REQUESTER
@@ -52,8 +53,9 @@ def compute_deadlines(ticket: Ticket, start: datetime.datetime) -> tuple[datetim
     return remind_at, add_working_days(remind_at, closure, calendar)
 
 
-def on_status_change(ticket: Ticket, *, now: datetime.datetime) -> list[str]:
+def on_status_change(ticket: Ticket, *, now: datetime.datetime | None = None) -> list[str]:
     """Set or clear the timers for the ticket's new status; return the fields to save."""
+    now = now or timezone.now()
     if ticket.status in WAITING_REQUESTER:
         ticket.remind_at, ticket.expire_at = compute_deadlines(ticket, now)
     else:

@@ -249,9 +249,11 @@ def ticket_file(
 ) -> Ticket:
     """File a new ticket (status NEW) for ``requester`` in a leaf ``category``.
 
-    ``actor`` is who did it (the requester by default; ``None`` for a
-    machine). Values are expected to be validated already (by the form or
-    by email ingestion); this function refuses what breaks the domain.
+    ``actor`` is who did it (the requester when not given: web form and
+    email alike). Values are expected to be validated already (by the form
+    or by email ingestion); this function refuses what breaks the domain.
+    ``files`` are ``CheckedFile`` (from ``tickets.attachments.check_upload``)
+    or the actor's ``PendingUpload`` rows.
     """
     actor = requester if actor is None else actor
     if not category.accepts_tickets:

@@ -204,3 +204,20 @@ def test_sve_category_shows_the_legal_notice(category, requester, client_for):
     content = client_for(requester).get(reverse("tickets:file", args=[category.slug])).content.decode()
     assert "court à partir de la date de l'accusé de réception" in content
     assert "2 mois" in content
+
+
+@pytest.mark.django_db
+def test_valid_files_kept_when_another_field_is_wrong(da_category, requester, client_for):
+    client = client_for(requester)
+    url = reverse("tickets:file", args=[da_category.slug])
+    first = client.post(url, {**form_data(**{"f-numero_etudiant": "123"}), "attachments": [upload("capture.png", PNG)]})
+    content = first.content.decode()
+    assert "8 chiffres exactement." in content
+    assert "Fichiers déjà joints" in content
+    assert "capture.png" in content
+    token = str(PendingUpload.objects.get(user=requester).token)
+    assert f'value="{token}"' in content
+    preview = client.post(url, {**form_data(), "pending": token})
+    assert "Aperçu de votre demande" in preview.content.decode()
+    client.post(url, {**hidden_inputs(preview.content.decode()), "step": "submit"})
+    assert list(Ticket.objects.get().attachments.values_list("original_name", flat=True)) == ["capture.png"]

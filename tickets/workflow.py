@@ -33,6 +33,7 @@ from catalogue.models import Category
 from tickets import attachments as att
 from tickets import permissions as perms
 from tickets import timers
+from tickets.actions import available_actions  # re-exported: views ask the workflow what is allowed
 from tickets.exceptions import ActionForbidden, ActionRefused, StaleTicket
 from tickets.models import (
     Attachment,
@@ -585,42 +586,6 @@ def ticket_expire(*, ticket: Ticket) -> TicketEvent:
         ticket=ticket, actor=None, action=EventAction.EXPIRE, transition=transition,
         fields={"closed_automatically": True},
     )  # fmt: skip
-
-
-# --- What a user may do -------------------------------------------------------------
-
-# Action name (as used by views and templates) -> transition method on Ticket.
-TRANSITION_ACTIONS = {
-    "take": "take",
-    "reject": "reject",
-    "ask": "ask",
-    "answer": "answer",
-    "propose": "propose",
-    "approve": "approve",
-    "refuse": "refuse",
-    "await_decision": "await_decision",
-    "await_development": "await_development",
-    "resume": "resume",
-    "exclude": "exclude",
-    "withdraw": "withdraw",
-}
-
-
-def available_actions(ticket: Ticket, user: Any) -> frozenset[str]:
-    """The actions ``user`` may do on ``ticket`` now (for showing only the allowed buttons).
-
-    The caller has already found the ticket through ``visible_to(user)``.
-    """
-    if user is None or not user.is_authenticated:
-        return frozenset()
-    names = {name for name, method in TRANSITION_ACTIONS.items() if has_transition_perm(getattr(ticket, method), user)}
-    if ticket.status in OPEN_STATES:
-        names.add("add_information")
-        if perms.is_service_staff(ticket, user):
-            names |= {"reply", "internal_note", "requalify", "assign"}
-    elif perms.is_requester_side(ticket, user):
-        names.add("follow_up")
-    return frozenset(names)
 
 
 def _name(user: Any) -> str | None:

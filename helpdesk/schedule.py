@@ -22,4 +22,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
     # Every night at 03:40: rebuild the knowledge-base word list used for typo
     # tolerance (saving an article only adds words; this also drops stale ones).
     "knowledge-search-words": {"task": "knowledge.tasks.rebuild_search_words", "schedule": crontab(hour=3, minute=40)},
+    # Every night at 03:40: delete files kept for a new ticket's preview that
+    # was never submitted (older than GUICHET_PENDING_UPLOAD_HOURS).
+    "tickets-purge-pending-uploads": {
+        "task": "tickets.tasks.purge_stale_pending_uploads",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }

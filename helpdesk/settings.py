@@ -325,6 +325,17 @@ GUICHET_OUTBOX_STUCK_AFTER_SECONDS = env.int("GUICHET_OUTBOX_STUCK_AFTER_SECONDS
 # After a failed publish, web processes stop trying the broker for this long
 # (the sweeper sends the rows), so an outage costs at most one timeout.
 GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS = env.int("GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS", default=30)
+# --- Tickets ----------------------------------------------------------------
+
+# Attachment limits: per file, number of files per ticket, total per ticket (bytes).
+GUICHET_ATTACHMENT_MAX_SIZE = env.int("GUICHET_ATTACHMENT_MAX_SIZE", default=10 * 1024 * 1024)
+GUICHET_ATTACHMENT_MAX_COUNT = env.int("GUICHET_ATTACHMENT_MAX_COUNT", default=10)
+GUICHET_ATTACHMENT_MAX_TOTAL = env.int("GUICHET_ATTACHMENT_MAX_TOTAL", default=50 * 1024 * 1024)
+# Requester timers when the category sets none (DESIGN.md: 5 + 5 working days).
+GUICHET_REMINDER_DELAY_DAYS = env.int("GUICHET_REMINDER_DELAY_DAYS", default=5)
+GUICHET_CLOSURE_DELAY_DAYS = env.int("GUICHET_CLOSURE_DELAY_DAYS", default=5)
+# Files kept between a new ticket's preview and its submission are purged after this many hours.
+GUICHET_PENDING_UPLOAD_HOURS = env.int("GUICHET_PENDING_UPLOAD_HOURS", default=24)
 
 # --- Logging: everything to stdout, the process manager collects it ---------
 

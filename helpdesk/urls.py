@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("kb/", include("knowledge.urls")),
+    path("demandes/", include("tickets.urls")),
 ]

@@ -1,0 +1,64 @@
+"""Admin for tickets: read-mostly. Status and history change only through ``tickets.workflow``."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from tickets.models import Attachment, Message, PendingUpload, Ticket, TicketEvent, Watcher
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    fields = ("created", "kind", "author", "body")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    fields = ("created", "actor", "action", "from_status", "to_status", "changes", "reason")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ("reference", "title", "status", "service", "category", "requester", "assignee", "last_activity_at")
+    list_filter = ("status", "service", "channel", "closed_automatically")
+    search_fields = ("=reference", "title", "requester__email")
+    list_select_related = ("service", "category", "requester", "assignee")
+    raw_id_fields = ("requester", "assignee", "follow_up_of", "duplicate_of", "category")
+    # Everything that the workflow owns is read-only here.
+    readonly_fields = (
+        "reference", "status", "service", "category", "requester", "institution", "assignee", "priority",
+        "created", "updated", "last_activity_at", "closed_at", "closed_automatically", "remind_at", "expire_at",
+        "reminded_at", "version", "follow_up_of", "duplicate_of",
+    )  # fmt: skip
+    inlines = [MessageInline, EventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # tickets are filed through tickets.workflow.ticket_file
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # view only: every change goes through tickets.workflow and its history
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "ticket", "content_type", "size", "uploaded_by", "created")
+    readonly_fields = ("ticket", "message", "file", "original_name", "content_type", "size", "uploaded_by", "created")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+admin.site.register(Watcher, list_display=("ticket", "user", "created"), raw_id_fields=("ticket", "user"))
+admin.site.register(PendingUpload, list_display=("original_name", "user", "size", "created"))

@@ -1,0 +1,104 @@
+"""Demo tickets in every DA status, for the demo requester and correspondent.
+
+Every ticket is filed and moved through ``tickets.workflow`` (never by
+writing ``status``), so its history is the real one. Idempotent: a ticket
+is identified by its title and requester and skipped when it exists.
+
+The demo uses the catalogue seeder's leaves when it published one under
+``ctx.objects["category:…"]`` handled by the assistance service; otherwise
+it creates its own leaf ``demo-assistance`` (slug chosen not to clash with
+the catalogue's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from catalogue.models import Category, CategoryKind, PriorityScheme, Service
+from helpdesk.demo import DemoContext
+from tickets import workflow as wf
+from tickets.models import Ticket
+
+Step = Callable[[Ticket, dict[str, Any]], Any]
+
+
+def _take(t: Ticket, who: dict[str, Any]) -> Any:
+    return wf.ticket_take(ticket=t, actor=who["agent"])
+
+
+def _ask(t: Ticket, who: dict[str, Any]) -> Any:
+    return wf.ticket_ask(
+        ticket=t, actor=who["agent"], question="Pouvez-vous préciser le message d'erreur exact et l'heure ?"
+    )
+
+
+def _propose(t: Ticket, who: dict[str, Any]) -> Any:
+    return wf.ticket_propose(
+        ticket=t,
+        actor=who["agent"],
+        answer="Videz le cache du navigateur puis reconnectez-vous ; le problème devrait disparaître.",
+    )
+
+
+# (title, requester key, steps) — one ticket per status, some on the correspondent's side.
+SCENARIOS: list[tuple[str, str, list[Step]]] = [
+    ("Impossible d'accéder à ma messagerie", "requester", []),
+    ("Erreur à l'édition des attestations", "requester", [_take]),
+    ("Inscription pédagogique bloquée", "requester", [_take, _ask]),
+    ("Mot de passe refusé après changement", "requester", [_take, _propose]),
+    ("Nouveau rôle pour les gestionnaires", "correspondent", [_take, lambda t, w: wf.ticket_await_decision(
+        ticket=t, actor=w["agent"], comment="La demande sera étudiée par le comité des évolutions.")]),
+    ("Export des notes au format CSV", "correspondent", [_take, lambda t, w: wf.ticket_await_development(
+        ticket=t, actor=w["agent"], comment="Une évolution est planifiée pour la prochaine version.")]),
+    ("Impression du relevé de notes", "requester", [_take, _propose, lambda t, w: wf.ticket_approve(
+        ticket=t, actor=w["requester"], comment="Merci, c'est réglé.")]),
+    ("Plusieurs problèmes dans une même demande", "correspondent", [lambda t, w: wf.ticket_reject(
+        ticket=t, actor=w["agent"], reason="Un seul problème par demande : merci d'en déposer une par problème.")]),
+    ("Question déjà résolue", "requester", [lambda t, w: wf.ticket_withdraw(
+        ticket=t, actor=w["requester"], reason="J'ai trouvé la réponse dans la base de connaissances.")]),
+]  # fmt: skip
+
+
+def _demo_category(ctx: DemoContext) -> Category:
+    service = ctx.objects.get("service:assistance")
+    for key, value in ctx.objects.items():
+        usable = key.startswith("category:") and isinstance(value, Category) and value.accepts_tickets
+        if usable and (service is None or value.service_id == service.pk):
+            return value
+    if service is None:
+        service, _created = Service.objects.get_or_create(slug="assistance", defaults={"name": "Service d'assistance"})
+    category, _created = Category.objects.update_or_create(
+        slug="demo-assistance",
+        defaults={
+            "name": "Assistance (démonstration)",
+            "kind": CategoryKind.LEAF,
+            "service": service,
+            "priority_scheme": PriorityScheme.BLOCKING,
+            "domains": ["Fonctionnel", "Technique"],
+        },
+    )
+    return category
+
+
+def seed(ctx: DemoContext) -> None:
+    who = {
+        "requester": ctx.objects["user:requester"],
+        "correspondent": ctx.objects["user:correspondent"],
+        "agent": ctx.objects["user:agent"],
+    }
+    category = _demo_category(ctx)
+    for title, requester_key, steps in SCENARIOS:
+        requester = who[requester_key]
+        if Ticket.objects.filter(title=title, requester=requester).exists():
+            continue
+        ticket = wf.ticket_file(
+            requester=requester,
+            category=category,
+            title=title,
+            description=f"{title}. Le problème se produit depuis ce matin, sur tous les postes.",
+            is_blocking=False if category.priority_scheme == PriorityScheme.BLOCKING else None,
+            domain=category.domains[0] if category.domains else "",
+        )
+        for step in steps:
+            step(ticket, who)

@@ -1,1 +1,0 @@
-"""Tickets, their messages, attachments and history (see the tickets issue)."""

@@ -1,0 +1,30 @@
+"""Tickets, their messages, attachments and history."""
+
+from tickets.models.message import (
+    INTERNAL_KINDS,
+    PUBLIC_KINDS,
+    Attachment,
+    EventAction,
+    Message,
+    MessageKind,
+    PendingUpload,
+    TicketEvent,
+)
+from tickets.models.ticket import Channel, Ticket, TicketCounter, Watcher
+from tickets.status import TicketStatus
+
+__all__ = [
+    "INTERNAL_KINDS",
+    "PUBLIC_KINDS",
+    "Attachment",
+    "Channel",
+    "EventAction",
+    "Message",
+    "MessageKind",
+    "PendingUpload",
+    "Ticket",
+    "TicketCounter",
+    "TicketEvent",
+    "TicketStatus",
+    "Watcher",
+]

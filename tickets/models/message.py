@@ -1,0 +1,192 @@
+"""Messages, attachments and the append-only history of a ticket."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tickets import permissions as perms
+from tickets.models.ticket import Ticket
+
+
+class MessageKind(models.TextChoices):
+    PUBLIC_REPLY = "reply", _("Réponse")
+    INTERNAL_NOTE = "note", _("Note interne")
+    QUESTION = "question", _("Question")
+    PROPOSED_ANSWER = "proposal", _("Réponse proposée")
+    REQUESTER_INFO = "info", _("Information du demandeur")
+    SYSTEM = "system", _("Message automatique")
+
+
+INTERNAL_KINDS = frozenset({MessageKind.INTERNAL_NOTE})
+PUBLIC_KINDS = frozenset(set(MessageKind) - INTERNAL_KINDS)
+
+
+def _staff_rule(user: Any, ticket_path: str) -> Q:
+    """Rows of tickets whose handling service the user works in."""
+    return Q(**{f"{ticket_path}service_id__in": user.service_ids})
+
+
+class MessageQuerySet(models.QuerySet["Message"]):
+    def visible_to(self, user: Any) -> MessageQuerySet:
+        """Messages of visible tickets; internal notes only for the handling service's staff."""
+        qs = self.filter(ticket__in=Ticket.objects.visible_to(user))
+        if perms.is_admin(user):
+            return qs
+        return qs.filter(Q(kind__in=PUBLIC_KINDS) | _staff_rule(user, "ticket__"))
+
+
+class Message(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("type"), max_length=10, choices=MessageKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    created = models.DateTimeField(_("écrit le"), default=timezone.now, editable=False)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created", "pk"]
+        indexes = [models.Index(fields=["ticket", "created"], name="tickets_message_ticket_cr")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.ticket_id}"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind in INTERNAL_KINDS
+
+
+class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    def visible_to(self, user: Any) -> AttachmentQuerySet:
+        """Attachments of visible tickets, except those of internal notes for non-staff."""
+        qs = self.filter(ticket__in=Ticket.objects.visible_to(user))
+        if perms.is_admin(user):
+            return qs
+        return qs.filter(Q(message__isnull=True) | Q(message__kind__in=PUBLIC_KINDS) | _staff_rule(user, "ticket__"))
+
+
+def attachment_path(prefix: str = "attachments") -> str:
+    """A random storage name: the original name never reaches the file system."""
+    now = timezone.now()
+    return f"{prefix}/{now:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    # Stored under a random name chosen by ``tickets.attachments``; never served by URL.
+    file = models.FileField(_("fichier"), max_length=255)
+    original_name = models.CharField(_("nom d'origine"), max_length=255)
+    content_type = models.CharField(_("type détecté"), max_length=120)
+    size = models.PositiveBigIntegerField(_("taille"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["created", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PendingUpload(models.Model):
+    """A checked file kept between the preview and the submission of a new ticket.
+
+    Only its uploader can use it, for a day; ``tickets.tasks.purge_pending_uploads``
+    deletes the stale ones and their files.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("fichier en attente")
+        verbose_name_plural = _("fichiers en attente")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EventAction(models.TextChoices):
+    FILE = "file", _("a déposé la demande")
+    FOLLOW_UP = "follow_up", _("a déposé une demande de suite")
+    TAKE = "take", _("a pris en charge la demande")
+    ASSIGN = "assign", _("a confié la demande")
+    REJECT = "reject", _("a rejeté la demande")
+    ASK = "ask", _("a posé une question")
+    ANSWER = "answer", _("a répondu à la question")
+    PROPOSE = "propose", _("a proposé une réponse")
+    APPROVE = "approve", _("a validé la réponse")
+    REFUSE = "refuse", _("a refusé la réponse")
+    AWAIT_DECISION = "await_decision", _("a mis la demande en attente de décision")
+    AWAIT_DEVELOPMENT = "await_development", _("a mis la demande en attente de développement")
+    RESUME = "resume", _("a repris le traitement")
+    EXCLUDE = "exclude", _("a exclu la demande")
+    WITHDRAW = "withdraw", _("a abandonné la demande")
+    EXPIRE = "expire", _("clôture automatique faute de réponse")
+    REMIND = "remind", _("relance automatique")
+    ADD_INFORMATION = "add_information", _("a ajouté une information")
+    REPLY = "reply", _("a répondu")
+    INTERNAL_NOTE = "internal_note", _("a ajouté une note interne")
+    REQUALIFY = "requalify", _("a requalifié la demande")
+
+
+class TicketEvent(models.Model):
+    """One row per action: who, when, what, from which status to which, which fields changed.
+
+    Append-only: the workflow creates rows and nothing updates or deletes them.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    # Empty for the scheduler and for machine actions.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=EventAction.choices)
+    from_status = models.CharField(_("statut avant"), max_length=3, blank=True)
+    to_status = models.CharField(_("statut après"), max_length=3, blank=True)
+    # {"field": [old, new], …} with JSON-safe values.
+    changes = models.JSONField(_("modifications"), default=dict, blank=True)
+    reason = models.TextField(_("motif"), blank=True)
+    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("événement")
+        verbose_name_plural = _("historique")
+        ordering = ["created", "pk"]
+        indexes = [models.Index(fields=["ticket", "created"], name="tickets_event_ticket_cr")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("TicketEvent rows are append-only.")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_internal(self) -> bool:
+        return self.action == EventAction.INTERNAL_NOTE

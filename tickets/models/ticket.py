@@ -1,0 +1,346 @@
+"""The ticket, its state machine and the one visibility rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, transition
+
+from accounts.models import Institution
+from catalogue.models import Category, Service, Software
+from tickets import permissions as perms
+from tickets.priority import Level
+from tickets.status import CLOSED_STATES, OPEN_STATES, WAITING_REQUESTER, TicketStatus, waiting_on
+
+
+class TicketCounter(models.Model):
+    """The last public reference given out; one row, locked while a ticket is filed.
+
+    An ``UPDATE … SET value = value + 1`` holds the row lock until the filing
+    transaction commits, so references are unique, sequential and gapless
+    under concurrency on PostgreSQL and SQLite alike.
+    """
+
+    name = models.CharField(max_length=20, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("compteur de références")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"
+
+    @classmethod
+    def next_reference(cls) -> int:
+        """Call inside ``transaction.atomic()``."""
+        if not cls.objects.filter(name="ticket").update(value=models.F("value") + 1):
+            cls.objects.get_or_create(name="ticket", defaults={"value": 0})
+            cls.objects.filter(name="ticket").update(value=models.F("value") + 1)
+        return cls.objects.values_list("value", flat=True).get(name="ticket")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Formulaire web")
+    EMAIL = "email", _("Courriel")
+
+
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    def visible_to(self, user: Any) -> TicketQuerySet:
+        """THE visibility rule. Requesters see their own tickets, correspondents
+        their institution's, agents and managers their services', watchers what
+        they watch, administrators everything, anonymous visitors nothing."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if perms.is_admin(user):
+            return self.all()
+        rule = Q(requester=user) | Q(Exists(Watcher.objects.filter(ticket=OuterRef("pk"), user=user)))
+        if user.correspondent_institution_ids:
+            rule |= Q(institution_id__in=user.correspondent_institution_ids)
+        if user.service_ids:
+            rule |= Q(service_id__in=user.service_ids)
+        return self.filter(rule)
+
+    def requester_side(self, user: Any) -> TicketQuerySet:
+        """Tickets the user follows as a requester: their own, their institution's
+        if they are a correspondent, and those they watch ("Mes demandes")."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        rule = Q(requester=user) | Q(Exists(Watcher.objects.filter(ticket=OuterRef("pk"), user=user)))
+        if user.correspondent_institution_ids:
+            rule |= Q(institution_id__in=user.correspondent_institution_ids)
+        return self.filter(rule)
+
+    def open(self) -> TicketQuerySet:
+        return self.filter(status__in=OPEN_STATES)
+
+    def closed(self) -> TicketQuerySet:
+        return self.filter(status__in=CLOSED_STATES)
+
+    def for_list(self) -> TicketQuerySet:
+        return self.select_related("category", "service", "requester", "assignee").order_by("-last_activity_at", "-pk")
+
+    def search(self, query: str) -> TicketQuerySet:
+        """By reference (``#12`` or ``12``) or by words in title, description and public messages."""
+        query = query.strip()
+        if not query:
+            return self.none()
+        digits = query.lstrip("#").strip()
+        if digits.isdigit():
+            return self.filter(reference=int(digits))
+        from tickets.models.message import PUBLIC_KINDS, Message
+
+        rule = Q()
+        for word in query.split()[:8]:
+            in_messages = Exists(
+                Message.objects.filter(ticket=OuterRef("pk"), kind__in=PUBLIC_KINDS, body__icontains=word)
+            )
+            rule &= Q(title__icontains=word) | Q(description__icontains=word) | Q(in_messages)
+        return self.filter(rule)
+
+
+class Ticket(ConcurrentTransitionMixin, models.Model):
+    """A request (a "DA"). Do not load tickets with ``only()``/``defer()`` leaving out
+    ``status`` or ``version``: django-fsm reads them in ``__init__`` and a deferred
+    one would recurse through ``refresh_from_db``."""
+
+    reference = models.PositiveBigIntegerField(_("référence"), unique=True, editable=False)
+    title = models.CharField(_("titre"), max_length=200)
+    description = models.TextField(_("description"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("catégorie")
+    )
+    # Denormalised from the category at filing (and on transfer): queues and the
+    # visibility rule filter on it without joining the tree.
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("service en charge")
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("demandeur")
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("établissement"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        verbose_name=_("agent en charge"),
+    )
+    status = FSMField(_("statut"), max_length=3, choices=TicketStatus.choices, default=TicketStatus.NEW, protected=True)
+    priority = models.PositiveSmallIntegerField(_("priorité"), choices=Level.choices, default=Level.MEDIUM)
+    impact = models.PositiveSmallIntegerField(_("impact"), choices=Level.choices, null=True, blank=True)
+    urgency = models.PositiveSmallIntegerField(_("urgence"), choices=Level.choices, null=True, blank=True)
+    is_blocking = models.BooleanField(_("bloquant"), null=True, blank=True)
+    domain = models.CharField(_("domaine / nature"), max_length=100, blank=True)
+    software = models.ForeignKey(
+        Software, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("logiciel")
+    )
+    installed_version = models.CharField(_("version installée"), max_length=50, blank=True)
+    internal_number = models.CharField(_("numéro interne"), max_length=50, blank=True)
+    form_values = models.JSONField(_("formulaire de la catégorie"), default=dict, blank=True)
+    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    created = models.DateTimeField(_("déposée le"), default=timezone.now, editable=False)
+    updated = models.DateTimeField(_("modifiée le"), auto_now=True)
+    last_activity_at = models.DateTimeField(_("dernière activité"), default=timezone.now)
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
+    closed_automatically = models.BooleanField(_("close automatiquement"), default=False)
+    follow_up_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("suite de"),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("doublon de"),
+    )
+    # Requester timers (ARS, AVS): set on entering, cleared on leaving; the
+    # scheduler selects due rows through the partial indexes below.
+    remind_at = models.DateTimeField(_("relance prévue le"), null=True, blank=True)
+    expire_at = models.DateTimeField(_("clôture automatique prévue le"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("relancée le"), null=True, blank=True)
+    # Optimistic locking: every change increments it and every save is an
+    # UPDATE … WHERE version = <loaded> (see ``state_fields``).
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande")
+        verbose_name_plural = _("demandes")
+        ordering = ["-last_activity_at", "-pk"]
+        indexes = [
+            models.Index(fields=["requester", "-last_activity_at"], name="tickets_requester_activity"),
+            models.Index(fields=["institution", "-last_activity_at"], name="tickets_institution_act"),
+            models.Index(fields=["service", "status", "-last_activity_at"], name="tickets_service_status_act"),
+            models.Index(
+                fields=["remind_at"],
+                name="tickets_remind_due",
+                condition=Q(status__in=["ARS", "AVS"], remind_at__isnull=False, reminded_at__isnull=True),
+            ),
+            models.Index(
+                fields=["expire_at"],
+                name="tickets_expire_due",
+                condition=Q(status__in=["ARS", "AVS"], expire_at__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=5), name="tickets_priority_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.reference} {self.title}"
+
+    @property
+    def state_fields(self) -> list[models.Field]:
+        """django-fsm's concurrency check compares these with their loaded values
+        on save; adding ``version`` makes any concurrent change (not only of
+        ``status``) refuse the later save."""
+        return [f for f in self._meta.fields if isinstance(f, FSMFieldMixin) or f.name == "version"]
+
+    @property
+    def display_reference(self) -> str:
+        return f"#{self.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATES
+
+    @property
+    def is_waiting_requester(self) -> bool:
+        return self.status in WAITING_REQUESTER
+
+    @property
+    def waiting_on(self):
+        return waiting_on(self.status)
+
+    def is_due_for_expiry(self) -> bool:
+        return self.expire_at is not None and self.expire_at <= timezone.now()
+
+    # --- Transitions: one per row of DESIGN.md's table. They guard and change
+    # the state, nothing else; ``tickets.workflow`` does the rest. -----------
+
+    @transition(field=status, source=TicketStatus.NEW, target=TicketStatus.ECT, permission=perms.is_service_staff)
+    def take(self) -> None:
+        pass
+
+    @transition(field=status, source=TicketStatus.NEW, target=TicketStatus.ECT, permission=perms.may_assign)
+    def assign(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[TicketStatus.NEW, TicketStatus.ECT],
+        target=TicketStatus.REJ,
+        permission=perms.is_service_staff,
+    )
+    def reject(self) -> None:
+        pass
+
+    @transition(field=status, source=TicketStatus.ECT, target=TicketStatus.ARS, permission=perms.is_service_staff)
+    def ask(self) -> None:
+        pass
+
+    @transition(field=status, source=TicketStatus.ARS, target=TicketStatus.ECT, permission=perms.is_requester_side)
+    def answer(self) -> None:
+        pass
+
+    @transition(field=status, source=TicketStatus.ECT, target=TicketStatus.AVS, permission=perms.is_service_staff)
+    def propose(self) -> None:
+        pass
+
+    @transition(field=status, source=TicketStatus.AVS, target=TicketStatus.TER, permission=perms.is_requester_side)
+    def approve(self) -> None:
+        pass
+
+    @transition(field=status, source=TicketStatus.AVS, target=TicketStatus.ECT, permission=perms.is_requester_side)
+    def refuse(self) -> None:
+        pass
+
+    @transition(field=status, source=TicketStatus.ECT, target=TicketStatus.ATD, permission=perms.is_service_staff)
+    def await_decision(self) -> None:
+        pass
+
+    @transition(field=status, source=TicketStatus.ECT, target=TicketStatus.ADV, permission=perms.is_service_staff)
+    def await_development(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[TicketStatus.ATD, TicketStatus.ADV],
+        target=TicketStatus.ECT,
+        permission=perms.is_service_staff,
+    )
+    def resume(self) -> None:
+        pass
+
+    @transition(field=status, source=TicketStatus.ATD, target=TicketStatus.REJ, permission=perms.is_service_staff)
+    def exclude(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[TicketStatus.NEW, TicketStatus.ECT, TicketStatus.ARS],
+        target=TicketStatus.ABN,
+        permission=perms.is_requester_side,
+    )
+    def withdraw(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=TicketStatus.ARS,
+        target=TicketStatus.ABN,
+        permission=perms.is_scheduler,
+        conditions=[is_due_for_expiry],
+    )
+    def expire_unanswered(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=TicketStatus.AVS,
+        target=TicketStatus.TER,
+        permission=perms.is_scheduler,
+        conditions=[is_due_for_expiry],
+    )
+    def expire_unvalidated(self) -> None:
+        pass
+
+
+class Watcher(models.Model):
+    """Someone who follows a ticket without being its requester (sees it, is notified)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="watchers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watched_tickets")
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("observateur")
+        verbose_name_plural = _("observateurs")
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="tickets_watcher_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → #{self.ticket.reference}"

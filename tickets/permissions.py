@@ -1,0 +1,70 @@
+"""Who may act on a ticket: the one place for these rules.
+
+The ``@transition`` methods of ``Ticket`` name these functions as their
+``permission=``, ``tickets.workflow`` checks them before every action, and
+``tickets.workflow.available_actions`` uses them to show only the buttons a
+user may press. Every function takes ``(ticket, user)`` in that order (the
+order django-fsm calls permissions with); ``user`` is ``None`` for the
+scheduler and for machine actions.
+
+Seeing a ticket is a different question, answered by
+``Ticket.objects.visible_to(user)`` alone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tickets.models import Ticket
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_admin(user: Any) -> bool:
+    """Administrators (``is_staff``) may do every agent action, on every service."""
+    return _authenticated(user) and bool(user.is_staff or user.is_superuser)
+
+
+def is_service_staff(ticket: Ticket, user: Any) -> bool:
+    """An agent or manager of the service handling the ticket, or an administrator."""
+    if not _authenticated(user):
+        return False
+    return is_admin(user) or ticket.service_id in user.service_ids
+
+
+def is_service_manager(ticket: Ticket, user: Any) -> bool:
+    if not _authenticated(user):
+        return False
+    return is_admin(user) or ticket.service_id in user.managed_service_ids
+
+
+def is_requester_side(ticket: Ticket, user: Any) -> bool:
+    """The requester, or a correspondent of the ticket's institution (seed 002:
+    colleagues follow a ticket while its author is away; the history records who)."""
+    if not _authenticated(user):
+        return False
+    if ticket.requester_id == user.pk:
+        return True
+    return ticket.institution_id is not None and ticket.institution_id in user.correspondent_institution_ids
+
+
+def may_assign(ticket: Ticket, user: Any, assignee: Any = None) -> bool:
+    """Managers assign to anyone of the service; agents only to themselves."""
+    if not is_service_staff(ticket, user):
+        return False
+    if assignee is None or is_service_manager(ticket, user):
+        return True
+    return assignee.pk == user.pk
+
+
+def is_assignable(ticket: Ticket, assignee: Any) -> bool:
+    """Only a member of the handling service (or an administrator) can hold a ticket."""
+    return _authenticated(assignee) and (is_admin(assignee) or ticket.service_id in assignee.service_ids)
+
+
+def is_scheduler(ticket: Ticket, user: Any) -> bool:
+    """Timer actions are fired by the scheduler only, never by a person."""
+    return user is None

@@ -1,0 +1,59 @@
+"""Small display helpers for ticket templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.formats import localize
+
+register = template.Library()
+
+
+@register.filter
+def form_value(value: Any) -> str:
+    """A category form value for display: lists joined, empty shown as a dash."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(localize(value))
+
+
+@register.filter
+def status_label(code: str) -> str:
+    from tickets.status import TicketStatus
+
+    try:
+        return str(TicketStatus(code).label)
+    except ValueError:
+        return code
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """The French label of a Ticket field named in an event's ``changes``."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from tickets.models import Ticket
+
+    try:
+        return str(Ticket._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+@register.simple_tag
+def change_value(name: str, value: Any) -> str:
+    """A changed value for display: priority levels by name, blocking as words."""
+    from django.utils.translation import gettext
+
+    from tickets.priority import Level
+
+    if value is None or value == "":
+        return "—"
+    if name in ("priority", "impact", "urgency") and isinstance(value, int) and 1 <= value <= 5:
+        return str(Level(value).label)
+    if name == "is_blocking":
+        return gettext("Bloquant") if value else gettext("Non bloquant")
+    return form_value(value)

@@ -1,0 +1,261 @@
+"""Every (status, action, role): allowed exactly when DESIGN.md's table says so.
+
+The expected table below is written from DESIGN.md, independently of the
+code. An allowed action moves the ticket to the expected status and records
+one event by that actor; a refused one raises ``ActionRefused`` with a
+message and changes nothing (status, version, events, messages).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from tickets import workflow as wf
+from tickets.models import Message, Ticket, TicketEvent
+from tickets.status import CLOSED_STATES, OPEN_STATES, TicketStatus
+
+S = TicketStatus
+REQUESTER_SIDE = {"requester", "colleague"}
+STAFF = {"agent", "manager", "admin"}
+ROLES = ["requester", "colleague", "outsider", "agent", "other_agent", "manager", "admin", "scheduler"]
+
+# action -> (states it starts from, roles allowed, status afterwards (None: unchanged))
+TABLE: dict[str, tuple[set[str], set[str], dict[str, str] | str | None]] = {
+    "take": ({S.NEW}, STAFF, S.ECT),
+    "assign": (set(OPEN_STATES), STAFF, {S.NEW: S.ECT}),
+    "reject": ({S.NEW, S.ECT}, STAFF, S.REJ),
+    "ask": ({S.ECT}, STAFF, S.ARS),
+    "answer": ({S.ARS}, REQUESTER_SIDE, S.ECT),
+    "propose": ({S.ECT}, STAFF, S.AVS),
+    "approve": ({S.AVS}, REQUESTER_SIDE, S.TER),
+    "refuse": ({S.AVS}, REQUESTER_SIDE, S.ECT),
+    "await_decision": ({S.ECT}, STAFF, S.ATD),
+    "await_development": ({S.ECT}, STAFF, S.ADV),
+    "resume": ({S.ATD, S.ADV}, STAFF, S.ECT),
+    "exclude": ({S.ATD}, STAFF, S.REJ),
+    "withdraw": ({S.NEW, S.ECT, S.ARS}, REQUESTER_SIDE, S.ABN),
+    "expire": ({S.ARS, S.AVS}, {"scheduler"}, {S.ARS: S.ABN, S.AVS: S.TER}),
+    "add_information": (set(OPEN_STATES), REQUESTER_SIDE | STAFF, None),
+    "reply": (set(OPEN_STATES), STAFF, None),
+    "internal_note": (set(OPEN_STATES), STAFF, None),
+    "requalify": (set(OPEN_STATES), STAFF, None),
+    "follow_up": (set(CLOSED_STATES), REQUESTER_SIDE, None),
+}
+
+
+def call(action: str, ticket: Ticket, actor):
+    text = "Un texte suffisant."
+    match action:
+        case "assign":
+            return wf.ticket_assign(ticket=ticket, actor=actor, assignee=actor)
+        case "reject" | "exclude" | "withdraw":
+            return getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor, reason=text)
+        case "ask":
+            return wf.ticket_ask(ticket=ticket, actor=actor, question=text)
+        case "answer" | "add_information":
+            return getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor, text=text)
+        case "propose":
+            return wf.ticket_propose(ticket=ticket, actor=actor, answer=text)
+        case "refuse":
+            return wf.ticket_refuse(ticket=ticket, actor=actor, reason=text)
+        case "expire":
+            if actor is not None:  # only the scheduler can call it: it takes no actor
+                raise wf.ActionForbidden("people cannot expire tickets")
+            return wf.ticket_expire(ticket=ticket)
+        case "reply" | "internal_note":
+            kind = "reply" if action == "reply" else "note"
+            return wf.ticket_add_message(ticket=ticket, actor=actor, kind=kind, body=text)
+        case "requalify":
+            return wf.ticket_requalify(ticket=ticket, actor=actor, priority=5, reason=text)
+        case "follow_up":
+            return wf.ticket_file_follow_up(ticket=ticket, actor=actor, title="Suite", description=text)
+        case _:
+            return getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor)
+
+
+def snapshot(ticket_id: int) -> tuple:
+    ticket = Ticket.objects.get(pk=ticket_id)
+    return (
+        ticket.status,
+        ticket.version,
+        ticket.assignee_id,
+        ticket.priority,
+        TicketEvent.objects.count(),
+        Message.objects.count(),
+        Ticket.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(TABLE))
+def test_transition_matrix_allows_exactly_the_table(
+    action, make_ticket, requester, colleague, outsider, agent, other_agent, manager, admin
+):
+    cast = {
+        "requester": requester,
+        "colleague": colleague,
+        "outsider": outsider,
+        "agent": agent,
+        "other_agent": other_agent,
+        "manager": manager,
+        "admin": admin,
+        "scheduler": None,
+    }
+    tickets = {status: make_ticket(status).pk for status in S.values}
+    # Timers of the waiting states are due, so that only the table decides.
+    Ticket.objects.filter(status__in=[S.ARS, S.AVS]).update(expire_at=timezone.now())
+    sources, allowed_roles, targets = TABLE[action]
+    mismatches = []
+    for status, ticket_id in tickets.items():
+        for role in ROLES:
+            expected = status in sources and role in allowed_roles
+            with transaction.atomic():
+                before = snapshot(ticket_id)
+                ticket = Ticket.objects.get(pk=ticket_id)
+                try:
+                    result = call(action, ticket, cast[role])
+                except wf.ActionRefused as exc:
+                    assert exc.message, (action, status, role)
+                    if expected:
+                        mismatches.append((status, role, "refused", exc.message))
+                    elif snapshot(ticket_id) != before:
+                        mismatches.append((status, role, "refused but changed"))
+                else:
+                    if not expected:
+                        mismatches.append((status, role, "allowed"))
+                    else:
+                        target = targets.get(status, status) if isinstance(targets, dict) else (targets or status)
+                        ticket.refresh_from_db()
+                        if ticket.status != target:
+                            mismatches.append((status, role, "went to", ticket.status))
+                        event = result if isinstance(result, TicketEvent) else result.events.get()
+                        if event.actor != cast[role]:
+                            mismatches.append((status, role, "event actor", event.actor))
+                transaction.set_rollback(True)
+    assert mismatches == []
+
+
+@pytest.mark.django_db
+def test_expire_refused_before_the_deadline(make_ticket):
+    ticket = make_ticket(S.ARS)
+    assert ticket.expire_at > timezone.now()
+    with pytest.raises(wf.ActionRefused):
+        wf.ticket_expire(ticket=ticket)
+    ticket.refresh_from_db()
+    assert ticket.status == S.ARS
+
+
+@pytest.mark.django_db
+def test_expire_marks_closed_automatically(make_ticket):
+    ticket = make_ticket(S.AVS)
+    Ticket.objects.filter(pk=ticket.pk).update(expire_at=timezone.now())
+    ticket.refresh_from_db()
+    event = wf.ticket_expire(ticket=ticket)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.closed_automatically, event.actor, event.to_status) == (S.TER, True, None, S.TER)
+    assert ticket.closed_at is not None
+    assert (ticket.remind_at, ticket.expire_at) == (None, None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "action", "kwargs"),
+    [
+        (S.NEW, "reject", {"reason": "  "}),
+        (S.ECT, "ask", {"question": ""}),
+        (S.ECT, "propose", {"answer": ""}),
+        (S.AVS, "refuse", {"reason": ""}),
+        (S.ATD, "exclude", {"reason": ""}),
+        (S.NEW, "withdraw", {"reason": ""}),
+        (S.ARS, "answer", {"text": " "}),
+    ],
+)
+def test_required_text_refused_when_empty(status, action, kwargs, make_ticket, agent, requester):
+    ticket = make_ticket(status)
+    actor = requester if action in {"refuse", "withdraw", "answer"} else agent
+    before = snapshot(ticket.pk)
+    with pytest.raises(wf.ActionRefused) as exc:
+        getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor, **kwargs)
+    assert exc.value.message
+    assert snapshot(ticket.pk) == before
+
+
+@pytest.mark.django_db
+def test_assign_by_manager_to_colleague_and_agent_only_to_self(make_ticket, agent, manager):
+    ticket = make_ticket(S.NEW)
+    with pytest.raises(wf.ActionForbidden):
+        wf.ticket_assign(ticket=ticket, actor=agent, assignee=manager)
+    wf.ticket_assign(ticket=ticket, actor=manager, assignee=agent)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignee) == (S.ECT, agent)
+
+
+@pytest.mark.django_db
+def test_assign_refuses_someone_outside_the_service(make_ticket, manager, other_agent):
+    ticket = make_ticket(S.NEW)
+    with pytest.raises(wf.ActionRefused):
+        wf.ticket_assign(ticket=ticket, actor=manager, assignee=other_agent)
+
+
+@pytest.mark.django_db
+def test_correspondent_action_recorded_under_their_name(make_ticket, colleague):
+    ticket = make_ticket(S.ARS)
+    event = wf.ticket_answer(ticket=ticket, actor=colleague, text="Version 6.2, depuis lundi.")
+    assert (event.actor, event.message.author, event.from_status, event.to_status) == (
+        colleague,
+        colleague,
+        "ARS",
+        "ECT",
+    )
+
+
+@pytest.mark.django_db
+def test_signal_sent_once_inside_the_transaction(make_ticket, agent):
+    from django.db import connection
+
+    from tickets.signals import ticket_event_recorded
+
+    ticket = make_ticket(S.NEW)
+    received = []
+
+    def receiver(sender, event, **kwargs):
+        received.append((sender, event.action, connection.in_atomic_block))
+
+    ticket_event_recorded.connect(receiver)
+    try:
+        wf.ticket_take(ticket=ticket, actor=agent)
+    finally:
+        ticket_event_recorded.disconnect(receiver)
+    assert received == [(Ticket, "take", True)]
+
+
+@pytest.mark.django_db
+def test_requalify_records_changes_and_moves_service(make_ticket, agent, other_category):
+    ticket = make_ticket(S.ECT)
+    event = wf.ticket_requalify(ticket=ticket, actor=agent, category=other_category, priority=1, reason="Scolarité")
+    ticket.refresh_from_db()
+    assert (ticket.category, ticket.service_id, ticket.assignee, ticket.priority) == (
+        other_category,
+        other_category.service_id,
+        None,
+        1,
+    )
+    assert event.changes["category"] == ["Messagerie", "Inscriptions"]
+    assert event.changes["priority"] == [3, 1]
+    assert event.reason == "Scolarité"
+
+
+@pytest.mark.django_db
+def test_events_are_append_only(make_ticket):
+    event = make_ticket(S.NEW).events.get()
+    event.reason = "réécrit"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+
+
+@pytest.mark.django_db
+def test_references_are_sequential(make_ticket):
+    refs = [make_ticket(S.NEW).reference for _ in range(3)]
+    assert refs == [refs[0], refs[0] + 1, refs[0] + 2]

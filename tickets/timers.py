@@ -1,0 +1,64 @@
+"""Requester timers (ARS, AVS): when to remind, when to close automatically.
+
+``on_status_change`` is called by every workflow action that changes the
+status: entering a waiting-on-requester state sets ``remind_at`` and
+``expire_at`` (reminder after N days, closure M days after the reminder,
+N and M from the category or the settings); leaving it clears them. The
+scheduler (``tickets.workflow.ticket_remind`` / ``ticket_expire``) selects
+due rows through the partial indexes on these fields.
+
+Working days come from ``helpdesk.workdays`` (public holidays and closure
+periods per institution), written in the timers issue. Until that module
+is present the delays count calendar days.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.utils import timezone
+
+from catalogue.models import TimerUnit
+from tickets.status import WAITING_REQUESTER
+
+try:  # Provided by the working-day calendar of the timers issue.
+    from helpdesk.workdays import add_working_days, calendar_for_institution
+except ImportError:  # pragma: no cover - depends on which branches are merged
+    add_working_days = None
+    calendar_for_institution = None
+
+if TYPE_CHECKING:
+    from tickets.models import Ticket
+
+TIMER_FIELDS = ("remind_at", "expire_at", "reminded_at")
+
+
+def delays(ticket: Ticket) -> tuple[int, int]:
+    category = ticket.category
+    reminder = category.reminder_delay or settings.GUICHET_REMINDER_DELAY_DAYS
+    closure = category.closure_delay or settings.GUICHET_CLOSURE_DELAY_DAYS
+    return reminder, closure
+
+
+def compute_deadlines(ticket: Ticket, start: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """``(remind_at, expire_at)`` for a ticket entering ARS or AVS at ``start``."""
+    reminder, closure = delays(ticket)
+    if ticket.category.timer_unit == TimerUnit.CALENDAR_DAYS or add_working_days is None:
+        remind_at = start + datetime.timedelta(days=reminder)
+        return remind_at, remind_at + datetime.timedelta(days=closure)
+    calendar = calendar_for_institution(ticket.institution)
+    remind_at = add_working_days(start, reminder, calendar)
+    return remind_at, add_working_days(remind_at, closure, calendar)
+
+
+def on_status_change(ticket: Ticket, *, now: datetime.datetime | None = None) -> list[str]:
+    """Set or clear the timers for the ticket's new status; return the fields to save."""
+    now = now or timezone.now()
+    if ticket.status in WAITING_REQUESTER:
+        ticket.remind_at, ticket.expire_at = compute_deadlines(ticket, now)
+    else:
+        ticket.remind_at = ticket.expire_at = None
+    ticket.reminded_at = None
+    return list(TIMER_FIELDS)

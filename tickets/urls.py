@@ -1,0 +1,21 @@
+from django.urls import path
+
+from tickets.views import files, filing, requester
+
+app_name = "tickets"
+
+urlpatterns = [
+    path("", requester.my_open, name="mine"),
+    path("closes/", requester.my_closed, name="mine_closed"),
+    path("recherche/", requester.search, name="search"),
+    path("nouvelle/<slug:slug>/", filing.file_ticket, name="file"),
+    path("<int:reference>/", requester.detail, name="detail"),
+    path("<int:reference>/enregistree/", filing.filed, name="filed"),
+    path("<int:reference>/repondre/", requester.act, {"action": "answer"}, name="answer"),
+    path("<int:reference>/valider/", requester.act, {"action": "approve"}, name="approve"),
+    path("<int:reference>/refuser/", requester.act, {"action": "refuse"}, name="refuse"),
+    path("<int:reference>/abandonner/", requester.act, {"action": "withdraw"}, name="withdraw"),
+    path("<int:reference>/completer/", requester.act, {"action": "add_information"}, name="add_information"),
+    path("<int:reference>/suite/", requester.follow_up, name="follow_up"),
+    path("<int:reference>/pieces-jointes/<int:pk>/", files.download, name="attachment"),
+]

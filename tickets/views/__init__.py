@@ -1,0 +1,1 @@
+"""Requester pages of the tickets app, split by concept (filing, following, files)."""

@@ -23,7 +23,7 @@ def main() -> None:
                 entry.flags.remove("fuzzy")
     po.save()
     po.save_as_mofile(str(PO.with_suffix(".mo")))
-    missing = [e.msgid for e in po if not e.msgstr and not e.obsolete]
+    missing = [e.msgid for e in po if not e.obsolete and not e.translated()]
     for msgid in missing:
         print(msgid)
     print(f"{len(missing)} untranslated", file=sys.stderr)

@@ -173,26 +173,18 @@ def test_leaf_page_lists_inbound_addresses(catalogue, client):
     assert 'href="mailto:securite@example.org"' in html
 
 
-def test_leaf_page_without_filing_url_has_no_button(catalogue, client_for, requester):
-    html = client_for(requester).get("/catalogue/td-inscription/").content.decode()
-    assert "Déposer une demande" not in html
-
-
-@pytest.mark.urls("catalogue.tests.urls_with_filing")
 def test_leaf_page_links_to_filing_once_it_exists(catalogue, client_for, requester):
     html = client_for(requester).get("/catalogue/td-inscription/").content.decode()
     url = reverse("tickets:file", kwargs={"slug": "td-inscription"})
     assert f'<a class="button" href="{url}">Déposer une demande</a>' in html
 
 
-@pytest.mark.urls("catalogue.tests.urls_with_filing")
 def test_leaf_page_anonymous_filing_goes_through_login(catalogue, client):
     html = client.get("/catalogue/hygiene-securite/").content.decode()
     url = reverse("tickets:file", kwargs={"slug": "hygiene-securite"})
     assert f'href="/accounts/login/?next={url}"' in html
 
 
-@pytest.mark.urls("catalogue.tests.urls_with_filing")
 def test_leaf_page_without_service_has_no_button(catalogue, client, service):
     from catalogue.models import Category
 

@@ -112,3 +112,20 @@ def test_history_labels_for_new_changes(make_ticket, agent, colleague, requester
     assert "a rattaché un doublon" in page and "a ajouté un observateur" in page
     page = client_for(requester).get(reverse("tickets:detail", args=[duplicate.reference])).content.decode()
     assert "a marqué la demande comme doublon" in page
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_saved_responses_per_service_idempotently():
+    import io
+
+    from django.core.management import call_command
+
+    from catalogue.models import Service
+    from tickets.models import SavedResponse
+
+    call_command("seed_demo", stdout=io.StringIO())
+    count = SavedResponse.objects.count()
+    assert count >= 2 * Service.objects.count() > 0
+    call_command("seed_demo", stdout=io.StringIO())
+    assert SavedResponse.objects.count() == count
+    assert "{prenom_demandeur}" in SavedResponse.objects.first().body

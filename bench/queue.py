@@ -239,6 +239,10 @@ def main() -> None:
         load(args.tickets, services, categories, agents, requesters)
     else:
         print(f"Reusing {args.tickets} tickets already loaded (--reload to load again)")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics for the bulk-loaded users and memberships too
     run(args.runs, services, agents)
 
 

@@ -10,6 +10,7 @@ PostgreSQL: ``websearch_to_tsquery('french_unaccent', q)`` against the
 expression GIN indexes of migration 0002 (French stemming, accents ignored).
 Requesters and institutions are looked up first (small tables, ``icontains``)
 and their ids OR-ed in, so that the planner can BitmapOr the indexes.
+Very common words are capped at ``MAX_MATCHES`` matches per source.
 SQLite: every word must appear somewhere (``icontains``).
 """
 
@@ -22,9 +23,11 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Institution, User
+from tickets import permissions as perms
 from tickets.agent import fts
-from tickets.models import Message, Ticket
+from tickets.models import PUBLIC_KINDS, Message, Ticket
 
+MAX_MATCHES = 5000  # text matches per source on PostgreSQL: a bound on very common words
 MAX_PEOPLE = 200  # requesters or institutions matched by name before the ticket query
 
 
@@ -56,9 +59,21 @@ def search_tickets(*, user: Any, q: str) -> QuerySet[Ticket]:
     people = Q(requester_id__in=users) | Q(institution_id__in=institutions)
     messages = Message.objects.visible_to(user)
     if connection.vendor == "postgresql":
+        # Each text source is looked up alone (one GIN index each) and capped,
+        # then OR-ed as id lists: an OR of sub-queries would make PostgreSQL scan every ticket.
         query = SearchQuery(q, search_type="websearch", config=fts.CONFIG)
-        in_messages = messages.alias(v=fts.message_vector()).filter(v=query).values("ticket_id")
-        qs = visible.alias(fts_doc=fts.ticket_vector()).filter(Q(fts_doc=query) | Q(pk__in=in_messages) | people)
+        # (Visibility is applied by the final query; internal notes count only for their service.)
+        by_text = Ticket.objects.alias(v=fts.ticket_vector()).filter(v=query).values_list("pk", flat=True)
+        notes_rule = (
+            Q() if perms.is_admin(user) else Q(kind__in=PUBLIC_KINDS) | Q(ticket__service_id__in=user.service_ids)
+        )
+        by_message = (
+            Message.objects.alias(v=fts.message_vector())
+            .filter(notes_rule, v=query)
+            .values_list("ticket_id", flat=True)
+        )
+        ids = set(by_text[:MAX_MATCHES]) | set(by_message[:MAX_MATCHES])
+        qs = visible.filter(Q(pk__in=ids) | people)
     else:
         rule = Q()
         for word in q.split()[:8]:

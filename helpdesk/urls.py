@@ -14,4 +14,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("kb/", include("knowledge.urls")),
     path("demandes/", include("tickets.urls")),
+    path("traitement/", include("tickets.urls_agent")),
 ]

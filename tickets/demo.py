@@ -18,7 +18,7 @@ from typing import Any
 from catalogue.models import Category, CategoryKind, PriorityScheme, Service
 from helpdesk.demo import DemoContext
 from tickets import workflow as wf
-from tickets.models import Ticket
+from tickets.models import SavedResponse, Ticket
 
 Step = Callable[[Ticket, dict[str, Any]], Any]
 
@@ -102,3 +102,23 @@ def seed(ctx: DemoContext) -> None:
         )
         for step in steps:
             step(ticket, who)
+    seed_saved_responses()
+
+
+# Saved responses of every demo service (seed 001: "réponses enregistrées").
+SAVED_RESPONSES = [
+    ("Accusé de prise en charge", "Bonjour {prenom_demandeur},\n\nVotre demande {reference} ({categorie}) est prise "
+     "en charge par {agent}. Nous revenons vers vous dès que possible.\n\nCordialement,\n{service}"),
+    ("Demande de précisions", "Bonjour {prenom_demandeur},\n\nPour traiter votre demande {reference}, pouvez-vous "
+     "nous indiquer le message d'erreur exact, la date et l'heure du problème et, si possible, une capture "
+     "d'écran ?\n\nMerci,\n{agent}"),
+    ("Clôture après résolution", "Bonjour {prenom_demandeur},\n\nLa solution proposée ci-dessous devrait régler "
+     "votre demande {reference}. Merci de la valider si c'est bien le cas.\n\n{agent}, {service}"),
+]  # fmt: skip
+
+
+def seed_saved_responses() -> None:
+    """A few saved responses per service; idempotent (looked up by service and title)."""
+    for service in Service.objects.all():
+        for title, body in SAVED_RESPONSES:
+            SavedResponse.objects.get_or_create(service=service, title=title, defaults={"body": body})

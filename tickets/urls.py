@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import files, filing, requester
+from tickets.views import agent_bookmarks, agent_ticket, files, filing, requester
 
 app_name = "tickets"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("<int:reference>/completer/", requester.act, {"action": "add_information"}, name="add_information"),
     path("<int:reference>/suite/", requester.follow_up, name="follow_up"),
     path("<int:reference>/pieces-jointes/<int:pk>/", files.download, name="attachment"),
+    path("signets/", agent_bookmarks.bookmarks, name="bookmarks"),
+    path("<int:reference>/signet/", agent_ticket.bookmark, name="bookmark"),
 ]

@@ -1,5 +1,6 @@
 """Tickets, their messages, attachments and history."""
 
+from tickets.models.agent import Bookmark, RecentView, SavedFilter, SavedResponse
 from tickets.models.message import (
     INTERNAL_KINDS,
     PUBLIC_KINDS,
@@ -17,11 +18,15 @@ __all__ = [
     "INTERNAL_KINDS",
     "PUBLIC_KINDS",
     "Attachment",
+    "Bookmark",
     "Channel",
     "EventAction",
     "Message",
     "MessageKind",
     "PendingUpload",
+    "RecentView",
+    "SavedFilter",
+    "SavedResponse",
     "Ticket",
     "TicketCounter",
     "TicketEvent",

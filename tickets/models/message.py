@@ -151,6 +151,9 @@ class EventAction(models.TextChoices):
     REPLY = "reply", _("a répondu")
     INTERNAL_NOTE = "internal_note", _("a ajouté une note interne")
     REQUALIFY = "requalify", _("a requalifié la demande")
+    DUPLICATE = "duplicate", _("a marqué la demande comme doublon")
+    MERGE = "merge", _("a rattaché un doublon")
+    ADD_WATCHER = "add_watcher", _("a ajouté un observateur")
 
 
 class TicketEvent(models.Model):

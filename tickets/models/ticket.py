@@ -259,6 +259,16 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     def reject(self) -> None:
         pass
 
+    @transition(
+        field=status,
+        source=[TicketStatus.NEW, TicketStatus.ECT, TicketStatus.ARS, TicketStatus.AVS, TicketStatus.ATD,
+                TicketStatus.ADV],
+        target=TicketStatus.REJ,
+        permission=perms.is_service_staff,
+    )  # fmt: skip
+    def mark_duplicate(self) -> None:
+        """A duplicate is rejected from any open state: the original carries on."""
+
     @transition(field=status, source=TicketStatus.ECT, target=TicketStatus.ARS, permission=perms.is_service_staff)
     def ask(self) -> None:
         pass

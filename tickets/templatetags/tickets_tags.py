@@ -38,9 +38,12 @@ def field_label(name: str) -> str:
     from tickets.models import Ticket
 
     try:
-        return str(Ticket._meta.get_field(name).verbose_name)
+        field = Ticket._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    if field.is_relation and field.auto_created:  # a reverse relation (watchers, duplicates…)
+        return str(field.related_model._meta.verbose_name_plural)
+    return str(field.verbose_name)
 
 
 @register.simple_tag

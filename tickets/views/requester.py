@@ -19,6 +19,7 @@ from catalogue.request_forms import labelled_values
 from tickets import forms as tf
 from tickets import permissions as perms
 from tickets import workflow as wf
+from tickets.agent.presence import record_view
 from tickets.exceptions import ActionForbidden, StaleTicket
 from tickets.models import INTERNAL_KINDS, Ticket, TicketEvent
 from tickets.status import REQUESTER_EXPLANATIONS
@@ -125,7 +126,10 @@ def render_ticket(
 @login_required
 @require_GET
 def detail(request: HttpRequest, reference: int) -> HttpResponse:
-    return render_ticket(request, _visible(request, reference))
+    ticket = _visible(request, reference)
+    response = render_ticket(request, ticket)
+    record_view(user=request.user, ticket=ticket)  # "Historique" of seed 000
+    return response
 
 
 # Each requester action: its form class, the domain call and the success message.

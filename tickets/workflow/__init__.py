@@ -59,6 +59,7 @@ __all__ = [
     "available_actions",
     "ticket_add_information",
     "ticket_add_message",
+    "ticket_add_watcher",
     "ticket_answer",
     "ticket_approve",
     "ticket_ask",
@@ -69,6 +70,7 @@ __all__ = [
     "ticket_expire",
     "ticket_file",
     "ticket_file_follow_up",
+    "ticket_mark_duplicate",
     "ticket_propose",
     "ticket_refuse",
     "ticket_reject",
@@ -76,6 +78,7 @@ __all__ = [
     "ticket_requalify",
     "ticket_resume",
     "ticket_take",
+    "ticket_transfer",
     "ticket_withdraw",
 ]
 
@@ -598,3 +601,8 @@ def _json(value: Any) -> Any:
     if hasattr(value, "get_full_name"):
         return _name(value)
     return str(value)
+
+
+# The agent workspace's doors live in their own module of this package; they
+# use the helpers above, so they are imported last.
+from tickets.workflow.agent import ticket_add_watcher, ticket_mark_duplicate, ticket_transfer  # noqa: E402

@@ -1,0 +1,227 @@
+"""Forms of the agent workspace: queue filters, one form per ticket action, bulk, saved responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Institution, User
+from catalogue.models import Category, CategoryKind
+from tickets.agent.bulk import BULK_ACTIONS
+from tickets.agent.queue import QueueFilters
+from tickets.forms import ActionForm, TextActionForm
+from tickets.models import SavedResponse
+from tickets.priority import Level
+from tickets.status import TicketStatus
+
+
+def leaf_categories():
+    return (
+        Category.objects.filter(kind=CategoryKind.LEAF, is_active=True, service__isnull=False)
+        .select_related("service")
+        .order_by("service__name", "name")
+    )
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return f"{obj.service.name} — {obj.name}" if obj.service_id else obj.name
+
+
+# --- Queue ----------------------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=None, required=False, empty_label=_("Tous mes services")
+    )
+    status = forms.MultipleChoiceField(
+        label=_("Statut"), choices=TicketStatus.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    waiting = forms.ChoiceField(
+        label=_("En attente de"),
+        required=False,
+        choices=[("", "—"), ("service", _("le service")), ("requester", _("le demandeur"))],
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priorité"), required=False, coerce=int, empty_value=None, choices=[("", "—"), *Level.choices]
+    )
+    category = forms.ModelChoiceField(label=_("Catégorie (et sous-catégories)"), queryset=None, required=False)
+    assignee = forms.ChoiceField(label=_("Attribuée à"), required=False)
+    institution = forms.ModelChoiceField(label=_("Établissement"), queryset=Institution.objects.all(), required=False)
+    domain = forms.CharField(label=_("Domaine"), required=False, max_length=100)
+    older_than = forms.IntegerField(label=_("Déposée il y a plus de (jours)"), required=False, min_value=1)
+    sort = forms.ChoiceField(
+        label=_("Trier par"),
+        required=False,
+        choices=[
+            ("activity", _("Activité récente")),
+            ("-activity", _("Activité la plus ancienne")),
+            ("created", _("Dépôt récent")),
+            ("-created", _("Dépôt le plus ancien")),
+            ("priority", _("Priorité")),
+            ("reference", _("Référence")),
+        ],
+    )
+
+    def __init__(self, *args: Any, services, members, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.services = services
+        self.fields["service"].queryset = services
+        self.fields["category"].queryset = Category.objects.filter(
+            Q(service__in=services) | Q(kind=CategoryKind.GROUP)
+        ).order_by("name")
+        self.fields["assignee"].choices = [
+            ("", "—"),
+            ("mine", _("Moi")),
+            ("none", _("Personne")),
+            *((str(m.pk), str(m)) for m in members),
+        ]
+
+    def filters(self) -> QueueFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        service = data.get("service")
+        service_ids = [service.pk] if service else [s.pk for s in self.services]
+        return QueueFilters(
+            services=service_ids,
+            statuses=data.get("status") or [],
+            waiting=data.get("waiting") or "",
+            priority=data.get("priority"),
+            category=data.get("category"),
+            assignee=data.get("assignee") or "",
+            institution_id=data["institution"].pk if data.get("institution") else None,
+            domain=(data.get("domain") or "").strip(),
+            older_than_days=data.get("older_than"),
+            sort=data.get("sort") or "activity",
+        )
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(label=_("Nom du filtre"), max_length=100)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
+
+
+# --- Ticket actions -------------------------------------------------------------------------
+
+
+class VersionForm(ActionForm):
+    """Take, resume: nothing but the version the agent saw."""
+
+
+class ReplyForm(TextActionForm):
+    text = forms.CharField(label=_("Réponse au demandeur"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class NoteForm(TextActionForm):
+    text = forms.CharField(
+        label=_("Note interne (invisible du demandeur)"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class AskForm(TextActionForm):
+    text = forms.CharField(label=_("Question au demandeur"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ProposeForm(TextActionForm):
+    text = forms.CharField(label=_("Réponse proposée"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ReasonForm(ActionForm):
+    text = forms.CharField(label=_("Motif"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommentForm(ActionForm):
+    text = forms.CharField(
+        label=_("Message au demandeur (facultatif)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AssignForm(ActionForm):
+    assignee = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, assignees=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if assignees is not None:
+            self.fields["assignee"].queryset = assignees
+
+
+class RequalifyForm(ActionForm):
+    priority = forms.TypedChoiceField(
+        label=_("Priorité"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("inchangée")), *Level.choices],
+    )
+    domain = forms.CharField(label=_("Domaine / nature"), required=False, max_length=100)
+    category = CategoryChoiceField(
+        label=_("Catégorie (une catégorie d'un autre service transfère la demande)"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("inchangée"),
+    )
+    reason = forms.CharField(
+        label=_("Pourquoi (le demandeur le lira)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = leaf_categories()
+
+
+class DuplicateForm(ActionForm):
+    original = forms.IntegerField(label=_("Doublon de la demande n°"), min_value=1)
+    reason = forms.CharField(label=_("Commentaire (facultatif)"), required=False, max_length=2000)
+
+
+class WatcherForm(ActionForm):
+    email = forms.EmailField(label=_("Adresse électronique de la personne à ajouter"))
+
+
+# --- Bulk and saved responses ---------------------------------------------------------------
+
+
+class BulkForm(forms.Form):
+    tickets = forms.TypedMultipleChoiceField(label=_("Demandes"), coerce=int, choices=[])
+    action = forms.ChoiceField(label=_("Action"), choices=list(BULK_ACTIONS.items()))
+    assignee = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.none(), required=False)
+    priority = forms.TypedChoiceField(
+        label=_("Priorité"), required=False, coerce=int, empty_value=None, choices=[("", "—"), *Level.choices]
+    )
+    category = CategoryChoiceField(label=_("Catégorie"), queryset=Category.objects.none(), required=False)
+    reason = forms.CharField(label=_("Motif (facultatif)"), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, members=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = leaf_categories()
+        if members is not None:
+            self.fields["assignee"].queryset = members
+        # References come from the queue's checkboxes; visibility is checked by ``run_bulk``.
+        self.fields["tickets"].choices = [(v, v) for v in self.data.getlist("tickets")] if self.data else []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        needs = {"assign": "assignee", "priority": "priority", "transfer": "category"}.get(data.get("action", ""))
+        if needs and not data.get(needs):
+            self.add_error(needs, _("Choisissez une valeur pour cette action."))
+        return data
+
+
+class SavedResponseForm(forms.ModelForm):
+    class Meta:
+        model = SavedResponse
+        fields = ["service", "title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args: Any, services, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services

@@ -1,0 +1,70 @@
+"""Recently viewed tickets, and who else looked at a ticket in the last few minutes.
+
+One ``RecentView`` row per (user, ticket), refreshed on every view; the
+presence list reads the same rows through an index on (ticket, viewed_at).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tickets.models import Bookmark, RecentView, Ticket
+
+PRESENCE_MINUTES = 5
+HISTORY_SIZE = 30
+
+
+def record_view(*, user: Any, ticket: Ticket) -> None:
+    if not user.is_authenticated:
+        return
+    # One upsert (INSERT … ON CONFLICT DO UPDATE): a page view costs one query, first visit or not.
+    RecentView.objects.bulk_create(
+        [RecentView(user=user, ticket=ticket, viewed_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "ticket"],
+        update_fields=["viewed_at"],
+    )
+
+
+def others_viewing(*, user: Any, ticket: Ticket) -> list[Any]:
+    """The other people who opened the ticket in the last ``PRESENCE_MINUTES`` minutes."""
+    since = timezone.now() - datetime.timedelta(minutes=PRESENCE_MINUTES)
+    views = (
+        RecentView.objects.filter(ticket=ticket, viewed_at__gte=since)
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("-viewed_at")
+    )
+    return [view.user for view in views]
+
+
+def recent_tickets(user: Any) -> QuerySet[RecentView]:
+    """The user's history, newest first, limited to what they still may see."""
+    return (
+        RecentView.objects.filter(user=user, ticket__in=Ticket.objects.visible_to(user))
+        .select_related("ticket", "ticket__service")
+        .order_by("-viewed_at")[:HISTORY_SIZE]
+    )
+
+
+def bookmarks(user: Any) -> QuerySet[Bookmark]:
+    return Bookmark.objects.filter(user=user, ticket__in=Ticket.objects.visible_to(user)).select_related(
+        "ticket", "ticket__service"
+    )
+
+
+def is_bookmarked(*, user: Any, ticket: Ticket) -> bool:
+    return user.is_authenticated and Bookmark.objects.filter(user=user, ticket=ticket).exists()
+
+
+def toggle_bookmark(*, user: Any, ticket: Ticket) -> bool:
+    """Add or remove the bookmark; returns whether the ticket is bookmarked now."""
+    deleted, _rows = Bookmark.objects.filter(user=user, ticket=ticket).delete()
+    if deleted:
+        return False
+    Bookmark.objects.get_or_create(user=user, ticket=ticket)
+    return True

@@ -1,0 +1,212 @@
+"""The agent ticket page and every agent action through it (POST only, CSRF, state, visibility, collisions)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tickets import workflow as wf
+from tickets.models import MessageKind, TicketEvent
+from tickets.status import TicketStatus
+
+ACTIONS = [
+    "take", "assign", "reply", "internal_note", "ask", "propose", "reject", "await_decision",
+    "await_development", "resume", "exclude", "requalify", "duplicate", "add_watcher",
+]  # fmt: skip
+
+
+def url(name, ticket):
+    return reverse(f"agent:{name}", args=[ticket.reference])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ACTIONS)
+def test_action_get_is_405(name, make_ticket, agent, client_for):
+    ticket = make_ticket(TicketStatus.ECT)
+    assert client_for(agent).get(url(name, ticket)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_action_needs_csrf(make_ticket, agent):
+    ticket = make_ticket()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agent)
+    assert client.post(url("take", ticket), {"version": ticket.version}).status_code == 403
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.NEW
+
+
+@pytest.mark.django_db
+def test_action_with_csrf_token_from_the_page(make_ticket, agent):
+    ticket = make_ticket()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agent)
+    client.get(url("ticket", ticket))
+    token = client.cookies["csrftoken"].value
+    response = client.post(url("take", ticket), {"version": ticket.version, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignee) == (TicketStatus.ECT, agent)
+
+
+# (action, starting status, POST data, expected status, expected event action)
+CASES = [
+    ("take", TicketStatus.NEW, {}, TicketStatus.ECT, "take"),
+    ("reply", TicketStatus.ECT, {"text": "Nous regardons."}, TicketStatus.ECT, "reply"),
+    ("internal_note", TicketStatus.ECT, {"text": "Voir avec le réseau."}, TicketStatus.ECT, "internal_note"),
+    ("ask", TicketStatus.ECT, {"text": "Quel navigateur ?"}, TicketStatus.ARS, "ask"),
+    ("propose", TicketStatus.ECT, {"text": "Videz le cache."}, TicketStatus.AVS, "propose"),
+    ("reject", TicketStatus.NEW, {"text": "Hors périmètre."}, TicketStatus.REJ, "reject"),
+    ("await_decision", TicketStatus.ECT, {"text": ""}, TicketStatus.ATD, "await_decision"),
+    ("await_development", TicketStatus.ECT, {"text": "Prévu en 6.3"}, TicketStatus.ADV, "await_development"),
+    ("resume", TicketStatus.ATD, {}, TicketStatus.ECT, "resume"),
+    ("exclude", TicketStatus.ATD, {"text": "Refusé par le comité."}, TicketStatus.REJ, "exclude"),
+    ("requalify", TicketStatus.ECT, {"priority": "5", "reason": "Toute la composante est touchée."},
+     TicketStatus.ECT, "requalify"),
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "start", "data", "end", "event_action"), CASES)
+def test_action_through_the_page(name, start, data, end, event_action, make_ticket, agent, client_for):
+    ticket = make_ticket(start)
+    client = client_for(agent)
+    page = client.get(url("ticket", ticket)).content.decode()
+    assert url(name, ticket) in page  # the form is offered in this state
+    response = client.post(url(name, ticket), {"version": ticket.version, **data})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ticket.refresh_from_db()
+    assert ticket.status == end
+    event = ticket.events.last()
+    assert (event.action, event.actor) == (event_action, agent)
+
+
+@pytest.mark.django_db
+def test_assign_by_manager_to_a_colleague(make_ticket, manager, agent, client_for):
+    ticket = make_ticket()
+    response = client_for(manager).post(url("assign", ticket), {"version": ticket.version, "assignee": agent.pk})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignee) == (TicketStatus.ECT, agent)
+
+
+@pytest.mark.django_db
+def test_agent_cannot_assign_a_colleague(make_ticket, manager, agent, client_for):
+    ticket = make_ticket()
+    response = client_for(agent).post(url("assign", ticket), {"version": ticket.version, "assignee": manager.pk})
+    assert response.status_code == 400  # not among the choices offered to an agent
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
+
+
+@pytest.mark.django_db
+def test_transfer_through_requalify(make_ticket, agent, other_category, other_service, client_for):
+    ticket = make_ticket(TicketStatus.ECT)
+    response = client_for(agent).post(
+        url("requalify", ticket), {"version": ticket.version, "category": other_category.pk, "reason": "Scolarité."}
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.service, ticket.category, ticket.assignee) == (other_service, other_category, None)
+
+
+@pytest.mark.django_db
+def test_duplicate_and_watcher_through_the_page(make_ticket, agent, colleague, client_for):
+    original = make_ticket(TicketStatus.ECT, title="Original")
+    duplicate = make_ticket(title="Doublon")
+    client = client_for(agent)
+    response = client.post(url("add_watcher", duplicate), {"version": duplicate.version, "email": colleague.email})
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    response = client.post(url("duplicate", duplicate), {"version": duplicate.version, "original": original.reference})
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.duplicate_of) == (TicketStatus.REJ, original)
+    assert set(original.watchers.values_list("user__email", flat=True)) == {colleague.email}
+
+
+@pytest.mark.django_db
+def test_action_refused_in_wrong_state_with_a_clear_message(make_ticket, agent, client_for):
+    ticket = make_ticket(TicketStatus.ECT)
+    response = client_for(agent).post(url("resume", ticket), {"version": ticket.version})
+    assert response.status_code == 409
+    expected = "Cette action n&#x27;est pas possible sur une demande « En cours de traitement »"
+    assert expected in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.ECT
+
+
+@pytest.mark.django_db
+def test_page_offers_only_the_actions_of_the_state(make_ticket, agent, client_for):
+    ticket = make_ticket(TicketStatus.ATD)
+    page = client_for(agent).get(url("ticket", ticket)).content.decode()
+    for offered in ("resume", "exclude", "reply", "internal_note", "requalify", "duplicate", "add_watcher"):
+        assert url(offered, ticket) in page, offered
+    for hidden in ("take", "ask", "propose", "reject", "await_decision"):
+        assert url(hidden, ticket) not in page, hidden
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["ticket", "take"])
+def test_ticket_of_another_service_is_404(name, make_ticket, other_agent, requester, client_for):
+    ticket = make_ticket()
+    for user in (other_agent, requester):
+        client = client_for(user)
+        response = client.get(url(name, ticket)) if name == "ticket" else client.post(url(name, ticket), {"version": 1})
+        assert response.status_code == 404
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.NEW
+
+
+@pytest.mark.django_db
+def test_page_shows_internal_notes_requester_and_other_tickets(make_ticket, agent, requester, client_for):
+    other = make_ticket(title="Ancienne demande")
+    ticket = make_ticket(TicketStatus.ECT)
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, body="Note secrète")
+    page = client_for(agent).get(url("ticket", ticket)).content.decode()
+    assert "Note secrète" in page
+    assert requester.email in page
+    assert f"#{other.reference}" in page and "Ancienne demande" in page
+    assert "Université de Test" in page
+
+
+@pytest.mark.django_db
+def test_collision_shows_what_changed_and_keeps_the_text(make_ticket, agent, manager, client_for):
+    ticket = make_ticket(TicketStatus.ECT)
+    loaded = ticket.version
+    wf.ticket_add_message(ticket=ticket, actor=manager, kind=MessageKind.PUBLIC_REPLY, body="Je m'en occupe.")
+    client = client_for(agent)
+    response = client.post(url("reply", ticket), {"version": loaded, "text": "Mon brouillon de réponse"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Ce qui a changé depuis que vous avez ouvert la page" in page
+    assert "Sacha Durand" in page and "Je m&#x27;en occupe." in page
+    assert "Mon brouillon de réponse" in page
+    ticket.refresh_from_db()
+    assert ticket.events.filter(action="reply").count() == 1
+    # The kept form now carries the current version: sending it again goes through.
+    assert f'value="{ticket.version}"' in page
+    response = client.post(url("reply", ticket), {"version": ticket.version, "text": "Mon brouillon de réponse"})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_presence_lists_who_else_viewed(make_ticket, agent, manager, client_for):
+    ticket = make_ticket()
+    client_for(manager).get(url("ticket", ticket))
+    page = client_for(agent).get(url("ticket", ticket)).content.decode()
+    assert "Consultée aussi dans les dernières minutes par" in page
+    assert "Sacha Durand" in page
+    page = client_for(manager).get(url("ticket", ticket)).content.decode()
+    assert "Alex Petit" in page
+
+
+@pytest.mark.django_db
+def test_changes_since_lists_events_after_the_version(make_ticket, agent):
+    from tickets.views.agent_ticket import changes_since
+
+    ticket = make_ticket(TicketStatus.ECT)  # version 2: file, take
+    wf.ticket_ask(ticket=ticket, actor=agent, question="?")
+    assert [e.action for e in changes_since(ticket, 2)] == ["ask"]
+    assert TicketEvent.objects.filter(ticket=ticket).count() == ticket.version

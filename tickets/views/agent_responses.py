@@ -1,0 +1,61 @@
+"""Saved responses of a service: managers list, create, edit and delete them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalogue.models import Service
+from tickets import permissions as perms
+from tickets.agent import responses as saved
+from tickets.agent.forms import SavedResponseForm
+
+
+def _managed_services(request: HttpRequest):
+    user = request.user
+    services = (
+        Service.objects.all() if perms.is_admin(user) else Service.objects.filter(pk__in=user.managed_service_ids)
+    )
+    if not perms.is_admin(user) and not user.managed_service_ids:
+        raise Http404
+    return services
+
+
+@login_required
+@require_GET
+def response_list(request: HttpRequest) -> HttpResponse:
+    _managed_services(request)
+    context = {"responses": saved.managed_responses(request.user), "placeholders": saved.PLACEHOLDERS}
+    return render(request, "tickets/agent/responses.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    services = _managed_services(request)
+    instance = get_object_or_404(saved.managed_responses(request.user), pk=pk) if pk else None
+    form = SavedResponseForm(request.POST or None, instance=instance, services=services)
+    if request.method == "POST" and form.is_valid():
+        response = form.save(commit=False)
+        response.updated_by = request.user
+        response.save()
+        messages.success(
+            request, _("La réponse enregistrée « %(title)s » est sauvegardée.") % {"title": response.title}
+        )
+        return redirect("agent:responses")
+    context = {"form": form, "instance": instance, "placeholders": saved.PLACEHOLDERS}
+    return render(request, "tickets/agent/response_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def response_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _managed_services(request)
+    response = get_object_or_404(saved.managed_responses(request.user), pk=pk)
+    response.delete()
+    messages.success(request, _("La réponse enregistrée est supprimée."))
+    return redirect("agent:responses")

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Demandes")
+
+    def ready(self) -> None:
+        from tickets.notifications import connect
+
+        connect()

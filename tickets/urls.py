@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import files, filing, requester
+from tickets.views import acknowledgement, files, filing, requester
 
 app_name = "tickets"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:reference>/completer/", requester.act, {"action": "add_information"}, name="add_information"),
     path("<int:reference>/suite/", requester.follow_up, name="follow_up"),
     path("<int:reference>/pieces-jointes/<int:pk>/", files.download, name="attachment"),
+    path("<int:reference>/accuse-de-reception/", acknowledgement.sve_acknowledgement, name="sve_acknowledgement"),
 ]

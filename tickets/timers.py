@@ -62,3 +62,21 @@ def on_status_change(ticket: Ticket, *, now: datetime.datetime | None = None) ->
         ticket.remind_at = ticket.expire_at = None
     ticket.reminded_at = None
     return list(TIMER_FIELDS)
+
+
+def after_reminder(ticket: Ticket, now: datetime.datetime) -> dict[str, datetime.datetime]:
+    """The fields to change when the reminder goes out at ``now``.
+
+    The closure comes M days after the *reminder*: a reminder sent late (the
+    beat was down, or the reminder waited for the end of a closure period)
+    pushes the closure back so that the requester still gets the full delay.
+    """
+    from helpdesk.workdays import PARIS, add_days
+
+    _reminder, closure = delays(ticket)
+    calendar = calendar_for_institution(ticket.institution)
+    earliest = add_days(now, closure, unit=ticket.category.timer_unit, calendar=calendar)
+    planned = ticket.expire_at
+    if planned is None or earliest.astimezone(PARIS).date() > planned.astimezone(PARIS).date():
+        return {"expire_at": earliest}
+    return {}

@@ -28,9 +28,9 @@ def uses_signed_link(user: Any) -> bool:
     Helpdesk staff never get one: their accounts must be entered through
     their own login (password, SSO, MFA), not through a forwarded email.
     """
-    if user.is_helpdesk_staff:
-        return False
-    return bool(user.is_email_only or not user.has_usable_password())
+    if not (user.is_email_only or not user.has_usable_password()):
+        return False  # checked first: most people have a password, and the staff check costs a query
+    return not user.is_helpdesk_staff
 
 
 def ticket_url(user: Any, reference: int, *, anchor: str = "") -> str:

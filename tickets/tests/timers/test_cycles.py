@@ -128,3 +128,13 @@ def test_expiry_waits_for_the_reminder(make_ticket):
     assert sweep_at(paris(2026, 5, 11, 9, 1)) == (0, 1, 0)
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.ABN
+
+
+def test_category_without_reminder_closes_after_its_delay(make_ticket, category):
+    category.reminder_delay, category.closure_delay = 0, 3
+    category.save()
+    with time_machine.travel(paris(2026, 3, 2, 9, 0), tick=False):  # Monday
+        ticket = make_ticket(TicketStatus.AVS)
+    assert (ticket.remind_at, ticket.expire_at) == (None, paris(2026, 3, 5, 9, 0))
+    assert sweep_at(paris(2026, 3, 5, 9, 1)) == (0, 1, 0)
+    assert not OutboundEmail.objects.filter(kind="reminder").exists()

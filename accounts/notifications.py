@@ -26,6 +26,11 @@ class OptionalNotification(models.TextChoices):
     COLLEAGUE_ACTIVITY = "colleague_activity", _("Activité sur les demandes de mon établissement (correspondants)")
     # To agents
     QUEUE_NEW = "queue_new", _("Nouvelle demande dans la file de mon service")
+    # Turned off, the new tickets of the day come in one morning digest instead.
+    QUEUE_IMMEDIATE = (
+        "queue_immediate",
+        _("Nouvelles demandes de ma file : un courriel par demande (sinon, un résumé quotidien le matin)"),
+    )
     REQUESTER_ANSWERED = "requester_answered", _("Le demandeur a répondu à une demande que je suis")
     ANSWER_REFUSED = "answer_refused", _("Une réponse proposée a été refusée")
     ASSIGNED = "assigned", _("Une demande m'a été attribuée")
@@ -34,6 +39,7 @@ class OptionalNotification(models.TextChoices):
 STAFF_ONLY = frozenset(
     {
         OptionalNotification.QUEUE_NEW,
+        OptionalNotification.QUEUE_IMMEDIATE,
         OptionalNotification.REQUESTER_ANSWERED,
         OptionalNotification.ANSWER_REFUSED,
         OptionalNotification.ASSIGNED,
@@ -56,3 +62,17 @@ def wants_notification(user: User, code: str) -> bool:
     if code not in OptionalNotification.values:
         return True
     return code not in (user.notification_opt_outs or [])
+
+
+def wants_immediate_queue_mail(user: User) -> bool:
+    """Agents get one mail per new ticket in their queue unless they chose the daily digest."""
+    return wants_notification(user, OptionalNotification.QUEUE_NEW) and wants_notification(
+        user, OptionalNotification.QUEUE_IMMEDIATE
+    )
+
+
+def wants_queue_digest(user: User) -> bool:
+    """The daily digest of new tickets: for agents who turned the one-by-one mails off, not all of them."""
+    return wants_notification(user, OptionalNotification.QUEUE_NEW) and not wants_notification(
+        user, OptionalNotification.QUEUE_IMMEDIATE
+    )

@@ -28,4 +28,22 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tickets.tasks.purge_stale_pending_uploads",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Every 5 minutes: remind the requesters whose ARS/AVS reminder date has
+    # come (only due tickets, through a partial index; postponed past closure periods).
+    "tickets-send-due-reminders": {
+        "task": "tickets.tasks.send_due_reminders",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 280},
+    },
+    # Every 5 minutes, 2 minutes after the reminders: close automatically the
+    # ARS (→ ABN) and AVS (→ TER) tickets whose delay ran out — never inside a
+    # closure period; two beats at once still close each ticket once.
+    "tickets-expire-due-tickets": {
+        "task": "tickets.tasks.expire_due_tickets",
+        "schedule": crontab(minute="2-59/5"),
+        "options": {"expires": 280},
+    },
+    # Every day at 07:30: the morning digest of new tickets for the agents who
+    # chose it instead of one mail per ticket.
+    "tickets-queue-digests": {"task": "tickets.tasks.send_queue_digests", "schedule": crontab(hour=7, minute=30)},
 }

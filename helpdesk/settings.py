@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A session opened by a signed email link stays on its one ticket.
+    "tickets.middleware.SignedLinkScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -338,6 +340,10 @@ GUICHET_ATTACHMENT_MAX_TOTAL = env.int("GUICHET_ATTACHMENT_MAX_TOTAL", default=5
 GUICHET_REMINDER_DELAY_DAYS = env.int("GUICHET_REMINDER_DELAY_DAYS", default=5)
 GUICHET_CLOSURE_DELAY_DAYS = env.int("GUICHET_CLOSURE_DELAY_DAYS", default=5)
 # Files kept between a new ticket's preview and its submission are purged after this many hours.
+# A session opened by a signed ticket link (email-only requesters) lasts at most this long.
+GUICHET_SIGNED_LINK_SESSION_MINUTES = env.int("GUICHET_SIGNED_LINK_SESSION_MINUTES", default=120)
+# Timer sweeps: tickets handled per batch (one transaction each).
+GUICHET_TIMER_BATCH_SIZE = env.int("GUICHET_TIMER_BATCH_SIZE", default=200)
 GUICHET_PENDING_UPLOAD_HOURS = env.int("GUICHET_PENDING_UPLOAD_HOURS", default=24)
 
 # --- Logging: everything to stdout, the process manager collects it ---------

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from catalogue import views as catalogue_views
 from helpdesk import views
+from tickets.views import links as ticket_links
 
 urlpatterns = [
     path("", catalogue_views.home, name="home"),
@@ -15,4 +16,5 @@ urlpatterns = [
     path("kb/", include("knowledge.urls")),
     path("demandes/", include("tickets.urls")),
     path("traitement/", include("tickets.urls_agent")),
+    path("lien/<str:token>", ticket_links.open_signed_link, name="signed_link"),
 ]

@@ -8,3 +8,6 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from tickets.agent import receivers  # noqa: F401 - connects the queue-count invalidation
+        from tickets.notifications import connect
+
+        connect()

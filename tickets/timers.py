@@ -37,20 +37,30 @@ TIMER_FIELDS = ("remind_at", "expire_at", "reminded_at")
 
 def delays(ticket: Ticket) -> tuple[int, int]:
     category = ticket.category
-    reminder = category.reminder_delay or settings.GUICHET_REMINDER_DELAY_DAYS
+    # 0 is a real value for the reminder ("no reminder"): only None means "the default".
+    reminder = settings.GUICHET_REMINDER_DELAY_DAYS if category.reminder_delay is None else category.reminder_delay
     closure = category.closure_delay or settings.GUICHET_CLOSURE_DELAY_DAYS
     return reminder, closure
 
 
-def compute_deadlines(ticket: Ticket, start: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    """``(remind_at, expire_at)`` for a ticket entering ARS or AVS at ``start``."""
+def compute_deadlines(ticket: Ticket, start: datetime.datetime) -> tuple[datetime.datetime | None, datetime.datetime]:
+    """``(remind_at, expire_at)`` for a ticket entering ARS or AVS at ``start``;
+    no reminder (None) when the category's reminder delay is 0."""
     reminder, closure = delays(ticket)
+    if reminder == 0:
+        return None, _deadline_after(ticket, start, closure)
     if ticket.category.timer_unit == TimerUnit.CALENDAR_DAYS or add_working_days is None:
         remind_at = start + datetime.timedelta(days=reminder)
         return remind_at, remind_at + datetime.timedelta(days=closure)
     calendar = calendar_for_institution(ticket.institution)
     remind_at = add_working_days(start, reminder, calendar)
     return remind_at, add_working_days(remind_at, closure, calendar)
+
+
+def _deadline_after(ticket: Ticket, start: datetime.datetime, days: int) -> datetime.datetime:
+    if ticket.category.timer_unit == TimerUnit.CALENDAR_DAYS or add_working_days is None:
+        return start + datetime.timedelta(days=days)
+    return add_working_days(start, days, calendar_for_institution(ticket.institution))
 
 
 def on_status_change(ticket: Ticket, *, now: datetime.datetime | None = None) -> list[str]:
@@ -62,3 +72,21 @@ def on_status_change(ticket: Ticket, *, now: datetime.datetime | None = None) ->
         ticket.remind_at = ticket.expire_at = None
     ticket.reminded_at = None
     return list(TIMER_FIELDS)
+
+
+def after_reminder(ticket: Ticket, now: datetime.datetime) -> dict[str, datetime.datetime]:
+    """The fields to change when the reminder goes out at ``now``.
+
+    The closure comes M days after the *reminder*: a reminder sent late (the
+    beat was down, or the reminder waited for the end of a closure period)
+    pushes the closure back so that the requester still gets the full delay.
+    """
+    from helpdesk.workdays import PARIS, add_days
+
+    _reminder, closure = delays(ticket)
+    calendar = calendar_for_institution(ticket.institution)
+    earliest = add_days(now, closure, unit=ticket.category.timer_unit, calendar=calendar)
+    planned = ticket.expire_at
+    if planned is None or earliest.astimezone(PARIS).date() > planned.astimezone(PARIS).date():
+        return {"expire_at": earliest}
+    return {}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import agent_bookmarks, agent_ticket, files, filing, requester
+from tickets.views import acknowledgement, agent_bookmarks, agent_ticket, files, filing, requester
 
 app_name = "tickets"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:reference>/pieces-jointes/<int:pk>/", files.download, name="attachment"),
     path("signets/", agent_bookmarks.bookmarks, name="bookmarks"),
     path("<int:reference>/signet/", agent_ticket.bookmark, name="bookmark"),
+    path("<int:reference>/accuse-de-reception/", acknowledgement.sve_acknowledgement, name="sve_acknowledgement"),
 ]

@@ -577,7 +577,9 @@ def ticket_remind(*, ticket: Ticket) -> TicketEvent:
         raise ActionRefused(_("Cette demande n'attend pas de relance."))
     if ticket.remind_at is None or ticket.remind_at > timezone.now():
         raise ActionRefused(_("La relance n'est pas encore due."))
-    return _act(ticket=ticket, actor=None, action=EventAction.REMIND, fields={"reminded_at": timezone.now()})
+    now = timezone.now()
+    fields = {"reminded_at": now, **timers.after_reminder(ticket, now)}  # a late reminder delays the closure
+    return _act(ticket=ticket, actor=None, action=EventAction.REMIND, fields=fields)
 
 
 def ticket_expire(*, ticket: Ticket) -> TicketEvent:

@@ -1,0 +1,33 @@
+"""Keeps a session opened by a signed link (``tickets.views.links``) on its ticket."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+# Paths a ticket-scoped session may reach besides the ticket's own pages.
+ALWAYS_ALLOWED = ("/lien/", "/static/", "/i18n/", "/healthz")
+
+
+class SignedLinkScopeMiddleware:
+    """A ticket-scoped session that goes anywhere but its ticket's pages
+    (``/demandes/<ref>/…``), or outlives its time limit, is logged out: the
+    request then continues as an anonymous visitor's (login page, public
+    catalogue)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from tickets.views.links import LINK_SCOPE, LINK_SCOPE_UNTIL
+
+        session = getattr(request, "session", None)
+        reference = session.get(LINK_SCOPE) if session is not None else None
+        if reference is not None and request.user.is_authenticated:
+            in_scope = request.path.startswith((f"/demandes/{reference}/", *ALWAYS_ALLOWED))
+            if not in_scope or time.time() > session.get(LINK_SCOPE_UNTIL, 0):
+                logout(request)
+        return self.get_response(request)

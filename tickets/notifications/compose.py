@@ -1,0 +1,99 @@
+"""One ticket email for one person: language, direct link, subject and headers.
+
+Every mail is rendered in the recipient's language (``User.language``),
+from ``templates/email/tickets/<template>``, with a subject
+``[Guichet #N] …`` and a direct link to the ticket page. Requesters who
+cannot log in with a password (email-only accounts created by inbound mail)
+get a signed ``/lien/<token>`` link instead of the plain page address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.notifications import wants_notification
+from helpdesk.mail import AUTO_GENERATED, absolute_url, queue_email, ticket_subject
+from helpdesk.models import OutboundEmail
+from helpdesk.signing import make_ticket_link
+
+
+def uses_signed_link(user: Any) -> bool:
+    """Email-only requesters have no password to log in with: their links are signed.
+
+    Helpdesk staff never get one: their accounts must be entered through
+    their own login (password, SSO, MFA), not through a forwarded email.
+    """
+    if not (user.is_email_only or not user.has_usable_password()):
+        return False  # checked first: most people have a password, and the staff check costs a query
+    return not user.is_helpdesk_staff
+
+
+def ticket_url(user: Any, reference: int, *, anchor: str = "") -> str:
+    """The absolute address that opens ticket ``reference`` for ``user``."""
+    if uses_signed_link(user):
+        path = make_ticket_link(ticket_reference=reference, user_id=user.pk)
+    else:
+        path = reverse("tickets:detail", args=[reference])
+    return absolute_url(path) + (f"#{anchor}" if anchor else "")
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+
+
+@dataclass
+class TicketMail:
+    """What a rule decided to say; ``build`` is called in the recipient's language."""
+
+    recipient: Any
+    kind: str
+    build: Callable[[], Mapping[str, Any]]
+    # An ``accounts.notifications.OptionalNotification`` code, or "" if essential.
+    optional: str = ""
+    template: str = "email/tickets/notification"
+    auto_submitted: str = AUTO_GENERATED
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def may_receive(user: Any, *, actor: Any, optional: str = "", notify_actor: bool = False) -> bool:
+    """Active, with an address, not the person who acted, and not opted out."""
+    if user is None or not user.is_active or not user.email:
+        return False
+    if not notify_actor and actor is not None and user.pk == actor.pk:
+        return False
+    return not optional or wants_notification(user, optional)
+
+
+def send_ticket_mail(ticket: Any, mail: TicketMail) -> OutboundEmail:
+    """Render ``mail`` in its recipient's language and queue it in the current transaction."""
+    user = mail.recipient
+    language = user.language or None
+    from helpdesk.mail import email_language
+
+    with translation.override(email_language(language)):
+        content = dict(mail.build())
+        subject = ticket_subject(ticket.reference, str(content.pop("subject")))
+        context = {
+            "ticket": ticket,
+            "recipient_name": user.get_full_name(),
+            "action_url": ticket_url(user, ticket.reference),
+            **content,
+        }
+    return queue_email(
+        to=user.email,
+        subject=subject,
+        template=mail.template,
+        context=context,
+        language=language,
+        kind=mail.kind,
+        ticket_reference=ticket.reference,
+        related=f"user:{user.pk}",
+        auto_submitted=mail.auto_submitted,
+    )

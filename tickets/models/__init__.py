@@ -1,5 +1,12 @@
 """Tickets, their messages, attachments and history."""
 
+from tickets.models.inbound import (
+    InboundMessage,
+    InboundOutcome,
+    Quarantine,
+    QuarantineReason,
+    QuarantineStatus,
+)
 from tickets.models.message import (
     INTERNAL_KINDS,
     PUBLIC_KINDS,
@@ -19,9 +26,14 @@ __all__ = [
     "Attachment",
     "Channel",
     "EventAction",
+    "InboundMessage",
+    "InboundOutcome",
     "Message",
     "MessageKind",
     "PendingUpload",
+    "Quarantine",
+    "QuarantineReason",
+    "QuarantineStatus",
     "Ticket",
     "TicketCounter",
     "TicketEvent",

@@ -317,7 +317,8 @@ GUICHET_INBOUND_RAW_INLINE_MAX = env.int("GUICHET_INBOUND_RAW_INLINE_MAX", defau
 # IMAP mailboxes to poll, as a JSON list of objects; keys (see
 # tickets/inbound/sources.py MailboxConfig): name, host, port, user, password,
 # security ("ssl" | "starttls" | "none"), folder ("INBOX"), processed_folder
-# (messages are moved there once filed; "" to only flag them), timeout.
+# (messages are moved there once filed; "" to only flag them), timeout,
+# poll_every (seconds; each mailbox gets its own beat entry).
 GUICHET_IMAP_MAILBOXES = env.json("GUICHET_IMAP_MAILBOXES", default=[])
 # The worker imports the polling task (it is not in an app's tasks.py).
 CELERY_IMPORTS = ["tickets.inbound.tasks"]

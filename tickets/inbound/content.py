@@ -37,16 +37,21 @@ class Content:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
 
 
+def nul_free(text: str) -> str:
+    """PostgreSQL text cannot hold NUL; broken mail sometimes has it."""
+    return text.replace("\x00", "\ufffd")
+
+
 def build_content(
     parsed: ParsedMessage, *, is_reply: bool, existing_count: int = 0, existing_total: int = 0
 ) -> Content:
-    full_text = (parsed.text or "").strip()
+    full_text = nul_free(parsed.text or "").strip()
     text = trim_quoted(full_text)[0] if is_reply else full_text
     files, refused = check_attachments(parsed, existing_count=existing_count, existing_total=existing_total)
     if not text:
         text = _("(Courriel sans texte : voir les pièces jointes.)") if files else _("(Courriel sans texte.)")
     return Content(
-        title=clean_subject(parsed.subject) or _("(Courriel sans objet)"),
+        title=nul_free(clean_subject(parsed.subject)) or _("(Courriel sans objet)"),
         text=text,
         full_text=full_text,
         files=files,

@@ -31,7 +31,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,7 +55,7 @@ from tickets.status import OPEN_STATES, TicketStatus
 
 from .bounces import record_bounce
 from .classify import MailKind, classify
-from .content import build_content, refused_note
+from .content import build_content, nul_free, refused_note
 from .handler import IngestResult, Outcome, TemporaryFailure
 from .parse import ParsedMessage, parse_message
 from .routing import is_one_of_our_addresses, recipients, route
@@ -118,14 +118,14 @@ def _ingest(raw: bytes, *, source: str) -> IngestResult:
 
 def _new_row(parsed: ParsedMessage, raw: bytes, source: str) -> InboundMessage:
     inbound = InboundMessage(
-        dedup_key=dedup_key(parsed),
-        message_id=(parsed.message_id or "")[:998],
-        source=source[:200],
-        from_address=parsed.from_address[:254],
-        recipients=recipients(parsed),
-        subject=parsed.subject[:998],
-        problems=parsed.problems[:50],
-        full_text=parsed.text,
+        dedup_key=nul_free(dedup_key(parsed)),
+        message_id=nul_free(parsed.message_id or "")[:998],
+        source=nul_free(source)[:200],
+        from_address=nul_free(parsed.from_address)[:254],
+        recipients=[nul_free(a) for a in recipients(parsed)],
+        subject=nul_free(parsed.subject)[:998],
+        problems=[nul_free(p) for p in parsed.problems[:50]],
+        full_text=nul_free(parsed.text),
     )
     inbound.store_raw(raw)
     return inbound
@@ -273,6 +273,12 @@ def _quarantine(inbound: InboundMessage, reason: str, detail: str, parsed: Parse
                 inbound.save()
         except IntegrityError:
             return _duplicate_or_raise(inbound, parsed)
+        except DataError:
+            # Last resort: a value the database refuses; keep the raw source and the reason.
+            logger.exception("inbound %s: recording without the decoded fields", inbound.source)
+            inbound.subject = inbound.full_text = ""
+            inbound.problems, inbound.recipients = ["decoded fields not storable"], []
+            inbound.save()
         Quarantine.objects.update_or_create(
             inbound=inbound,
             defaults={"reason": reason, "detail": detail, "status": QuarantineStatus.PENDING},
@@ -308,7 +314,7 @@ def reprocess(quarantine: Quarantine, *, actor: Any) -> IngestResult:
     administrator decided). Still failing, it stays in quarantine with the new reason."""
     inbound = quarantine.inbound
     parsed = parse_message(inbound.raw)
-    inbound.full_text = parsed.text
+    inbound.full_text = nul_free(parsed.text)
     result = process(inbound, parsed, enforce_rate_limit=False)
     if result.outcome != Outcome.QUARANTINED:
         Quarantine.objects.filter(pk=quarantine.pk).update(

@@ -193,3 +193,32 @@ def test_rate_limit_quarantines_new_tickets_not_replies(settings, make_ticket, r
     assert outcomes == [Outcome.FILED, Outcome.FILED, Outcome.QUARANTINED]
     assert reply.outcome == Outcome.CONTINUED
     assert Quarantine.objects.get().reason == QuarantineReason.RATE_LIMITED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_same_message_delivered_twice_at_once_files_once(inbound_address, requester):
+    """Two IMAP pollers (or MX) hand over the same message at the same time."""
+    import threading
+
+    from django.db import connection
+
+    raw = build_mail(sender=requester.email, message_id="<race@example.org>")
+    barrier = threading.Barrier(2)
+    outcomes: list = []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(ingest(raw, source="race").outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == sorted([Outcome.FILED, Outcome.DUPLICATE])
+    assert (Ticket.objects.count(), InboundMessage.objects.count()) == (1, 1)

@@ -3,7 +3,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ClosurePeriod, Institution, InstitutionDomain, Membership, MembershipRole, SSOIdentity, User
+from accounts.models import (
+    BouncingAddress,
+    ClosurePeriod,
+    Institution,
+    InstitutionDomain,
+    Membership,
+    MembershipRole,
+    SSOIdentity,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -103,3 +112,18 @@ class SSOIdentityAdmin(admin.ModelAdmin):
     search_fields = ["subject", "user__email"]
     raw_id_fields = ["user"]
     readonly_fields = ["attributes", "created_at", "last_login_at"]
+
+
+@admin.register(BouncingAddress)
+class BouncingAddressAdmin(admin.ModelAdmin):
+    """Addresses our mail bounced from (written by inbound email); delete a row once the address is fixed."""
+
+    list_display = ["email", "bounce_count", "last_status", "last_bounced_at"]
+    search_fields = ["email"]
+    readonly_fields = [
+        "email", "first_bounced_at", "last_bounced_at", "bounce_count", "last_status", "last_diagnostic",
+        "last_message_id",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False

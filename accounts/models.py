@@ -274,3 +274,38 @@ class ClosurePeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.start} → {self.end})"
+
+
+class BouncingAddress(models.Model):
+    """An address our mail could not be delivered to (a permanent failure).
+
+    Written by inbound email when a delivery report comes back for a message
+    of our outbox (``tickets.inbound.bounces``); shown in the admin so that
+    someone can fix the address, then delete the row.
+    """
+
+    email = models.EmailField(_("adresse"), unique=True)
+    first_bounced_at = models.DateTimeField(_("premier rejet"), default=timezone.now)
+    last_bounced_at = models.DateTimeField(_("dernier rejet"), default=timezone.now)
+    bounce_count = models.PositiveIntegerField(_("nombre de rejets"), default=1)
+    last_status = models.CharField(_("dernier code"), max_length=20, blank=True)
+    last_diagnostic = models.TextField(_("dernier diagnostic"), blank=True)
+    # The Message-ID of our mail that bounced (an ``OutboundEmail``), for the record.
+    last_message_id = models.CharField(_("courriel rejeté"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("adresse en échec")
+        verbose_name_plural = _("adresses en échec")
+        ordering = ["-last_bounced_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+
+def is_bouncing(email: str) -> bool:
+    """True when mail to ``email`` came back as a permanent failure."""
+    return BouncingAddress.objects.filter(email=(email or "").strip().lower()).exists()

@@ -8,7 +8,7 @@ in tests or an admin's "log in as".
 
 from __future__ import annotations
 
-from allauth.account.signals import email_confirmed, user_logged_in
+from allauth.account.signals import email_confirmed, password_reset, user_logged_in
 from django.dispatch import receiver
 
 from accounts.middleware import PENDING_LANGUAGE, SHOW_INTRO
@@ -34,3 +34,16 @@ def join_institution_by_domain(sender, request, email_address, **kwargs) -> None
     match = InstitutionDomain.objects.filter(domain=domain).select_related("institution").first()
     if match is not None:
         ensure_membership(email_address.user, match.institution)
+
+
+@receiver(password_reset, dispatch_uid="accounts_claim_email_only")
+def claim_on_password_reset(sender, request, user, **kwargs) -> None:
+    """A reset link reached the mailbox: that proves the address, so an
+    email-only account (made by inbound email) becomes an ordinary one."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.email_only import claim_email_only_account
+
+    if claim_email_only_account(user):
+        address = EmailAddress.objects.get(user=user, email=user.email)
+        email_confirmed.send(sender=EmailAddress, request=request, email_address=address)

@@ -4,7 +4,10 @@ Each entry says when it runs and why. Tasks are thin: they call a domain
 function that selects only the rows that are due.
 """
 
+from datetime import timedelta
+
 from celery.schedules import crontab
+from django.conf import settings
 
 BEAT_SCHEDULE: dict[str, dict] = {
     # Every 5 minutes: a heartbeat a monitoring probe can look for in the logs
@@ -47,3 +50,24 @@ BEAT_SCHEDULE: dict[str, dict] = {
     # chose it instead of one mail per ticket.
     "tickets-queue-digests": {"task": "tickets.tasks.send_queue_digests", "schedule": crontab(hour=7, minute=30)},
 }
+
+
+def _imap_mailbox_entries() -> dict[str, dict]:
+    """One entry per mailbox of GUICHET_IMAP_MAILBOXES (a slow or unreachable
+    one does not delay the others), named ``inbound-imap-<name>``."""
+    entries = {}
+    for mailbox in settings.GUICHET_IMAP_MAILBOXES:
+        every = int(mailbox.get("poll_every", 60))
+        entries[f"inbound-imap-{mailbox['name']}"] = {
+            "task": "tickets.inbound.tasks.poll_mailboxes",
+            "schedule": timedelta(seconds=every),
+            "args": (mailbox["name"],),
+            # A poll not started before the next one is due is dropped, not piled up.
+            "options": {"expires": max(every - 5, 5)},
+        }
+    return entries
+
+
+# Every `poll_every` seconds (60 by default), per configured IMAP mailbox: file
+# the new mail of that mailbox (processed mails are flagged and moved, never re-imported).
+BEAT_SCHEDULE.update(_imap_mailbox_entries())

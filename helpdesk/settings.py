@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
@@ -302,18 +301,29 @@ GUICHET_DEMO_PASSWORD = env.str("GUICHET_DEMO_PASSWORD", default="guichet-demo-2
 # --- Inbound email (tickets/inbound) ----------------------------------------
 # The function every way in (IMAP polling, `manage.py ingest_email`, maildir
 # import) hands raw messages to: ingest(raw: bytes, *, source: str) -> result.
-GUICHET_INBOUND_HANDLER = env.str("GUICHET_INBOUND_HANDLER", default="tickets.inbound.handler.handle_message")
+GUICHET_INBOUND_HANDLER = env.str("GUICHET_INBOUND_HANDLER", default="tickets.inbound.pipeline.ingest")
 # Messages larger than this are refused (kept in quarantine, never parsed).
 GUICHET_INBOUND_MAX_BYTES = env.int("GUICHET_INBOUND_MAX_BYTES", default=30 * 1024 * 1024)
 # A Message-ID on one of these domains is one Guichet sent: such mail coming
 # back is ours and never filed. Default: the host of SITE_URL.
-GUICHET_INBOUND_OWN_DOMAINS = env.list(
-    "GUICHET_INBOUND_OWN_DOMAINS", default=[urlsplit(SITE_URL).hostname or "localhost"]
-)
+# (Our signed Message-IDs, helpdesk.mail.message_id, are recognised first
+# whatever this says; this catches other mail of the instance.) Default: the
+# domain of our Message-IDs, GUICHET_INSTANCE_ID, so the two always agree.
+GUICHET_INBOUND_OWN_DOMAINS = env.list("GUICHET_INBOUND_OWN_DOMAINS", default=[GUICHET_INSTANCE_ID])
+# Mail to an address of ours that no category claims (catalogue InboundAddress)
+# files into this leaf category (its slug); empty: such mail is quarantined.
+GUICHET_INBOUND_DEFAULT_CATEGORY = env.str("GUICHET_INBOUND_DEFAULT_CATEGORY", default="")
+# Per-sender flood limit on NEW tickets by email: at most COUNT in WINDOW
+# seconds; more are quarantined (replies to existing tickets are not counted).
+GUICHET_INBOUND_RATE_LIMIT_COUNT = env.int("GUICHET_INBOUND_RATE_LIMIT_COUNT", default=10)
+GUICHET_INBOUND_RATE_LIMIT_WINDOW = env.int("GUICHET_INBOUND_RATE_LIMIT_WINDOW", default=3600)
+# Raw messages up to this size are kept in the database row, larger ones in the file storage.
+GUICHET_INBOUND_RAW_INLINE_MAX = env.int("GUICHET_INBOUND_RAW_INLINE_MAX", default=256 * 1024)
 # IMAP mailboxes to poll, as a JSON list of objects; keys (see
 # tickets/inbound/sources.py MailboxConfig): name, host, port, user, password,
 # security ("ssl" | "starttls" | "none"), folder ("INBOX"), processed_folder
-# (messages are moved there once filed; "" to only flag them), timeout.
+# (messages are moved there once filed; "" to only flag them), timeout,
+# poll_every (seconds; each mailbox gets its own beat entry).
 GUICHET_IMAP_MAILBOXES = env.json("GUICHET_IMAP_MAILBOXES", default=[])
 # The worker imports the polling task (it is not in an app's tasks.py).
 CELERY_IMPORTS = ["tickets.inbound.tasks"]

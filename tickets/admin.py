@@ -62,3 +62,6 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 admin.site.register(Watcher, list_display=("ticket", "user", "created"), raw_id_fields=("ticket", "user"))
 admin.site.register(PendingUpload, list_display=("original_name", "user", "size", "created"))
+
+# Inbound email's screens (quarantine, messages taken) live with the feature.
+import tickets.inbound.admin  # noqa: E402, F401

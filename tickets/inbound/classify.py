@@ -4,9 +4,12 @@ Guichet must never answer a machine: an acknowledgement sent to an
 out-of-office reply, a bounce or a mailing list starts a mail loop. The
 rules, in the order they are applied (the first that matches wins):
 
-1. **OWN** — a message Guichet itself sent, come back: its
+1. **OWN** — a message Guichet itself sent, come back: first of all its
+   Message-ID is one of our signed ones (``helpdesk.mail.is_our_message_id``,
+   the outbox's own test); then, as secondary signals, its
    ``X-Guichet-Instance`` header equals ``settings.GUICHET_INSTANCE_ID``, or
-   its Message-ID is on one of ``settings.GUICHET_INBOUND_OWN_DOMAINS``.
+   its Message-ID is on one of ``settings.GUICHET_INBOUND_OWN_DOMAINS``
+   (by default the instance id, the domain of our Message-IDs).
 2. **BOUNCE** — a delivery report: ``multipart/report;
    report-type=delivery-status`` (or a bare ``message/delivery-status``), a
    sender whose local part is ``mailer-daemon`` or ``postmaster``, or an
@@ -36,6 +39,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
+
+from helpdesk.mail.message_id import is_our_message_id
 
 from .parse import ParsedMessage, parse_addresses, parse_message_ids
 
@@ -107,6 +112,8 @@ def _own_domains() -> set[str]:
 
 
 def _is_own(parsed: ParsedMessage) -> str | None:
+    if parsed.message_id and is_our_message_id(parsed.message_id):
+        return "Message-ID signed by this instance"
     instance = parsed.header("X-Guichet-Instance")
     if instance is not None and instance.strip() == settings.GUICHET_INSTANCE_ID:
         return "X-Guichet-Instance is ours"

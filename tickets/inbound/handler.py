@@ -16,7 +16,10 @@ Contract (kept by the phase-2 handler that files tickets):
   content hash when there is none): a crash between ingestion and marking
   the message processed makes the source offer it again.
 
-This phase-1 handler parses and classifies only; it stores nothing.
+``handle_message`` here parses and classifies only and stores nothing (the
+first step, also used on its own by tests and tools); the ingestion function
+that files tickets is ``tickets.inbound.pipeline.ingest``, the default
+``GUICHET_INBOUND_HANDLER``.
 """
 
 from __future__ import annotations
@@ -35,9 +38,16 @@ class TemporaryFailure(Exception):
 
 
 class Outcome(StrEnum):
-    ACCEPTED = "accepted"  # a message from a person, ready to be filed (phase 2 files it)
+    # handle_message (examination only)
+    ACCEPTED = "accepted"  # a message from a person, ready to be filed
     IGNORED = "ignored"  # ours, an auto-reply or a bounce: recorded, never answered
-    REFUSED = "refused"  # too large or unusable: phase 2 quarantines it with the reason
+    REFUSED = "refused"  # too large or unusable: the pipeline quarantines it with the reason
+    # pipeline.ingest
+    FILED = "filed"  # a new ticket
+    CONTINUED = "continued"  # an answer or added information on an open ticket
+    FOLLOW_UP = "follow_up"  # a reply to a closed ticket: a new, linked ticket
+    DUPLICATE = "duplicate"  # delivered before: nothing done
+    QUARANTINED = "quarantined"  # kept with the reason for an administrator
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class IngestResult:
     classification: Classification | None = None
     reason: str = ""
     parsed: ParsedMessage | None = field(default=None, repr=False, compare=False)
+    ticket_reference: int | None = None  # the ticket filed or continued
+    inbound_id: int | None = None  # the InboundMessage row
 
 
 def handle_message(raw: bytes, *, source: str) -> IngestResult:

@@ -154,6 +154,7 @@ class MailboxConfig:
     folder: str = "INBOX"
     processed_folder: str = "Guichet-traites"  # "" to leave messages in place, flagged
     timeout: float = 30.0
+    poll_every: int = 60  # seconds between two polls (its beat entry, helpdesk/schedule.py)
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> MailboxConfig:

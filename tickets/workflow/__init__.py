@@ -306,7 +306,13 @@ def ticket_file(
 
 
 def ticket_file_follow_up(
-    *, ticket: Ticket, actor: Any, title: str, description: str, files: Sequence[FileInput] = ()
+    *,
+    ticket: Ticket,
+    actor: Any,
+    title: str,
+    description: str,
+    files: Sequence[FileInput] = (),
+    channel: str = Channel.WEB,
 ) -> Ticket:
     """A closed ticket is never reopened: file a new one linked to it, in the same category."""
     if not perms.is_requester_side(ticket, actor):
@@ -325,6 +331,7 @@ def ticket_file_follow_up(
         installed_version=ticket.installed_version,
         internal_number=ticket.internal_number,
         files=files,
+        channel=channel,
         follow_up_of=ticket,
     )
 

@@ -6,7 +6,9 @@ from email.message import EmailMessage
 
 import pytest
 
+from catalogue.models import InboundAddress
 from tickets.inbound.sources import MailboxConfig
+from tickets.tests.conftest import make_ticket  # noqa: F401 - the tickets app's factory, shared here
 
 from .dovecot import DovecotServer
 
@@ -58,3 +60,15 @@ def build_mail(
         message[name] = value
     message.set_content(body)
     return message.as_bytes()
+
+
+# --- Phase 2: filing tickets -------------------------------------------------------
+
+
+SERVICE_ADDRESS = "assistance@univ.example.org"
+
+
+@pytest.fixture
+def inbound_address(category) -> InboundAddress:
+    """``category`` receives the mail sent to ``SERVICE_ADDRESS`` (build_mail's default recipient)."""
+    return InboundAddress.objects.create(category=category, email=SERVICE_ADDRESS)

@@ -162,3 +162,58 @@ def test_corpus_attachment_names_are_decoded(name, filename):
 )
 def test_corpus_subjects_are_decoded(name, subject):
     assert parse_message((CORPUS / name).read_bytes()).subject == subject
+
+
+# --- Phase 2: every corpus message through the real pipeline ----------------------
+
+
+@pytest.fixture
+def default_category(settings, category):
+    # Corpus mail is addressed to strangers' addresses: it lands in the default category.
+    settings.GUICHET_INBOUND_DEFAULT_CATEGORY = category.slug
+    return category
+
+
+@pytest.mark.parametrize("name", corpus_files())
+def test_corpus_message_files_or_is_recorded_nothing_vanishes(name, default_category):
+    from tickets.inbound.pipeline import ingest
+    from tickets.models import InboundMessage, InboundOutcome, Quarantine, Ticket
+
+    raw = (CORPUS / name).read_bytes()
+
+    result = ingest(raw, source=f"corpus:{name}")
+    again = ingest(raw, source=f"corpus:{name}")
+
+    inbound = InboundMessage.objects.get()
+    assert inbound.raw == raw
+    assert again.outcome == Outcome.DUPLICATE
+    assert result.outcome in {Outcome.FILED, Outcome.IGNORED, Outcome.QUARANTINED}
+    if result.outcome == Outcome.FILED:
+        ticket = Ticket.objects.get()
+        assert (inbound.outcome, inbound.ticket) == (InboundOutcome.FILED, ticket)
+        assert ticket.title.strip() and ticket.description.strip()
+    elif result.outcome == Outcome.QUARANTINED:
+        quarantine = Quarantine.objects.get()
+        assert quarantine.reason and quarantine.detail
+        assert Ticket.objects.count() == 0
+    else:
+        assert (inbound.outcome, inbound.reason != "") == (InboundOutcome.IGNORED, True)
+        assert Ticket.objects.count() == 0
+
+
+def test_corpus_outcomes_overall(default_category):
+    """The whole corpus in one batch: how many file, are ignored or quarantined."""
+    from collections import Counter
+
+    from tickets.inbound.pipeline import ingest
+    from tickets.models import InboundMessage, Quarantine
+
+    names = corpus_files()
+    outcomes = Counter(ingest((CORPUS / n).read_bytes(), source="corpus").outcome for n in names)
+
+    assert sum(outcomes.values()) == len(names)
+    assert outcomes[Outcome.FILED] >= 100
+    assert outcomes[Outcome.IGNORED] >= len(BOUNCES) + len(AUTO_REPLIES)
+    # Every message is recorded once (the corpus has a few copies of the same mail).
+    assert InboundMessage.objects.count() == len(names) - outcomes[Outcome.DUPLICATE]
+    assert Quarantine.objects.count() == outcomes[Outcome.QUARANTINED]

@@ -123,3 +123,56 @@ def test_poll_mailboxes_task_polls_every_configured_mailbox(imap_config, setting
 def test_poll_mailbox_wrong_password_raises(imap_config):
     with pytest.raises(MailboxLoginError, match="AUTHENTICATIONFAILED"):
         poll_mailbox(dataclasses.replace(imap_config, password="wrong"), ingest=Recorder())
+
+
+# --- Phase 2: the real pipeline and the beat entries -------------------------------
+
+
+def test_poll_mailbox_files_tickets_and_never_reimports(imap_config, inbound_address, requester, settings):
+    from tickets.models import InboundMessage, Quarantine, Ticket
+
+    settings.GUICHET_INBOUND_HANDLER = "tickets.inbound.pipeline.ingest"
+    bounce = b"Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.example.org\r\nSubject: failure\r\n\r\nGone.\r\n"
+    deliver(
+        imap_config,
+        [build_mail(sender=requester.email, subject="Accès ENT"), bounce, b"\x00 not a mail at all\r\n"],
+    )
+
+    first = poll_mailbox(imap_config)
+    # A person puts a copy back in the inbox: recognised by its Message-ID.
+    deliver(imap_config, [build_mail(sender=requester.email, subject="Accès ENT")])
+    second = poll_mailbox(imap_config)
+    third = poll_mailbox(imap_config)
+
+    assert [r.outcome for r in first.results] == [Outcome.FILED, Outcome.IGNORED, Outcome.QUARANTINED]
+    assert [r.outcome for r in second.results] == [Outcome.DUPLICATE]
+    assert (third.processed, third.failures) == (0, [])
+    assert list(Ticket.objects.values_list("title", "requester")) == [("Accès ENT", requester.pk)]
+    assert (InboundMessage.objects.count(), Quarantine.objects.count()) == (3, 1)
+    assert InboundMessage.objects.filter(source=f"imap:{imap_config.name}").count() == 3
+    assert subjects(imap_config, "INBOX") == []
+    assert len(subjects(imap_config, imap_config.processed_folder)) == 4
+
+
+def test_beat_has_one_entry_per_configured_mailbox(settings):
+    import importlib
+
+    import helpdesk.schedule
+
+    settings.GUICHET_IMAP_MAILBOXES = [
+        {"name": "dsi", "host": "imap.example.org", "user": "dsi", "password": "x"},
+        {"name": "scol", "host": "imap.example.org", "user": "scol", "password": "y", "poll_every": 300},
+    ]
+    try:
+        schedule = importlib.reload(helpdesk.schedule).BEAT_SCHEDULE
+    finally:
+        settings.GUICHET_IMAP_MAILBOXES = []
+        importlib.reload(helpdesk.schedule)
+
+    entries = {k: v for k, v in schedule.items() if k.startswith("inbound-imap-")}
+    assert sorted(entries) == ["inbound-imap-dsi", "inbound-imap-scol"]
+    assert entries["inbound-imap-scol"]["task"] == "tickets.inbound.tasks.poll_mailboxes"
+    assert entries["inbound-imap-scol"]["args"] == ("scol",)
+    assert entries["inbound-imap-scol"]["schedule"].total_seconds() == 300
+    assert entries["inbound-imap-dsi"]["schedule"].total_seconds() == 60
+    assert "heartbeat" in schedule  # appended to, not replacing, the shared schedule

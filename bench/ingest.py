@@ -1,0 +1,204 @@
+#!/usr/bin/env python
+"""Inbound email benchmark on PostgreSQL: messages per second through ``ingest``.
+
+    psql -h 127.0.0.1 -U postgres -c 'create database guichet_bench_ingest'
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/guichet_bench_ingest .venv/bin/python bench/ingest.py
+
+Two runs through the real pipeline (``tickets.inbound.pipeline.ingest``:
+parse, classify, deduplicate, resolve the sender, thread, file or continue
+through ``tickets.workflow``, store attachments and the raw source):
+
+1. every message of ``../shared/mail-corpus/`` (real-world mail);
+2. ``--messages`` generated messages (default 10,000): new requests from
+   1,000 senders (one in ten with a PNG), replies to earlier tickets
+   through our signed Message-IDs, auto-replies and second deliveries.
+
+Only the ``ingest`` calls are timed. The inbound and ticket tables are
+emptied first (this database is the benchmark's own). Files go under a
+temporary ``GUICHET_VAR_DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from email.message import EmailMessage
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+os.environ.setdefault("GUICHET_TESTING", "0")
+os.environ.setdefault("GUICHET_VAR_DIR", tempfile.mkdtemp(prefix="guichet-bench-ingest-"))
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+ADDRESS = "assistance@bench.example.org"
+SUBJECTS = [
+    "Impossible de me connecter à l'ENT",
+    "Problème d'inscription pédagogique",
+    "Quota de messagerie dépassé",
+    "Imprimante du bâtiment B hors service",
+    "Accès refusé à Apogée",
+    "Erreur ORA-01555 lors de l'extraction",
+]
+
+
+def reset() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE tickets_quarantine, tickets_inboundmessage, tickets_ticket, tickets_ticketcounter, "
+            "accounts_bouncingaddress CASCADE"
+        )
+        cursor.execute(
+            "DELETE FROM account_emailaddress WHERE user_id IN (SELECT id FROM accounts_user WHERE is_email_only)"
+        )
+        cursor.execute("DELETE FROM accounts_user WHERE is_email_only")
+
+
+def setup_catalogue():
+    from catalogue.models import Category, CategoryKind, InboundAddress, Service
+
+    service, _ = Service.objects.get_or_create(slug="bench-dsi", defaults={"name": "DSI (bench)"})
+    category, _ = Category.objects.get_or_create(
+        slug="bench-messagerie", defaults={"name": "Messagerie (bench)", "kind": CategoryKind.LEAF, "service": service}
+    )
+    InboundAddress.objects.get_or_create(email=ADDRESS, defaults={"category": category})
+    return category
+
+
+def timed(ingest, raws, source: str) -> tuple[Counter, list[float], list]:
+    outcomes: Counter = Counter()
+    durations: list[float] = []
+    results = []
+    for raw in raws:
+        start = time.perf_counter()
+        result = ingest(raw, source=source)
+        durations.append(time.perf_counter() - start)
+        outcomes[result.outcome] += 1
+        results.append(result)
+    return outcomes, durations, results
+
+
+def report(label: str, outcomes: Counter, durations: list[float]) -> None:
+    total = sum(durations)
+    ordered = sorted(durations)
+    p95 = ordered[int(len(ordered) * 0.95) - 1] if ordered else 0.0
+    print(
+        f"{label}: {len(durations)} messages in {total:.2f} s = {len(durations) / total:.0f} messages/s "
+        f"(median {statistics.median(durations) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms)"
+    )
+    print("   " + ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())))
+
+
+def new_request(index: int, rng: random.Random) -> tuple[bytes, str]:
+    sender = f"usager{rng.randrange(1000)}@etu.bench.example.org"
+    message = EmailMessage()
+    message["From"] = f"Usager {index} <{sender}>"
+    message["To"] = ADDRESS
+    message["Subject"] = rng.choice(SUBJECTS)
+    message["Date"] = "Mon, 03 Mar 2025 10:00:00 +0100"
+    message["Message-ID"] = f"<bench-{index}@etu.bench.example.org>"
+    message.set_content(f"Bonjour,\n\ndemande n° {index} : " + "le service ne répond plus. " * rng.randrange(1, 30))
+    if rng.random() < 0.1:
+        message.add_attachment(PNG, maintype="image", subtype="png", filename=f"capture-{index}.png")
+    return message.as_bytes(), sender
+
+
+def reply(index: int, reference: int, sender: str) -> bytes:
+    from helpdesk.mail import make_message_id
+
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ADDRESS
+    message["Subject"] = f"RE : [Guichet #{reference}] votre demande"
+    message["Message-ID"] = f"<bench-reply-{index}@etu.bench.example.org>"
+    message["In-Reply-To"] = make_message_id(ticket_reference=reference)
+    message.set_content(
+        "Merci, voici la précision demandée.\n\nLe lun. 3 mars 2025 à 10:00, Guichet a écrit :\n> Question ?\n"
+    )
+    return message.as_bytes()
+
+
+def auto_reply(index: int) -> bytes:
+    message = EmailMessage()
+    message["From"] = f"absent{index % 50}@bench.example.org"
+    message["To"] = ADDRESS
+    message["Subject"] = "Réponse automatique : absent"
+    message["Auto-Submitted"] = "auto-replied"
+    message["Message-ID"] = f"<bench-auto-{index}@bench.example.org>"
+    message.set_content("Je suis absent jusqu'au 10 mars.")
+    return message.as_bytes()
+
+
+def generated_run(ingest, count: int, seed: int) -> tuple[Counter, list[float]]:
+    rng = random.Random(seed)
+    filed: list[tuple[int, str]] = []
+    outcomes: Counter = Counter()
+    durations: list[float] = []
+    previous: bytes | None = None
+    for index in range(count):
+        roll = rng.random()
+        if roll < 0.2 and filed:
+            raw = reply(index, *rng.choice(filed))
+            sender = None
+        elif roll < 0.25:
+            raw, sender = auto_reply(index), None
+        elif roll < 0.30 and previous is not None:
+            raw, sender = previous, None  # delivered twice
+        else:
+            raw, sender = new_request(index, rng)
+        previous = raw
+        start = time.perf_counter()
+        result = ingest(raw, source="bench")
+        durations.append(time.perf_counter() - start)
+        outcomes[result.outcome] += 1
+        if sender and result.ticket_reference:
+            filed.append((result.ticket_reference, sender))
+    return outcomes, durations
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=9)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.IS_POSTGRES:
+        sys.exit("bench/ingest.py measures PostgreSQL: set DATABASE_URL=postgres://…/guichet_bench_ingest")
+    call_command("migrate", verbosity=0)
+    from tickets.inbound.pipeline import ingest
+    from tickets.inbound.tests.test_corpus import CORPUS, corpus_files
+
+    category = setup_catalogue()
+    settings.GUICHET_INBOUND_DEFAULT_CATEGORY = category.slug  # corpus mail is addressed to strangers
+    settings.GUICHET_INBOUND_RATE_LIMIT_COUNT = 1_000_000  # measure filing, not the flood guard
+
+    print(f"PostgreSQL {settings.DATABASES['default']['NAME']}, files under {settings.VAR_DIR}")
+    reset()
+    raws = [(CORPUS / name).read_bytes() for name in corpus_files()]
+    outcomes, durations, _ = timed(ingest, raws, "bench-corpus")
+    report(f"corpus ({sum(len(r) for r in raws) // 1024} KiB)", outcomes, durations)
+
+    reset()
+    outcomes, durations = generated_run(ingest, args.messages, args.seed)
+    report("generated", outcomes, durations)
+
+
+if __name__ == "__main__":
+    main()

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class KnowledgeConfig(AppConfig):
     name = "knowledge"
     verbose_name = _("Base de connaissances")
+
+    def ready(self) -> None:
+        from knowledge.receivers import on_ticket_event
+        from tickets.signals import ticket_event_recorded
+
+        # A requester's approval becomes an article (capitalisation), in the approval's transaction.
+        ticket_event_recorded.connect(on_ticket_event, dispatch_uid="knowledge.capitalise")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -181,12 +182,32 @@ def drafts_for_editor(user) -> QuerySet[Article]:
     )
 
 
-def deflection_counts(*, since: datetime | None = None) -> list[dict]:
-    """Requests avoided per category: [{"category_id", "category__name", "count"}]."""
+def deflection_counts(*, since: datetime | None = None, service_ids: Iterable[int] | None = None) -> list[dict]:
+    """Requests avoided per category: [{"category_id", "category__name", "count"}], most first.
+
+    ``service_ids`` limits the rows to the categories of those services (a manager's view).
+    """
     qs = Deflection.objects.all()
     if since is not None:
         qs = qs.filter(created_at__gte=since)
-    return list(qs.values("category_id", "category__name").annotate(count=Count("pk")).order_by("-count"))
+    if service_ids is not None:
+        qs = qs.filter(category__service_id__in=list(service_ids))
+    return list(
+        qs.values("category_id", "category__name").annotate(count=Count("pk")).order_by("-count", "category__name")
+    )
+
+
+def deflection_statistics(*, user, now: datetime, recent_days: int = 30) -> list[dict]:
+    """Per category the requests avoided in all and over the last ``recent_days`` days.
+
+    Administrators see every category, service managers the categories of their services.
+    """
+    service_ids = None if user.is_staff else user.managed_service_ids
+    recent = {
+        row["category_id"]: row["count"]
+        for row in deflection_counts(since=now - timedelta(days=recent_days), service_ids=service_ids)
+    }
+    return [{**row, "recent": recent.get(row["category_id"], 0)} for row in deflection_counts(service_ids=service_ids)]
 
 
 def has_voted(*, article: Article, user, session_key: str = "") -> bool:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("faq/", views.faq, name="faq"),
     path("suggest/", views.suggest, name="suggest"),
     path("resolu/", views.deflect, name="deflect"),
+    path("statistiques/", views.deflection_stats, name="deflection_stats"),
     path("agent/search/", views.agent_search, name="agent_search"),
     path("relecture/", views.review_list, name="review_list"),
     path("relecture/<int:pk>/", views.review_edit, name="review_edit"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -126,6 +127,15 @@ def deflect(request: HttpRequest) -> HttpResponse:
         return render(request, "knowledge/includes/deflected.html")
     messages.success(request, _("Tant mieux ! Votre problème est résolu, aucune demande n'a été déposée."))
     return redirect("knowledge:search")
+
+
+@login_required
+@require_GET
+def deflection_stats(request: HttpRequest) -> HttpResponse:
+    """Requests avoided thanks to the suggestions, per category: for managers and administrators."""
+    _require_editor(request)
+    rows = selectors.deflection_statistics(user=request.user, now=timezone.now())
+    return render(request, "knowledge/deflection_stats.html", {"rows": rows, "recent_days": 30})
 
 
 # --- Agents ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import pytest
 
 from knowledge.models import Article, ArticleStatus, FaqEntry
+from tickets.tests.conftest import make_ticket  # noqa: F401 - tickets brought to a status through the workflow
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from catalogue.models import Category, CategoryKind
 from catalogue.request_forms import build_request_form, serialise_values
+from catalogue.selectors import category_for_user_or_404
 from tickets import attachments as att
 from tickets import workflow as wf
 from tickets.forms import TicketForm
@@ -31,7 +32,9 @@ from tickets.priority import Level
 STEP_PREVIEW, STEP_EDIT, STEP_SUBMIT = "preview", "edit", "submit"
 
 
-def _leaf(slug: str) -> Category:
+def _leaf(request: HttpRequest, slug: str) -> Category:
+    """The leaf to file into; 404 outside the requester's audience, as in the catalogue."""
+    category_for_user_or_404(user=request.user, slug=slug)
     return get_object_or_404(
         Category.objects.select_related("service", "software").filter(
             ~Q(service=None), kind=CategoryKind.LEAF, is_active=True
@@ -80,7 +83,7 @@ def _priority_label(form: TicketForm) -> str:
 @verified_email_required
 @require_http_methods(["GET", "POST"])
 def file_ticket(request: HttpRequest, slug: str) -> HttpResponse:
-    category = _leaf(slug)
+    category = _leaf(request, slug)
     extra_class = build_request_form(category)
     if request.method == "GET":
         context = {"form": TicketForm(category=category, user=request.user), "extra_form": extra_class(prefix="f")}

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, has_transition_perm
 
 from catalogue.models import Category
+from catalogue.selectors import visible_categories
 from tickets import attachments as att
 from tickets import permissions as perms
 from tickets import timers
@@ -262,6 +263,8 @@ def ticket_file(
     actor = requester if actor is None else actor
     if not category.accepts_tickets:
         raise ActionRefused(_("Cette catégorie ne reçoit pas de demandes."))
+    if visible_categories(user=requester).get(category.slug) is None:  # the catalogue's audience rule
+        raise ActionForbidden(_("Cette catégorie n'est pas proposée à votre profil ou à votre établissement."))
     title = _required(title, _("Le titre est obligatoire."))
     description = _required(description, _("La description est obligatoire."))
     if domain and category.domains and domain not in category.domains:

@@ -1,0 +1,98 @@
+"""A journey through the site in a real browser: each step is checked with
+axe-core and photographed, and the keyboard-only helpers drive the page
+without a mouse (Tab to reach a control, Enter/Space to use it, typing to
+fill it).
+
+Screenshots land in ``var/screenshots/<journey>/NN-step.png`` (ignored by git).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from helpdesk.testing.browser import SCREENSHOTS, axe_violations
+
+MAX_TABS = 120
+
+
+class Journey:
+    def __init__(self, page, name: str) -> None:
+        self.page = page
+        self.name = name
+        self.steps = 0
+        self.language = ""  # when set, every step checks <html lang>
+        self.checked: list[str] = []  # the pages axe-core looked at, for the report
+        self.folder = SCREENSHOTS / name
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):
+            old.unlink()
+
+    def step(self, label: str) -> Path:
+        """Check the page as it is now (zero serious/critical axe violation) and photograph it."""
+        self.page.wait_for_load_state()
+        if self.language:
+            assert self.page.locator("html").get_attribute("lang") == self.language, f"{label}: {self.page.url}"
+        self.steps += 1
+        path = self.folder / f"{self.steps:02d}-{re.sub(r'[^a-z0-9]+', '-', label.lower()).strip('-')}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        violations = axe_violations(self.page)
+        assert violations == [], f"{self.name} / {label} ({self.page.url}): {violations}"
+        self.checked.append(self.page.url)
+        return path
+
+    # --- Keyboard only ------------------------------------------------------------
+
+    def tab_to(self, locator) -> None:
+        """Press Tab until ``locator`` has the focus (proves it is reachable, in order, by keyboard)."""
+        locator.wait_for()
+        for _ in range(MAX_TABS):
+            if locator.evaluate("el => el === document.activeElement"):
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"{locator} cannot be reached with the Tab key")
+
+    def press(self, locator, key: str = "Enter") -> None:
+        self.tab_to(locator)
+        self.page.keyboard.press(key)
+
+    def follow(self, locator) -> None:
+        """Tab to a link or a submit button and press Enter, waiting for the next page."""
+        with self.page.expect_navigation():
+            self.press(locator, "Enter")
+
+    def type_into(self, locator, text: str) -> None:
+        self.tab_to(locator)
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.press("Delete")
+        self.page.keyboard.type(text)
+
+    def type_date(self, date_input, iso: str) -> None:
+        """Type a date into <input type=date> segment by segment, in whichever order
+        (month/day or day/month) this Chromium's locale displays."""
+        year, month, day = iso.split("-")
+        self.tab_to(date_input)
+        for order in ((month, day, year), (day, month, year)):
+            self.page.keyboard.type("".join(order))
+            if date_input.input_value() == iso:
+                return
+            self.page.keyboard.press("Shift+Tab")  # back from the year to the first segment
+            self.page.keyboard.press("Shift+Tab")
+        raise AssertionError(f"could not type {iso} into {date_input}")
+
+    def choose(self, select, value: str) -> None:
+        """Pick an option of a closed <select> with the arrow keys."""
+        self.tab_to(select)
+        self.page.keyboard.press("Home")
+        for _ in range(50):
+            if select.input_value() == value:
+                return
+            self.page.keyboard.press("ArrowDown")
+        raise AssertionError(f"option {value!r} not reachable with the arrow keys in {select}")
+
+    def attach(self, file_input, path: Path) -> None:
+        """Open the file chooser with the Space key (as a keyboard user does) and pick ``path``."""
+        self.tab_to(file_input)
+        with self.page.expect_file_chooser() as chooser:
+            self.page.keyboard.press("Space")
+        chooser.value.set_files(str(path))

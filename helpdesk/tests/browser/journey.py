@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from helpdesk.testing.browser import SCREENSHOTS, axe_violations
 
 MAX_TABS = 120
@@ -92,7 +94,18 @@ class Journey:
 
     def attach(self, file_input, path: Path) -> None:
         """Open the file chooser with the Space key (as a keyboard user does) and pick ``path``."""
-        self.tab_to(file_input)
-        with self.page.expect_file_chooser() as chooser:
-            self.page.keyboard.press("Space")
-        chooser.value.set_files(str(path))
+        # Chromium only opens the chooser for a page that has the focus and a
+        # fresh user activation; on a loaded machine the first key press can
+        # be lost, so try the key again (still the keyboard, never a click).
+        self.page.bring_to_front()
+        for attempt in range(3):
+            self.tab_to(file_input)
+            try:
+                with self.page.expect_file_chooser(timeout=8_000) as chooser:
+                    self.page.keyboard.press("Space")
+            except PlaywrightTimeoutError:
+                if attempt == 2:
+                    raise
+                continue
+            chooser.value.set_files(str(path))
+            return

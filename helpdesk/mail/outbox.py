@@ -121,8 +121,38 @@ def _record_failure(row: OutboundEmail, exc: Exception) -> OutboundStatus:
     return status
 
 
+def _drop_bouncing(row: OutboundEmail) -> list[str]:
+    """Remove from ``row`` the recipients known to bounce; return them.
+
+    Sending again to an address that failed for good only earns more
+    bounces and hurts the reputation of our mail server. The row keeps the
+    mail (nothing is lost): once an administrator fixes the address and
+    deletes its "Adresses en échec" entry, later mails go out again.
+    """
+    from accounts.models import BouncingAddress
+
+    addresses = {a.strip().lower() for a in [*row.to, *row.cc]}
+    bouncing = set(BouncingAddress.objects.filter(email__in=addresses).values_list("email", flat=True))
+    if bouncing:
+        row.to = [a for a in row.to if a.strip().lower() not in bouncing]
+        row.cc = [a for a in row.cc if a.strip().lower() not in bouncing]
+    return sorted(bouncing)
+
+
 def send_claimed(row: OutboundEmail, *, smtp_connection=None) -> OutboundStatus:
-    """Send a row this process has claimed and record SENT, PENDING (retry) or FAILED."""
+    """Send a row this process has claimed and record SENT, PENDING (retry) or FAILED.
+
+    Recipients marked as bouncing are skipped; a mail left with none is FAILED
+    with the reason, not sent.
+    """
+    skipped = _drop_bouncing(row)
+    if skipped and not row.to:
+        error = "bouncing address(es), not sent: " + ", ".join(skipped)
+        logger.warning("outbox: row %s %s", row.pk, error)
+        OutboundEmail.objects.filter(pk=row.pk, status=OutboundStatus.SENDING).update(
+            status=OutboundStatus.FAILED, last_error=error, claimed_at=None
+        )
+        return OutboundStatus.FAILED
     try:
         if smtp_connection is not None:
             smtp_connection.open()  # no-op when already open: one SMTP session per sweep

@@ -174,6 +174,33 @@ def test_deliver_outbound_email_sends_once_with_headers_and_parts(smtp):
 
 
 @pytest.mark.django_db
+def test_bouncing_copy_recipient_is_skipped_and_the_rest_is_sent(smtp):
+    from accounts.models import BouncingAddress
+
+    BouncingAddress.objects.create(email="colleague@example.org")
+    row = queue(cc=["Colleague@Example.org"])
+    assert deliver_outbound_email(outbound_id=row.pk) == OutboundStatus.SENT
+    [mail] = smtp.received
+    assert mail.rcpt_tos == ["camille@example.org"]
+
+
+@pytest.mark.django_db
+def test_mail_to_a_bouncing_address_only_is_kept_failed_with_the_reason(smtp):
+    from accounts.models import BouncingAddress
+
+    BouncingAddress.objects.create(email="camille@example.org")
+    row = queue()
+    assert deliver_outbound_email(outbound_id=row.pk) == OutboundStatus.FAILED
+    assert smtp.received == []
+    row.refresh_from_db()
+    assert (row.status, row.to, row.last_error) == (
+        OutboundStatus.FAILED,
+        ["camille@example.org"],
+        "bouncing address(es), not sent: camille@example.org",
+    )
+
+
+@pytest.mark.django_db
 def test_outbound_email_without_html_is_plain_text(smtp, tmp_path, settings):
     (tmp_path / "email").mkdir()
     (tmp_path / "email" / "plain.txt").write_text("Texte seul.")

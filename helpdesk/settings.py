@@ -266,6 +266,7 @@ GUICHET_CAS_TIMEOUT = env.float("GUICHET_CAS_TIMEOUT", default=10.0)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+FORMAT_MODULE_PATH = ["helpdesk.formats"]  # European English date formats (helpdesk/formats/en)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

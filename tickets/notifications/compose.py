@@ -23,13 +23,15 @@ from helpdesk.signing import make_ticket_link
 
 
 def uses_signed_link(user: Any) -> bool:
-    """Email-only requesters have no password to log in with: their links are signed.
+    """Email-only requesters have no way to log in: their links are signed.
 
-    Helpdesk staff never get one: their accounts must be entered through
-    their own login (password, SSO, MFA), not through a forwarded email.
+    Anyone else signs in as usual — with a password, or through their
+    institution's SSO (such accounts have no usable password, yet must not be
+    entered through a forwarded email that bypasses the SSO). Helpdesk staff
+    never get one either: their accounts need their own login (SSO, MFA).
     """
-    if not (user.is_email_only or not user.has_usable_password()):
-        return False  # checked first: most people have a password, and the staff check costs a query
+    if not user.is_email_only:
+        return False  # checked first: most people sign in, and the staff check costs a query
     return not user.is_helpdesk_staff
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tickets.models import InboundMessage, Quarantine, QuarantineStatus
 
@@ -86,7 +86,8 @@ class QuarantineAdmin(ReadOnlyAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, _("%(count)d courriel(s) retraité(s).") % {"count": done}, messages.SUCCESS)
+            text = ngettext("%(count)d courriel retraité.", "%(count)d courriels retraités.", done)
+            self.message_user(request, text % {"count": done}, messages.SUCCESS)
         for line in still:
             self.message_user(request, _("Toujours en quarantaine — %(why)s") % {"why": line}, messages.WARNING)
 
@@ -95,4 +96,5 @@ class QuarantineAdmin(ReadOnlyAdmin):
         pending = list(queryset.filter(status=QuarantineStatus.PENDING))
         for quarantine in pending:
             discard(quarantine, actor=request.user)
-        self.message_user(request, _("%(count)d courriel(s) écarté(s).") % {"count": len(pending)}, messages.SUCCESS)
+        text = ngettext("%(count)d courriel écarté.", "%(count)d courriels écartés.", len(pending))
+        self.message_user(request, text % {"count": len(pending)}, messages.SUCCESS)

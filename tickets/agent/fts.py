@@ -46,7 +46,8 @@ def text_match(user: Any, query: SearchQuery) -> Q:
 
 def rank(user: Any, query: SearchQuery) -> Any:
     """Title words weigh most (A), then description (B), then messages and, for staff, notes (C)."""
-    notes = Case(When(notes_rule(user), then=F("notes_vector")))
+    rule = notes_rule(user)
+    notes = Case(When(rule, then=F("notes_vector"))) if rule else F("notes_vector")
     return SearchRank(F("search_vector"), query) + Coalesce(
         SearchRank(notes, query), Value(0.0), output_field=FloatField()
     )

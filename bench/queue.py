@@ -9,7 +9,7 @@ Creates 20 services (one leaf category each, a manager and an agent),
 their filing event and, for one ticket in two, a reply), and times with the
 in-process test client (50 runs each, after one warm-up): the queue page of
 one service (open tickets, 50 per page), the same queue with filters and a
-later page, the agent ticket page, and the staff search (words, requester
+later page (reached through the keyset "next" links), the agent ticket page, and the staff search (words, requester
 name). Prints median and p95 in milliseconds.
 
 Options: ``--tickets N`` (default 200000), ``--runs N`` (default 50),
@@ -177,6 +177,18 @@ def time_get(client, urls: list[str], runs: int, expect: int = 200) -> list[floa
     return timings
 
 
+def follow_next(client, url: str, pages: int) -> str:
+    """The URL of page ``pages + 1``, reached through the queue's "next" links (keyset cursors)."""
+    import html
+    import re
+
+    for _ in range(pages):
+        link = re.search(r'href="\?([^"]+)" rel="next"', client.get(url).content.decode())
+        assert link, url
+        url = f"{url.split('?')[0]}?{html.unescape(link.group(1))}"
+    return url
+
+
 def run(runs: int, services, agents) -> None:
     from django.db import connection
     from django.test import Client
@@ -192,8 +204,11 @@ def run(runs: int, services, agents) -> None:
     requester = Ticket.objects.filter(service=service).select_related("requester").first().requester
     cases = {
         "queue (open, page 1)": ["/traitement/"],
-        "queue (filters, page 5)": ["/traitement/?status=ECT&status=ARS&sort=priority&assignee=mine&page=5"],
-        "queue (all statuses, oldest)": [f"/traitement/?service={service.pk}&sort=-created&page=2"],
+        "queue (filters, page 5)": [
+            follow_next(client, "/traitement/?status=ECT&status=ARS&sort=priority&assignee=mine", 4)
+        ],
+        "queue (all statuses, oldest)": [follow_next(client, f"/traitement/?service={service.pk}&sort=-created", 1)],
+        "queue (oldest, page 40)": [follow_next(client, f"/traitement/?service={service.pk}&sort=-created", 39)],
         "ticket page": [f"/traitement/{r}/" for r in refs],
         "search (words)": ["/traitement/recherche/?q=imprimante+blocage", "/traitement/recherche/?q=certificat"],
         "search (requester)": [f"/traitement/recherche/?q={requester.email}"],

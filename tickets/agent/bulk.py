@@ -1,7 +1,9 @@
 """Bulk actions on the queue: each ticket goes through its own workflow door, one at a time.
 
 A refused ticket is reported with the door's reason, never skipped silently;
-the others are done (each door is its own transaction).
+the others are done (each door is its own transaction). Each ticket carries
+the version the agent saw on the queue page: a ticket changed since then is
+refused with ``StaleTicket`` (the agent acted on what they no longer see).
 """
 
 from __future__ import annotations
@@ -30,47 +32,59 @@ class BulkResult:
     title: str
     done: bool
     message: str = ""
+    stale: bool = False
 
 
 def run_bulk(
     *,
     user: Any,
     action: str,
-    references: list[int],
+    tickets: list[tuple[int, int]],
     assignee: Any = None,
     priority: int | None = None,
     category: Any = None,
     reason: str = "",
 ) -> list[BulkResult]:
-    tickets = {
+    """``tickets``: ``(reference, version seen)`` pairs, at most ``MAX_TICKETS``."""
+    tickets = tickets[:MAX_TICKETS]
+    found = {
         t.reference: t
         for t in Ticket.objects.visible_to(user)
-        .filter(reference__in=references[:MAX_TICKETS])
+        .filter(reference__in=[reference for reference, _version in tickets])
         .select_related("category", "service", "assignee", "requester")
     }
     results = []
-    for reference in references[:MAX_TICKETS]:
-        ticket = tickets.get(reference)
+    for reference, version in tickets:
+        ticket = found.get(reference)
         if ticket is None:
             results.append(BulkResult(reference, "", False, _("Demande introuvable.")))
             continue
         try:
-            _run_one(ticket, user, action, assignee=assignee, priority=priority, category=category, reason=reason)
+            _run_one(
+                ticket,
+                user,
+                action,
+                assignee=assignee,
+                priority=priority,
+                category=category,
+                reason=reason,
+                version=version,
+            )
         except wf.ActionRefused as exc:
-            results.append(BulkResult(reference, ticket.title, False, exc.message))
+            results.append(BulkResult(reference, ticket.title, False, exc.message, isinstance(exc, wf.StaleTicket)))
         else:
             results.append(BulkResult(reference, ticket.title, True))
     return results
 
 
-def _run_one(ticket: Ticket, user: Any, action: str, *, assignee, priority, category, reason) -> None:
+def _run_one(ticket: Ticket, user: Any, action: str, *, assignee, priority, category, reason, version) -> None:
     if action == "take":
-        wf.ticket_take(ticket=ticket, actor=user)
+        wf.ticket_take(ticket=ticket, actor=user, expected_version=version)
     elif action == "assign":
-        wf.ticket_assign(ticket=ticket, actor=user, assignee=assignee)
+        wf.ticket_assign(ticket=ticket, actor=user, assignee=assignee, expected_version=version)
     elif action == "priority":
-        wf.ticket_requalify(ticket=ticket, actor=user, priority=priority, reason=reason)
+        wf.ticket_requalify(ticket=ticket, actor=user, priority=priority, reason=reason, expected_version=version)
     elif action == "transfer":
-        wf.ticket_transfer(ticket=ticket, actor=user, category=category, reason=reason)
+        wf.ticket_transfer(ticket=ticket, actor=user, category=category, reason=reason, expected_version=version)
     else:
         raise ValueError(action)

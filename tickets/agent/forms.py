@@ -190,8 +190,27 @@ class WatcherForm(ActionForm):
 # --- Bulk and saved responses ---------------------------------------------------------------
 
 
+class TicketVersionsField(forms.Field):
+    """The queue's checkboxes: ``reference:version`` of each ticket as the agent saw it."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[tuple[int, int]]:
+        pairs = []
+        for item in value or []:
+            reference, _sep, version = str(item).partition(":")
+            if not (reference.isdigit() and version.isdigit()):
+                raise forms.ValidationError(_("Demande ou version invalide : %(value)s."), params={"value": item})
+            pairs.append((int(reference), int(version)))
+        return list(dict.fromkeys(pairs))
+
+    def validate(self, value: list[tuple[int, int]]) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
 class BulkForm(forms.Form):
-    tickets = forms.TypedMultipleChoiceField(label=_("Demandes"), coerce=int, choices=[])
+    tickets = TicketVersionsField(label=_("Demandes"))
     action = forms.ChoiceField(label=_("Action"), choices=list(BULK_ACTIONS.items()))
     assignee = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.none(), required=False)
     priority = forms.TypedChoiceField(
@@ -206,7 +225,6 @@ class BulkForm(forms.Form):
         if members is not None:
             self.fields["assignee"].queryset = members
         # References come from the queue's checkboxes; visibility is checked by ``run_bulk``.
-        self.fields["tickets"].choices = [(v, v) for v in self.data.getlist("tickets")] if self.data else []
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -1,9 +1,14 @@
 """The service queue: which services an agent works, filtering, sorting, paging and status counts.
 
-Paging reads one row more than the page (``PAGE_SIZE + 1``) instead of
-counting the filtered rows: the page never runs ``COUNT(*)`` over a large
-queue. The per-status counts come from a short-lived cache per service that
-every ticket event of that service invalidates (``tickets.agent.receivers``).
+Paging is by keyset: each sort is a tuple of columns ending with a unique one,
+all in the same direction, and the next page starts after the last row shown
+(``(last_activity_at, id) < (…, …)`` as a row comparison, which PostgreSQL
+reads as an index range), so a deep page costs what the first one does and a
+ticket that moves or arrives while the agent pages is neither shown twice nor
+skipped among the rows that kept their place. A page reads one row more than
+it shows (``PAGE_SIZE + 1``) instead of counting the queue. The per-status
+counts come from a short-lived cache per service that every ticket event of
+that service invalidates (``tickets.agent.receivers``).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import BooleanField, Count, F, Func, QuerySet, Value
 from django.utils import timezone
 
 from catalogue.models import Category, Service
@@ -23,14 +28,16 @@ from tickets.status import WAITING_REQUESTER, WAITING_SERVICE, TicketStatus
 
 PAGE_SIZE = 50
 COUNTS_TTL = 60  # seconds; events invalidate sooner
-SORTS = {
-    "activity": ("-last_activity_at", "-pk"),
-    "-activity": ("last_activity_at", "pk"),
-    "created": ("-created", "-pk"),
-    "-created": ("created", "pk"),
-    "priority": ("-priority", "-last_activity_at", "-pk"),
-    "reference": ("-reference",),
+# Each sort: its columns (the last one unique) and whether they all run descending.
+SORT_KEYS = {
+    "activity": (("last_activity_at", "pk"), True),
+    "-activity": (("last_activity_at", "pk"), False),
+    "created": (("created", "pk"), True),
+    "-created": (("created", "pk"), False),  # oldest first: index tickets_service_created
+    "priority": (("priority", "last_activity_at", "pk"), True),
+    "reference": (("reference",), True),
 }
+SORTS = {name: tuple(f"-{c}" if desc else c for c in cols) for name, (cols, desc) in SORT_KEYS.items()}
 
 
 def queue_services(user: Any) -> QuerySet[Service]:
@@ -88,7 +95,84 @@ def queue_tickets(*, user: Any, filters: QueueFilters) -> QuerySet[Ticket]:
     if filters.older_than_days:
         qs = qs.filter(created__lte=timezone.now() - datetime.timedelta(days=filters.older_than_days))
     order = SORTS.get(filters.sort, SORTS["activity"])
-    return qs.select_related("category", "service", "requester", "assignee", "institution").order_by(*order)
+    return (
+        qs.select_related("category", "service", "requester", "assignee", "institution")
+        .defer("search_vector", "notes_vector")  # never shown in a list
+        .order_by(*order)
+    )
+
+
+class RowComparison(Func):
+    """``(a, b) < (x, y)``: a row comparison, which an index on ``(a, b)`` answers as one range."""
+
+    output_field = BooleanField()
+
+    def __init__(self, columns: list[str], values: list[Any], operator: str) -> None:
+        self.width, self.operator = len(columns), operator
+        super().__init__(*(F(c) for c in columns), *(Value(v) for v in values))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        left, right = ", ".join(parts[: self.width]), ", ".join(parts[self.width :])
+        return f"({left}) {self.operator} ({right})", params
+
+
+def _cursor_of(ticket: Ticket, sort: str) -> str:
+    columns, _desc = SORT_KEYS[sort]
+    values = [getattr(ticket, column) for column in columns]
+    return "~".join(v.isoformat() if isinstance(v, datetime.datetime) else str(v) for v in values)
+
+
+def _parse_cursor(cursor: str, sort: str) -> list[Any] | None:
+    columns, _desc = SORT_KEYS[sort]
+    parts = cursor.split("~")
+    if len(parts) != len(columns):
+        return None
+    values: list[Any] = []
+    try:
+        for column, part in zip(columns, parts, strict=True):
+            if column in ("last_activity_at", "created"):
+                value = datetime.datetime.fromisoformat(part)
+                if timezone.is_naive(value):
+                    return None
+                values.append(value)
+            else:
+                values.append(int(part))
+    except ValueError:
+        return None
+    return values
+
+
+@dataclass
+class KeysetPage:
+    tickets: list[Ticket]
+    has_next: bool
+    next_cursor: str
+    is_first: bool
+
+
+def keyset_page(qs: QuerySet[Ticket], *, sort: str, after: str = "") -> KeysetPage:
+    """The ``PAGE_SIZE`` tickets of ``qs`` (sorted by ``sort``) after the ``after`` cursor (one query).
+
+    An unreadable cursor gives the first page."""
+    sort = sort if sort in SORT_KEYS else "activity"
+    columns, desc = SORT_KEYS[sort]
+    values = _parse_cursor(after, sort) if after else None
+    if values is not None:
+        qs = qs.filter(RowComparison(list(columns), values, "<" if desc else ">"))
+    rows = list(qs[: PAGE_SIZE + 1])
+    tickets = rows[:PAGE_SIZE]
+    has_next = len(rows) > PAGE_SIZE
+    return KeysetPage(
+        tickets=tickets,
+        has_next=has_next,
+        next_cursor=_cursor_of(tickets[-1], sort) if has_next else "",
+        is_first=values is None,
+    )
 
 
 @dataclass
@@ -103,7 +187,7 @@ class QueuePage:
 
 
 def queue_page(qs: QuerySet[Ticket], number: int) -> QueuePage:
-    """One page of 50 without counting the queue (one query)."""
+    """One page of 50 by offset without counting (one query): for search results, ranked by relevance."""
     number = max(1, number)
     start = (number - 1) * PAGE_SIZE
     rows = list(qs[start : start + PAGE_SIZE + 1])

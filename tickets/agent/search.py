@@ -3,32 +3,32 @@
 ``#123`` or ``123`` is a reference: ``reference_match`` finds that one ticket
 (inside ``visible_to``, so an agent never reaches another service's ticket
 by its number). Words match title and description, messages (internal notes
-included for the handling service), the requester's name or email and the
+only for the handling service), the requester's name or email and the
 institution's name.
 
-PostgreSQL: ``websearch_to_tsquery('french_unaccent', q)`` against the
-expression GIN indexes of migration 0002 (French stemming, accents ignored).
-Requesters and institutions are looked up first (small tables, ``icontains``)
-and their ids OR-ed in, so that the planner can BitmapOr the indexes.
-Very common words are capped at ``MAX_MATCHES`` matches per source.
-SQLite: every word must appear somewhere (``icontains``).
+PostgreSQL: ``websearch_to_tsquery('french_unaccent', q)`` against the search
+documents stored on the ticket (migration 0004: kept by triggers, GIN indexes),
+ranked (title > description > messages), every match found (no cap). The text
+match, the people match and the visibility rule are one query on one table, so
+that PostgreSQL ANDs the bitmaps of the visibility indexes with the text index
+(see ``fts.visibility_hint``). Requesters and institutions are looked up first
+(small tables, ``icontains``) and their ids OR-ed in.
+SQLite: every word must appear somewhere (``icontains``), most recent first.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Institution, User
-from tickets import permissions as perms
 from tickets.agent import fts
-from tickets.models import PUBLIC_KINDS, Message, Ticket
+from tickets.models import Message, Ticket
 
-MAX_MATCHES = 5000  # text matches per source on PostgreSQL: a bound on very common words
 MAX_PEOPLE = 200  # requesters or institutions matched by name before the ticket query
+SEARCH_DEFERRED = ("search_vector", "notes_vector")  # never shown: not worth loading with each row
 
 
 def reference_match(user: Any, q: str) -> Ticket | None:
@@ -50,36 +50,26 @@ def _people_ids(q: str) -> tuple[list[int], list[int]]:
 
 
 def search_tickets(*, user: Any, q: str) -> QuerySet[Ticket]:
-    """Visible tickets matching the words of ``q``, most recently active first."""
+    """Visible tickets matching ``q``: best match first on PostgreSQL, most recently active first on SQLite."""
     q = q.strip()[:200]
     visible = Ticket.objects.visible_to(user)
     if not q:
         return visible.none()
     users, institutions = _people_ids(q)
     people = Q(requester_id__in=users) | Q(institution_id__in=institutions)
-    messages = Message.objects.visible_to(user)
     if connection.vendor == "postgresql":
-        # Each text source is looked up alone (one GIN index each) and capped,
-        # then OR-ed as id lists: an OR of sub-queries would make PostgreSQL scan every ticket.
-        query = SearchQuery(q, search_type="websearch", config=fts.CONFIG)
-        # (Visibility is applied by the final query; internal notes count only for their service.)
-        by_text = Ticket.objects.alias(v=fts.ticket_vector()).filter(v=query).values_list("pk", flat=True)
-        notes_rule = (
-            Q() if perms.is_admin(user) else Q(kind__in=PUBLIC_KINDS) | Q(ticket__service_id__in=user.service_ids)
+        query = fts.search_query(q)
+        qs = (
+            visible.filter(fts.visibility_hint(user))
+            .filter(fts.text_match(user, query) | people)
+            .annotate(rank=fts.rank(user, query))
+            .order_by("-rank", "-last_activity_at", "-pk")
         )
-        by_message = (
-            Message.objects.alias(v=fts.message_vector())
-            .filter(notes_rule, v=query)
-            .values_list("ticket_id", flat=True)
-        )
-        ids = set(by_text[:MAX_MATCHES]) | set(by_message[:MAX_MATCHES])
-        qs = visible.filter(Q(pk__in=ids) | people)
     else:
+        messages = Message.objects.visible_to(user)
         rule = Q()
         for word in q.split()[:8]:
             in_messages = Exists(messages.filter(ticket=OuterRef("pk"), body__icontains=word))
             rule &= Q(title__icontains=word) | Q(description__icontains=word) | Q(in_messages)
-        qs = visible.filter(rule | people)
-    return qs.select_related("category", "service", "requester", "assignee", "institution").order_by(
-        "-last_activity_at", "-pk"
-    )
+        qs = visible.filter(rule | people).order_by("-last_activity_at", "-pk")
+    return qs.select_related("category", "service", "requester", "assignee", "institution").defer(*SEARCH_DEFERRED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -180,6 +181,11 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     # Optimistic locking: every change increments it and every save is an
     # UPDATE … WHERE version = <loaded> (see ``state_fields``).
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Staff search documents, kept by PostgreSQL triggers (migration 0004; empty on
+    # SQLite): title (A), description (B) and the public messages (C); the internal
+    # notes apart, since only the handling service may find a ticket by them.
+    search_vector = SearchVectorField(null=True, editable=False)
+    notes_vector = SearchVectorField(null=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -191,6 +197,8 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["requester", "-last_activity_at"], name="tickets_requester_activity"),
             models.Index(fields=["institution", "-last_activity_at"], name="tickets_institution_act"),
             models.Index(fields=["service", "status", "-last_activity_at"], name="tickets_service_status_act"),
+            # The queue's "oldest first" sort, read with keyset paging on (created, id).
+            models.Index(fields=["service", "created", "id"], name="tickets_service_created"),
             models.Index(
                 fields=["remind_at"],
                 name="tickets_remind_due",

@@ -45,13 +45,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     if data is None:
         filters.statuses = sorted(OPEN_STATES)  # by default: what is still to do
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        number = 1
-    page = q.queue_page(q.queue_tickets(user=request.user, filters=filters), number)
+    sort = filters.sort if filters.sort in q.SORT_KEYS else "activity"
+    page = q.keyset_page(
+        q.queue_tickets(user=request.user, filters=filters), sort=sort, after=request.GET.get("after", "")
+    )
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("after", None)
     context = {
         "form": form,
         "page": page,
@@ -100,7 +100,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     results = run_bulk(
         user=request.user,
         action=data["action"],
-        references=data["tickets"],
+        tickets=data["tickets"],
         assignee=data["assignee"],
         priority=data["priority"],
         category=data["category"],

@@ -36,6 +36,11 @@ def bulk_tickets(n, *, category, requester, start=10_000):
     TicketCounter.objects.update_or_create(name="ticket", defaults={"value": start + n})
 
 
+def seen(*tickets):
+    """The queue's checkbox values: each ticket's reference and the version shown."""
+    return [f"{t.reference}:{t.version}" for t in tickets]
+
+
 def count_queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
@@ -124,9 +129,7 @@ def test_bulk_take_mixes_done_and_refused(make_ticket, other_category, outsider,
     new = make_ticket(title="Nouvelle")
     taken = make_ticket(TicketStatus.ECT, title="Déjà prise")
     foreign = wf.ticket_file(requester=outsider, category=other_category, title="Ailleurs", description="x")
-    response = client_for(agent).post(
-        reverse("agent:bulk"), {"action": "take", "tickets": [new.reference, taken.reference, foreign.reference]}
-    )
+    response = client_for(agent).post(reverse("agent:bulk"), {"action": "take", "tickets": seen(new, taken, foreign)})
     assert response.status_code == 200
     page = response.content.decode()
     assert "1 demande traitée." in page and "2 demandes refusées." in page
@@ -142,17 +145,14 @@ def test_bulk_take_mixes_done_and_refused(make_ticket, other_category, outsider,
 def test_bulk_assign_priority_and_transfer(make_ticket, manager, agent, other_category, client_for):
     one, two = make_ticket(title="Un"), make_ticket(TicketStatus.TER, title="Deux")
     client = client_for(manager)
-    refs = [one.reference, two.reference]
-    page = client.post(reverse("agent:bulk"), {"action": "assign", "tickets": refs, "assignee": agent.pk})
+    page = client.post(reverse("agent:bulk"), {"action": "assign", "tickets": seen(one, two), "assignee": agent.pk})
     assert "Cette demande est close" in page.content.decode()
     one.refresh_from_db()
     assert one.assignee == agent
-    client.post(reverse("agent:bulk"), {"action": "priority", "tickets": [one.reference], "priority": 5})
+    client.post(reverse("agent:bulk"), {"action": "priority", "tickets": seen(one), "priority": 5})
     one.refresh_from_db()
     assert one.priority == 5
-    client.post(
-        reverse("agent:bulk"), {"action": "transfer", "tickets": [one.reference], "category": other_category.pk}
-    )
+    client.post(reverse("agent:bulk"), {"action": "transfer", "tickets": seen(one), "category": other_category.pk})
     one.refresh_from_db()
     assert (one.category, one.assignee) == (other_category, None)
     assert one.events.filter(action="requalify").count() == 2
@@ -161,7 +161,7 @@ def test_bulk_assign_priority_and_transfer(make_ticket, manager, agent, other_ca
 @pytest.mark.django_db
 def test_bulk_missing_value_is_refused_before_anything(make_ticket, agent, client_for):
     ticket = make_ticket()
-    response = client_for(agent).post(reverse("agent:bulk"), {"action": "priority", "tickets": [ticket.reference]})
+    response = client_for(agent).post(reverse("agent:bulk"), {"action": "priority", "tickets": seen(ticket)})
     assert response.status_code == 400
     assert ticket.events.count() == 1
 
@@ -169,4 +169,32 @@ def test_bulk_missing_value_is_refused_before_anything(make_ticket, agent, clien
 @pytest.mark.django_db
 def test_bulk_is_post_only_and_for_staff(requester, client_for):
     assert client_for(requester).get(reverse("agent:bulk")).status_code == 405
-    assert client_for(requester).post(reverse("agent:bulk"), {"action": "take", "tickets": [1]}).status_code == 404
+    assert client_for(requester).post(reverse("agent:bulk"), {"action": "take", "tickets": ["1:1"]}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_bulk_refuses_tickets_changed_since_the_queue_was_shown(make_ticket, manager, agent, client_for):
+    fresh, changed = make_ticket(title="Inchangée"), make_ticket(title="Modifiée")
+    client = client_for(manager)
+    page = client.get(QUEUE).content.decode()
+    assert f'value="{changed.reference}:{changed.version}"' in page  # what the checkbox carries
+    shown = seen(fresh, changed)
+    wf.ticket_requalify(ticket=changed, actor=agent, priority=5, reason="Urgent")  # meanwhile, another agent
+    response = client.post(reverse("agent:bulk"), {"action": "assign", "tickets": shown, "assignee": agent.pk})
+    page = response.content.decode()
+    assert "1 demande traitée." in page and "1 demande refusée." in page
+    assert f'class="bulk-stale"><a href="/traitement/{changed.reference}/">#{changed.reference}</a> Modifiée' in page
+    assert "Cette demande a été modifiée entre-temps" in page
+    fresh.refresh_from_db()
+    changed.refresh_from_db()
+    assert (fresh.assignee, fresh.status) == (agent, TicketStatus.ECT)
+    assert (changed.assignee, changed.status, changed.priority) == (None, TicketStatus.NEW, 5)
+
+
+@pytest.mark.django_db
+def test_bulk_without_versions_is_refused_before_anything(make_ticket, agent, client_for):
+    ticket = make_ticket()
+    response = client_for(agent).post(reverse("agent:bulk"), {"action": "take", "tickets": [ticket.reference]})
+    assert response.status_code == 400
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.NEW

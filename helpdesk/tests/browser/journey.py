@@ -97,11 +97,23 @@ class Journey:
         raise AssertionError(f"option {value!r} not reachable with the arrow keys in {select}")
 
     def attach(self, file_input, path: Path) -> None:
-        """Open the file chooser with the Space key (as a keyboard user does) and pick ``path``."""
-        self.tab_to(file_input)
-        with self.page.expect_file_chooser() as chooser:
-            self.page.keyboard.press("Space")
-        chooser.value.set_files(str(path))
+        """Open the file chooser with the Space key (as a keyboard user does) and pick ``path``.
+
+        Playwright turns the interception of file dialogs on without waiting
+        for the browser to confirm it; a listener registered before reaching the
+        input (several round trips) makes sure it is on when Space is pressed,
+        otherwise the dialog could open natively and never be reported (seen
+        once in about ten runs).
+        """
+        listener = lambda chooser: None  # noqa: E731 - only its presence matters
+        self.page.on("filechooser", listener)
+        try:
+            self.tab_to(file_input)
+            with self.page.expect_file_chooser() as chooser:
+                self.page.keyboard.press("Space")
+            chooser.value.set_files(str(path))
+        finally:
+            self.page.remove_listener("filechooser", listener)
 
 
 # --- Several people, one journey ----------------------------------------------------

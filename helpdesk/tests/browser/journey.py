@@ -30,17 +30,23 @@ class Journey:
         for old in self.folder.glob("*.png"):
             old.unlink()
 
-    def step(self, label: str) -> Path:
-        """Check the page as it is now (zero serious/critical axe violation) and photograph it."""
-        self.page.wait_for_load_state()
+    def step(self, label: str, *, page=None) -> Path:
+        """Check the page as it is now (zero serious/critical axe violation) and photograph it.
+
+        ``page`` is another person's tab in a journey with several people (each
+        in their own browser context); the steps of all of them share one
+        numbering, in the order they happened.
+        """
+        page = page or self.page
+        page.wait_for_load_state()
         if self.language:
-            assert self.page.locator("html").get_attribute("lang") == self.language, f"{label}: {self.page.url}"
+            assert page.locator("html").get_attribute("lang") == self.language, f"{label}: {page.url}"
         self.steps += 1
         path = self.folder / f"{self.steps:02d}-{re.sub(r'[^a-z0-9]+', '-', label.lower()).strip('-')}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        violations = axe_violations(self.page)
-        assert violations == [], f"{self.name} / {label} ({self.page.url}): {violations}"
-        self.checked.append(self.page.url)
+        page.screenshot(path=str(path), full_page=True)
+        violations = axe_violations(page)
+        assert violations == [], f"{self.name} / {label} ({page.url}): {violations}"
+        self.checked.append(page.url)
         return path
 
     # --- Keyboard only ------------------------------------------------------------
@@ -93,19 +99,60 @@ class Journey:
         raise AssertionError(f"option {value!r} not reachable with the arrow keys in {select}")
 
     def attach(self, file_input, path: Path) -> None:
-        """Open the file chooser with the Space key (as a keyboard user does) and pick ``path``."""
-        # Chromium only opens the chooser for a page that has the focus and a
-        # fresh user activation; on a loaded machine the first key press can
-        # be lost, so try the key again (still the keyboard, never a click).
+        """Open the file chooser with the Space key (as a keyboard user does) and pick ``path``.
+
+        Playwright turns the interception of file dialogs on without waiting
+        for the browser to confirm it; a listener registered before reaching the
+        input (several round trips) makes sure it is on when Space is pressed.
+        On a loaded machine the key press can still be lost (Chromium wants a
+        focused page and a fresh user activation), so the key is tried again —
+        still the keyboard, never a click.
+        """
+        listener = lambda chooser: None  # noqa: E731 - only its presence matters
+        self.page.on("filechooser", listener)
         self.page.bring_to_front()
-        for attempt in range(3):
-            self.tab_to(file_input)
-            try:
-                with self.page.expect_file_chooser(timeout=8_000) as chooser:
-                    self.page.keyboard.press("Space")
-            except PlaywrightTimeoutError:
-                if attempt == 2:
-                    raise
-                continue
-            chooser.value.set_files(str(path))
-            return
+        try:
+            for attempt in range(3):
+                self.tab_to(file_input)
+                try:
+                    with self.page.expect_file_chooser(timeout=8_000) as chooser:
+                        self.page.keyboard.press("Space")
+                except PlaywrightTimeoutError:
+                    if attempt == 2:
+                        raise
+                    continue
+                chooser.value.set_files(str(path))
+                return
+        finally:
+            self.page.remove_listener("filechooser", listener)
+
+
+# --- Several people, one journey ----------------------------------------------------
+
+
+def sign_in(journey: Journey, page, email: str, password: str) -> None:
+    """Sign in through the login page (checked and photographed), past the first-visit intro."""
+    page.goto(page.base_url + "/accounts/login/")
+    journey.step(f"login {email.split('@')[0]}", page=page)
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.locator("main form:has(#id_password) button[type=submit]").click()
+    if "/accounts/intro/" in page.url:
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+    assert "/accounts/login/" not in page.url, f"{email} could not sign in"
+
+
+def click_through(page, locator) -> None:
+    """Click a link or submit button and wait for the page it leads to."""
+    with page.expect_navigation():
+        locator.click()
+
+
+def open_from_mail(page, link: str):
+    """Open a link of a mail as a mail client does: in a new tab of the person's browser."""
+    tab = page.context.new_page()
+    tab.base_url = page.base_url
+    tab.goto(link)
+    return tab

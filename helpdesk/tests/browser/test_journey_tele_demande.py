@@ -1,11 +1,13 @@
 """Journey 1 (Télé-demande) and journey 4 (the same pages in English), in Chromium.
 
 An external person signs up on a personal address, opens the confirmation
-link of the mail actually sent, signs in, finds "une inscription" (a legal
+link of the mail actually sent (over SMTP, to the real server of the ``smtp``
+fixture: allauth sends it from the request itself), signs in, finds "une inscription" (a legal
 e-request of the Aix-Marseille demo catalogue, built with the demo's own
 builders) under the profile they chose, fills the form with its required
 fields and an attachment, checks the preview, submits and reads the
-acknowledgement of receipt. Everything is done with the keyboard alone.
+acknowledgement of receipt, which also arrives by mail (queued in the outbox
+and sent by the real Celery worker). Everything is done with the keyboard alone.
 Every page visited is checked with axe-core and photographed.
 """
 
@@ -22,6 +24,7 @@ from tickets.models import Ticket
 from tickets.status import TicketStatus
 
 from .journey import Journey
+from .mails import ticket_links, wait_for_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,21 +48,24 @@ TEXTS = {
 
 
 @pytest.fixture
-def amu_catalogue(transactional_db):
-    """The demo identities and catalogue, built by the demo's own seeders."""
+def amu_catalogue(transactional_db, live_server, settings):
+    """The demo identities and catalogue, built by the demo's own seeders
+    (links in ticket mails point at the live server)."""
+    settings.SITE_URL = live_server.url
     ctx = DemoContext()
     accounts_demo.seed(ctx)
     catalogue_demo.seed(ctx)
     return ctx.objects["category:inscription"]
 
 
-def _confirmation_link(mailoutbox, email: str) -> str:
-    mails = [m for m in mailoutbox if email in m.to]
-    assert len(mails) == 1, [m.subject for m in mailoutbox]
-    return re.search(r"https?://\S+/accounts/confirm-email/\S+/", mails[0].body).group(0)
+def _confirmation_link(smtp, email: str) -> str:
+    """allauth sends synchronously, inside the sign-up request: the mail is in the sink already."""
+    mails = [m for m in smtp.received if m.rcpt_tos == [email]]
+    assert len(mails) == 1, [(m.rcpt_tos, m["Subject"]) for m in smtp.received]
+    return re.search(r"https?://\S+/accounts/confirm-email/\S+/", mails[0].body("text/plain")).group(0)
 
 
-def tele_demande(page, mailoutbox, tmp_path, *, journey_name: str, language: str) -> Ticket:
+def tele_demande(page, smtp, tmp_path, *, journey_name: str, language: str) -> Ticket:
     texts = TEXTS[language]
     journey = Journey(page, journey_name)
     kb = journey  # keyboard helpers
@@ -89,7 +95,7 @@ def tele_demande(page, mailoutbox, tmp_path, *, journey_name: str, language: str
     journey.step("verification sent")
 
     # The confirmation link, read from the mail really sent.
-    link = _confirmation_link(mailoutbox, email)
+    link = _confirmation_link(smtp, email)
     page.goto(link.replace(re.match(r"https?://[^/]+", link).group(0), page.base_url))
     journey.step("confirm address")
     kb.follow(page.locator("main form button[type=submit]"))
@@ -150,13 +156,17 @@ def tele_demande(page, mailoutbox, tmp_path, *, journey_name: str, language: str
     assert ticket.form_values["date_naissance"] == "2001-03-09"
     assert list(ticket.attachments.values_list("original_name", flat=True)) == ["releve-de-notes.pdf"]
     assert f"#{ticket.reference}" in page.locator("h1").inner_text()
+
+    # The acknowledgement of receipt by mail, sent by the worker, with the link to the ticket.
+    mail = wait_for_mail(smtp, to=email, kind="sve_acknowledgement", reference=ticket.reference)
+    assert f"{page.base_url}/demandes/{ticket.reference}/" in ticket_links(mail, page.base_url, ticket.reference)
     return ticket
 
 
-def test_journey_1_tele_demande_keyboard_only(page, mailoutbox, amu_catalogue, tmp_path):
-    ticket = tele_demande(page, mailoutbox, tmp_path, journey_name="journey-1-tele-demande", language="fr")
+def test_journey_1_tele_demande_keyboard_only(page, smtp, celery_worker, amu_catalogue, tmp_path):
+    ticket = tele_demande(page, smtp, tmp_path, journey_name="journey-1-tele-demande", language="fr")
     assert ticket.status == TicketStatus.NEW
 
 
-def test_journey_4_tele_demande_in_english(page, mailoutbox, amu_catalogue, tmp_path):
-    tele_demande(page, mailoutbox, tmp_path, journey_name="journey-4-language", language="en")
+def test_journey_4_tele_demande_in_english(page, smtp, celery_worker, amu_catalogue, tmp_path):
+    tele_demande(page, smtp, tmp_path, journey_name="journey-4-language", language="en")

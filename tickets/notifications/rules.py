@@ -167,6 +167,26 @@ def asked(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
     )
 
 
+def replied(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
+    """A public reply of the service: the dialogue goes on by mail (seed 004)."""
+    return _to_requester(
+        event,
+        ticket,
+        "reply",
+        lambda: {
+            "subject": _("Nouveau message sur votre demande"),
+            "paragraphs": [
+                _("%(agent)s a écrit sur votre demande « %(title)s » :")
+                % {"agent": _name(event.actor), "title": ticket.title},
+            ],
+            "quote": event.message.body if event.message else "",
+            "after": [_("Vous pouvez répondre à ce courriel ou compléter la demande en ligne.")],
+            "action_label": _("Voir la demande"),
+            "action_url": ticket_url(ticket.requester, ticket.reference),
+        },
+    )
+
+
 def proposed(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
     def build() -> dict[str, Any]:
         return {
@@ -405,6 +425,7 @@ RULES: dict[str, Callable[[TicketEvent, Ticket], list[TicketMail]]] = {
     EventAction.ASSIGN: taken,
     EventAction.ASK: asked,
     EventAction.PROPOSE: proposed,
+    EventAction.REPLY: replied,
     EventAction.REMIND: reminded,
     EventAction.APPROVE: closed,
     EventAction.REJECT: closed,

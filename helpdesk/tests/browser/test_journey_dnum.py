@@ -94,6 +94,8 @@ def test_journey_3_dnum(page, new_tab, demo, celery_worker, smtp):
     journey.step("reply sent", page=agent_tab)
     reply = ticket.messages.get(kind=MessageKind.PUBLIC_REPLY)
     assert reply.body.split() == typed_and_inserted.split()
+    reply_mail = wait_for_mail(smtp, to=staff.email, kind="reply", reference=ref)
+    assert "Un technicien passe dans l'amphi B avant 14 h." in reply_mail.body("text/plain")
 
     # Then proposes the solution; the proposal mail reaches the requester.
     agent_tab.locator("#id_propose_text").fill(SOLUTION)

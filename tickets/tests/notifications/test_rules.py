@@ -84,6 +84,18 @@ def test_question_carries_its_text_and_the_reminder_date(make_ticket, requester)
     assert f"/demandes/{ticket.reference}/#action-answer" in question.body_text
 
 
+def test_public_reply_is_mailed_to_the_requester_but_an_internal_note_is_not(make_ticket, requester, agent):
+    ticket = make_ticket(TicketStatus.ECT)
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind="reply", body="Le serveur redémarre ce soir.")
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind="note", body="Voir avec le réseau.")
+    assert mails(ticket)[-1] == ("reply", requester.email)
+    reply = last("reply")
+    assert reply.subject == f"[Guichet #{ticket.reference}] Nouveau message sur votre demande"
+    assert "Le serveur redémarre ce soir." in reply.body_text
+    assert "Voir avec le réseau." not in reply.body_text
+    assert OutboundEmail.objects.filter(body_text__contains="Voir avec le réseau.").count() == 0
+
+
 def test_proposed_answer_links_validate_and_refuse_to_the_ticket_page(make_ticket, requester, client_for):
     ticket = make_ticket(TicketStatus.AVS)
     proposal = last("proposal")

@@ -38,7 +38,8 @@ format: install
 
 ## messages: refresh the English catalogue after changing French strings
 messages: install
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=static
+	$(BIN)/python manage.py makemessages -l en -l fr --ignore=.venv --ignore=var --ignore=static --ignore=node_modules
+	$(BIN)/python scripts/po_fr_plurals.py
 	$(BIN)/python scripts/po_fill.py
 
 clean:

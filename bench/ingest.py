@@ -31,6 +31,8 @@ from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 
+from _stats import percentile
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 os.environ.setdefault("GUICHET_TESTING", "0")
@@ -91,8 +93,7 @@ def timed(ingest, raws, source: str) -> tuple[Counter, list[float], list]:
 
 def report(label: str, outcomes: Counter, durations: list[float]) -> None:
     total = sum(durations)
-    ordered = sorted(durations)
-    p95 = ordered[int(len(ordered) * 0.95) - 1] if ordered else 0.0
+    p95 = percentile(durations, 95)
     print(
         f"{label}: {len(durations)} messages in {total:.2f} s = {len(durations) / total:.0f} messages/s "
         f"(median {statistics.median(durations) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms)"

@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from _stats import percentile
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 os.environ.setdefault("GUICHET_TESTING", "0")
@@ -134,11 +136,6 @@ def load(n: int, seed: int = 42) -> None:
         cursor.execute("ANALYZE knowledge_searchword")
     print(f"Loaded {n} articles in {loaded:.1f} s (COPY, vector filled by the trigger)")
     print(f"Word list rebuilt from ts_stat: {words} words in {rebuilt:.1f} s")
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def run(runs: int) -> None:

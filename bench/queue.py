@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from _stats import percentile
+
 # This file is named like the standard library's ``queue``: keep its folder off the path.
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -159,11 +161,6 @@ def load(n: int, services, categories, agents, requesters) -> None:
         cursor.execute("VACUUM ANALYZE tickets_message")
     TicketCounter.objects.update_or_create(name="ticket", defaults={"value": n})
     print(f"Loaded {n} tickets (+{n} events, {n // 2} messages) in {time.perf_counter() - started:.1f} s (COPY)")
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def time_get(client, urls: list[str], runs: int, expect: int = 200) -> list[float]:

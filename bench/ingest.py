@@ -33,6 +33,9 @@ from pathlib import Path
 
 from _stats import percentile
 
+# bench/queue.py would shadow the standard library's queue module: run
+# from the repository root's point of view, not from this folder.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 os.environ.setdefault("GUICHET_TESTING", "0")

@@ -133,6 +133,7 @@ def render_agent_ticket(
         "is_bookmarked": presence.is_bookmarked(user=user, ticket=ticket),
         "saved_responses": list(saved.responses_for_ticket(ticket)) if actions & set(INSERT_TARGETS) else [],
         "insert_targets": [(name, ACTIONS[name].title) for name in INSERT_TARGETS if name in actions],
+        "insert_target": target,
         "kb_query": request.GET.get("kb", ""),
         "kb_results": _kb_results(request),
         "forms": forms,
@@ -155,15 +156,22 @@ def ticket_page(request: HttpRequest, reference: int) -> HttpResponse:
 @login_required
 @require_GET
 def insert(request: HttpRequest, reference: int) -> HttpResponse:
-    """htmx: the reply textarea with a saved response or an article link appended to what was typed."""
+    """htmx: the chosen box (``cible``) with a saved response or an article link appended to what was typed.
+
+    The typed text of that box comes as ``saisie`` (every action textarea is named ``text``, so the page's
+    script sends the chosen one under its own name); the answer retargets the swap onto that textarea.
+    A box whose action is not allowed in the current state is 404, like on the page."""
     ticket = staff_ticket(request, reference)
     target = request.GET.get("cible", "reply")
-    if target not in INSERT_TARGETS:
+    if target not in INSERT_TARGETS or target not in agent_actions(ticket, request.user):
         raise Http404
-    form = ACTIONS[target].form(
-        auto_id=auto_id(target), initial={"text": _inserted_text(request, ticket, request.GET.get("text", ""))}
-    )
-    return render(request, "tickets/agent/includes/textarea.html", {"field": form["text"]})
+    typed = request.GET.get("saisie", request.GET.get("text", ""))
+    form = ACTIONS[target].form(auto_id=auto_id(target), initial={"text": _inserted_text(request, ticket, typed)})
+    field = form["text"]
+    response = render(request, "tickets/agent/includes/textarea.html", {"field": field})
+    response["HX-Retarget"] = f"#{field.id_for_label}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 # --- Actions -------------------------------------------------------------------------------

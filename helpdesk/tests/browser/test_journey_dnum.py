@@ -97,8 +97,18 @@ def test_journey_3_dnum(page, new_tab, demo, celery_worker, smtp):
     reply_mail = wait_for_mail(smtp, to=staff.email, kind="reply", reference=ref)
     assert "Un technicien passe dans l'amphi B avant 14 h." in reply_mail.body("text/plain")
 
-    # Then proposes the solution; the proposal mail reaches the requester.
+    # Then proposes the solution, with the saved response "Clôture après résolution" inserted into the
+    # proposal box (chosen in the picker, swapped in place after the typed text); the mail reaches the requester.
     agent_tab.locator("#id_propose_text").fill(SOLUTION)
+    agent_tab.locator("#id_saved_response").select_option(label="Clôture après résolution")
+    agent_tab.locator("#id_saved_response_cible").select_option("propose")
+    agent_tab.locator("form:has(#id_saved_response) button[type=submit]").click()
+    agent_tab.wait_for_function("() => document.querySelector('#id_propose_text').value.includes('devrait régler')")
+    proposed = agent_tab.locator("#id_propose_text").input_value()
+    assert proposed.startswith(SOLUTION)
+    assert f"devrait régler votre demande #{ref}" in re.sub(r"\s+", " ", proposed)
+    assert agent_tab.locator("#id_reply_text").input_value() == ""
+    journey.step("saved response inserted into the proposal", page=agent_tab)
     click_through(agent_tab, agent_tab.locator("#action-propose ~ form button[type=submit]"))
     journey.step("solution proposed", page=agent_tab)
     proposal = wait_for_mail(smtp, to=staff.email, kind="proposal", reference=ref)

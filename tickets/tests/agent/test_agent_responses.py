@@ -112,3 +112,14 @@ def test_agents_and_other_managers_cannot_manage(agent, other_service, service, 
     response = client.post(reverse("agent:response_new"), {"service": service.pk, "title": "X", "body": "Y"})
     assert response.status_code == 400  # not a service they manage
     assert SavedResponse.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_saved_response_editor_offers_the_knowledge_base_link_search(client_for, manager):
+    content = client_for(manager).get(reverse("agent:response_new")).content.decode()
+    assert 'data-kb-target="#id_body"' in content
+    assert f'hx-get="{reverse("knowledge:agent_search")}"' in content
+    assert "js/knowledge.js" in content
+    # The search box sits outside the saved-response form, so typing in it never submits it.
+    form_end = content.index("</form>", content.index('name="body"'))
+    assert form_end < content.index('id="kb-agent-q"')

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,3 +19,6 @@ urlpatterns = [
     path("traitement/", include("tickets.urls_agent")),
     path("lien/<str:token>", ticket_links.open_signed_link, name="signed_link"),
 ]
+
+if settings.GUICHET_BENCH_PAGE:
+    urlpatterns.append(path("bench/page/", views.bench_page, name="bench_page"))

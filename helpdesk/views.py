@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -8,6 +9,14 @@ from helpdesk.health import run_checks
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+@login_required
+@require_GET
+def bench_page(request: HttpRequest) -> HttpResponse:
+    """The base layout for a logged-in user and nothing else: what every page costs before its own work
+    (``bench/queue.py --http`` divides the ticket page's throughput by this one's). On with GUICHET_BENCH_PAGE."""
     return render(request, "home.html")
 
 

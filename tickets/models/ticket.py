@@ -197,6 +197,21 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["requester", "-last_activity_at"], name="tickets_requester_activity"),
             models.Index(fields=["institution", "-last_activity_at"], name="tickets_institution_act"),
             models.Index(fields=["service", "status", "-last_activity_at"], name="tickets_service_status_act"),
+            # The queue's default view (open tickets, latest activity first): with six open statuses the
+            # (service, status, activity) index cannot give the order, so PostgreSQL read and sorted every
+            # open ticket of the service to keep 51 (1.9 s at 1,000,000 tickets). Partial on the open
+            # statuses, these hand out the first page in index order: per service (an agent's queue) and
+            # across services (an administrator's, where service_id = ANY(all) is a mere filter).
+            models.Index(
+                fields=["service", "-last_activity_at", "-id"],
+                name="tickets_open_service_act",
+                condition=Q(status__in=sorted(OPEN_STATES)),
+            ),
+            models.Index(
+                fields=["-last_activity_at", "-id"],
+                name="tickets_open_activity",
+                condition=Q(status__in=sorted(OPEN_STATES)),
+            ),
             # The queue's "oldest first" sort, read with keyset paging on (created, id).
             models.Index(fields=["service", "created", "id"], name="tickets_service_created"),
             models.Index(

@@ -32,7 +32,7 @@ def require_staff(request: HttpRequest) -> None:
 
 def _filter_form(request: HttpRequest, data=None) -> af.QueueFilterForm:
     services = q.queue_services(request.user)
-    members = q.service_members(list(services.values_list("pk", flat=True)))
+    members = q.service_members(q.queue_service_ids(request.user))
     return af.QueueFilterForm(data, services=services, members=members)
 
 

@@ -212,6 +212,9 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
                 name="tickets_open_activity",
                 condition=Q(status__in=sorted(OPEN_STATES)),
             ),
+            # The staff search reads each service's matches in activity order and ranks the most recent
+            # ones only (tickets.agent.search): without it, every match of a common word was fetched.
+            models.Index(fields=["service", "-last_activity_at", "-id"], name="tickets_service_activity"),
             # The queue's "oldest first" sort, read with keyset paging on (created, id).
             models.Index(fields=["service", "created", "id"], name="tickets_service_created"),
             models.Index(

@@ -17,7 +17,7 @@ from tickets.agent import forms as af
 from tickets.agent import queue as q
 from tickets.agent.bulk import run_bulk
 from tickets.agent.journal import journal_events
-from tickets.agent.search import reference_match, search_tickets
+from tickets.agent.search import SEARCH_CANDIDATES, reference_match, search_tickets
 from tickets.models import EventAction, SavedFilter
 from tickets.status import OPEN_STATES, TicketStatus
 
@@ -130,7 +130,8 @@ def search(request: HttpRequest) -> HttpResponse:
             number = int(request.GET.get("page", "1"))
         except ValueError:
             number = 1
-        page = q.queue_page(search_tickets(user=request.user, q=query), number)
+        found = search_tickets(user=request.user, q=query, candidates=SEARCH_CANDIDATES)
+        page = q.queue_page(found, number)
     context = {"query": query, "page": page, "query_string": urlencode({"q": query})}
     return render(request, "tickets/agent/search.html", context)
 

@@ -111,6 +111,10 @@ if IS_POSTGRES and not env.bool("GUICHET_PG_JIT", default=False):
     # PostgreSQL's JIT compiles any plan whose estimate is large, which at a million tickets means
     # list pages whose LIMIT makes them cheap in fact: 330 ms of compiling for a 2 ms query.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+if IS_POSTGRES:
+    # Form choices are read with .iterator(): a server-side cursor costs DECLARE, FETCH and CLOSE
+    # round trips for a few dozen rows (and breaks behind a transaction-pooling PgBouncer).
+    DATABASES["default"].setdefault("DISABLE_SERVER_SIDE_CURSORS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker, Celery --------------------------------------------------

@@ -111,10 +111,12 @@ def load_peer(size: int) -> None:
         )
         with psycopg.connect(f"{SERVER}/{GUICHET_DB}") as src:
             for select, target in COPIES:
-                with src.cursor().copy(f"COPY ({select}) TO STDOUT") as out:
-                    with dst.cursor().copy(f"COPY {target} FROM STDIN") as into:
-                        for block in out:
-                            into.write(block)
+                with (
+                    src.cursor().copy(f"COPY ({select}) TO STDOUT") as out,
+                    dst.cursor().copy(f"COPY {target} FROM STDIN") as into,
+                ):
+                    for block in out:
+                        into.write(block)
         # Created by a post_save receiver in the peer; the copy bypassed it. Its defaults, 50 rows a page.
         dst.execute(
             "INSERT INTO helpdesk_usersettings (user_id, email_on_ticket_assign, email_on_ticket_change,"
@@ -122,7 +124,7 @@ def load_peer(size: int) -> None:
             " SELECT id, true, true, true, 50, true, 'tabs' FROM auth_user"
         )
         for table in ("auth_user", "helpdesk_queue", "helpdesk_ticket", "helpdesk_followup"):
-            dst.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            dst.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608 (fixed names)
         dst.commit()
         dst.autocommit = True
         dst.execute("VACUUM ANALYZE")
@@ -182,7 +184,7 @@ def peer_page(port: int, paths: list[str], cookie: str) -> float:
 def measure(pages: dict, runs: int, ports: tuple[int, int], cookies: dict) -> dict[str, tuple[list, list]]:
     g_port, p_port = ports
     results = {name: ([], []) for name in pages}
-    for name, page in pages.items():  # warm-up both sides
+    for page in pages.values():  # warm-up both sides
         _http.get(g_port, page["guichet"][0], cookies[("g", page["user"].pk)])
         peer_page(p_port, page["peer"][0], cookies[("p", page["user"].pk)])
     for i in range(runs):
@@ -192,7 +194,8 @@ def measure(pages: dict, runs: int, ports: tuple[int, int], cookies: dict) -> di
             if status != 200:
                 raise RuntimeError(f"Guichet GET {path} answered {status}")
             results[name][0].append(ms)
-            results[name][1].append(peer_page(p_port, page["peer"][i % len(page["peer"])], cookies[("p", page["user"].pk)]))
+            peer_paths = page["peer"][i % len(page["peer"])]
+            results[name][1].append(peer_page(p_port, peer_paths, cookies[("p", page["user"].pk)]))
     return results
 
 
@@ -267,8 +270,9 @@ def main() -> None:
         results = measure(pages, args.runs, tuple(args.ports), cookies)
         g_queries, p_queries = guichet_queries(pages), peer_queries(python, pages, args.ports[1], cookies)
 
-    print(f"\n{args.size:,} tickets in each; {args.runs} interleaved rounds; gunicorn 2 sync workers each, DEBUG off;"
-          f" machine shared (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores): read the ratios")  # fmt: skip
+    load = os.getloadavg()[0]
+    print(f"\n{args.size:,} tickets in each; {args.runs} interleaved rounds; gunicorn 2 sync workers each, "
+          f"DEBUG off; machine shared (load average {load:.1f} on {os.cpu_count()} cores): read ratios")  # fmt: skip
     print(f"{'page':<18} {'Guichet median':>14} {'p95':>7} {'queries':>8} │ {'helpdesk median':>15} {'p95':>7} "
           f"{'queries':>8} │ {'ratio':>6}  target ≥ {TARGET_RATIO:.0f}")  # fmt: skip
     for name, (mine, theirs) in results.items():

@@ -1,7 +1,7 @@
 """Run inside django-helpdesk's virtualenv by ``bench/compare/compare.py``.
 
-    python bench_peer.py sessions ID …          → {"ID": "sessionid=…", …}
-    python bench_peer.py queries ID URL …       → {"URL": queries of one GET as user ID, …} (second visit)
+python bench_peer.py sessions ID …          → {"ID": "sessionid=…", …}
+python bench_peer.py queries ID URL …       → {"URL": queries of one GET as user ID, …} (second visit)
 """
 
 import json
@@ -9,7 +9,7 @@ import os
 import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")
-import django  # noqa: E402
+import django
 
 django.setup()
 from django.conf import settings  # noqa: E402

@@ -106,18 +106,35 @@ def print_table(title: str, timings: dict[str, list[float]], queries: dict[str, 
 
 
 def count_queries(pages) -> dict[str, int]:
+    """Queries of one request per page (a second visit: session and navigation cached, as in use).
+
+    Also prints each page's slowest query as PostgreSQL runs it (EXPLAIN ANALYZE, execution time):
+    the database's share, which a busy CPU inflates less than the page's Python time."""
+    import re
+
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    counts = {}
+    counts, slowest = {}, {}
     for name, (user, urls) in pages.items():
         client = Client()
         client.force_login(user)
-        client.get(urls[0])  # second visit: session and navigation cached, as in use
+        client.get(urls[0])
         with CaptureQueriesContext(connection) as ctx:
             client.get(urls[0])
         counts[name] = len(ctx.captured_queries)
+        selects = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+        runs = []
+        with connection.cursor() as cursor:
+            for sql in selects:
+                cursor.execute(f"EXPLAIN (ANALYZE) {sql}")
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                runs.append(float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1)))
+        slowest[name] = (max(runs, default=0.0), sum(runs))
+    print(f"\n{'page':<28} {'slowest query ms':>17} {'all queries ms':>15}   (EXPLAIN ANALYZE, one request)")
+    for name, (top, total) in slowest.items():
+        print(f"{name:<28} {top:>17.2f} {total:>15.2f}")
     return counts
 
 

@@ -155,8 +155,10 @@ def search_articles(
             )
         matches = qs.filter(Q(search_vector=query) | by_code)
         if candidates:
-            recent = matches.order_by("-published_at", "-pk").values("pk")[:candidates]
-            matches = qs.filter(Q(pk__in=recent) | by_code)
+            # Read once, as a list: as a sub-query ORed with the codes it defeated every index (3.4 s),
+            # and the count and the page would each run it again.
+            recent = matches.order_by("-published_at", "-pk").values_list("pk", flat=True)[:candidates]
+            matches = qs.filter(pk__in=[*code_ids, *recent])
         qs = matches.annotate(rank=rank)
         order.append(F("rank").desc(nulls_last=True))
     else:

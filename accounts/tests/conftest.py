@@ -42,6 +42,16 @@ CAS_DIRECTORY = {
         "password": CAS_PASSWORD,
         "attributes": {"mail": "victim@univ-test.fr", "givenName": "Vic", "sn": "Time"},
     },
+    # An address on the institution's domain that the tests give to a privileged account.
+    "staffer": {
+        "password": CAS_PASSWORD,
+        "attributes": {"mail": "staffer@univ-test.fr", "givenName": "Mallory", "sn": "Usurpe"},
+    },
+    # The institution's CAS releasing an address on another domain (the cast's requester's).
+    "foreign": {
+        "password": CAS_PASSWORD,
+        "attributes": {"mail": "requester@example.org", "givenName": "Mallory", "sn": "Usurpe"},
+    },
     "known": {
         "password": CAS_PASSWORD,
         "attributes": {"mail": "known@univ-test.fr", "givenName": "Known", "sn": "Local"},

@@ -22,7 +22,7 @@ from lxml import etree
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
 
-from accounts.models import Institution, Membership, RequesterProfile, User
+from accounts.models import Institution, InstitutionDomain, Membership, RequesterProfile, User
 from accounts.tests.sso_helpers import local_path
 
 pytestmark = pytest.mark.django_db
@@ -62,13 +62,15 @@ def client(client):
 @pytest.fixture
 def saml_institution(idp_keys) -> Institution:
     _key, cert_pem = idp_keys
-    return Institution.objects.create(
+    institution = Institution.objects.create(
         name="Université de Caen Normandie",
         acronym="Unicaen",
         code="unicaen",
         sso_kind="saml",
-        sso_settings={"idp": {"entity_id": IDP, "sso_url": SSO_URL, "x509cert": cert_pem}},
+        sso_settings={"idp": {"entity_id": IDP, "sso_url": SSO_URL, "x509cert": cert_pem}, "trust_email": True},
     )
+    InstitutionDomain.objects.create(institution=institution, domain="unicaen.fr")
+    return institution
 
 
 def start(client) -> tuple[dict, str]:

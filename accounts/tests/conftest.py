@@ -189,3 +189,10 @@ def saml_idp(tmp_path_factory) -> Peer:
     peer.start()
     yield Peer(url=f"http://127.0.0.1:{port}", cert=(tmp / "idp" / "idp.crt").read_text())
     peer.stop()
+
+
+@pytest.fixture
+def saml_client(client):
+    """The test client with the Host header browsers send: python3-saml reads it, and refuses single-label hosts."""
+    client.defaults["HTTP_HOST"] = "127.0.0.1"
+    return client

@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from django.test import Client
 
+from accounts.models import Institution, InstitutionDomain
 from accounts.tests.peers.process import html_forms
 
 
@@ -48,3 +49,11 @@ def oidc_login(client: Client, *, code: str, provider_url: str, sub: str, claims
     answer = requests.post(authorize_url, data={"sub": sub}, allow_redirects=False, timeout=10)
     assert answer.status_code == 302, answer.text[:500]
     return answer.headers["Location"]
+
+
+def sso_institution(code: str, domain: str, **fields) -> Institution:
+    """An institution with its one mail domain (``fields``: sso_kind, sso_settings, name…)."""
+    fields = {"name": code.upper(), "acronym": code.upper(), **fields}
+    institution = Institution.objects.create(code=code, **fields)
+    InstitutionDomain.objects.create(institution=institution, domain=domain)
+    return institution

@@ -5,41 +5,40 @@ import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 
-from accounts.models import Institution, InstitutionDomain, Membership, RequesterProfile, User
+from accounts.models import Institution, Membership, RequesterProfile, User
 from accounts.tests.conftest import CAS_PASSWORD, SAML_SP_ACS, SAML_SP_ENTITY_ID, SUPANN_AMUE
 from accounts.tests.peers.process import html_forms
 from accounts.tests.peers.saml_idp import self_signed
-from accounts.tests.sso_helpers import local_path
+from accounts.tests.sso_helpers import local_path, sso_institution
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def client(client):
-    client.defaults["HTTP_HOST"] = "127.0.0.1"  # python3-saml refuses single-label hosts
-    return client
+def client(saml_client):
+    return saml_client
 
 
 @pytest.fixture
 def unicaen(saml_idp) -> Institution:
-    institution = Institution.objects.create(
+    idp = {
+        "entity_id": f"{saml_idp.url}/metadata",
+        "sso_url": f"{saml_idp.url}/sso/redirect",
+        "x509cert": saml_idp.cert,
+    }
+    return sso_institution(
+        "unicaen",
+        "unicaen.fr",
         name="Université de Caen Normandie",
         acronym="Unicaen",
-        code="unicaen",
         sso_kind="saml",
         sso_settings={
-            "idp": {
-                "entity_id": f"{saml_idp.url}/metadata",
-                "sso_url": f"{saml_idp.url}/sso/redirect",
-                "x509cert": saml_idp.cert,
-            },
+            "idp": idp,
             "uid_attribute": ["urn:oid:1.3.6.1.4.1.5923.1.1.1.6"],  # eduPersonPrincipalName
             "trust_email": True,
         },
     )
-    InstitutionDomain.objects.create(institution=institution, domain="unicaen.fr")
-    return institution
 
 
 def saml_login(client, username: str, *, connect: bool = False):

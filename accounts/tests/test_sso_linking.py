@@ -9,19 +9,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 
-from accounts.models import Institution, InstitutionDomain, SSOIdentity, User
+from accounts.models import Institution, SSOIdentity, User
 from accounts.tests.conftest import CAS_PASSWORD
-from accounts.tests.sso_helpers import cas_login, local_path, oidc_login
+from accounts.tests.sso_helpers import cas_login, local_path, oidc_login, sso_institution
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 STAFFER = "staffer@univ-test.fr"
-
-
-def sso_institution(code: str, domain: str, **sso_settings) -> Institution:
-    institution = Institution.objects.create(name=code.upper(), acronym=code.upper(), code=code, **sso_settings)
-    InstitutionDomain.objects.create(institution=institution, domain=domain)
-    return institution
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 from catalogue.models import FieldKind
 
 AMU_ADDRESS = "Aix-Marseille Université\nJardin du Pharo, 58 boulevard Charles Livon\n13284 Marseille Cedex 07"
-SVE_TWO_MONTHS = "2 mois à compter de la date de l'accusé de réception délivré par l'université"
+SVE_TWO_MONTHS = "2 mois à compter de la date de l'accusé de réception"
 SVE_REJECTION = (
     "Le silence gardé par l'université pendant deux mois à compter de l'accusé de réception vaut décision "
     "implicite de rejet. Vous pouvez contester cette décision devant le tribunal administratif de Marseille "

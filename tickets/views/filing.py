@@ -27,7 +27,7 @@ from tickets import attachments as att
 from tickets import workflow as wf
 from tickets.forms import TicketForm
 from tickets.models import PendingUpload, Ticket
-from tickets.priority import Level
+from tickets.priority import BLOCKING_LABELS, Level
 
 STEP_PREVIEW, STEP_EDIT, STEP_SUBMIT = "preview", "edit", "submit"
 
@@ -71,7 +71,7 @@ def _rebind(request: HttpRequest, category: Category, pending: list[PendingUploa
 def _priority_label(form: TicketForm) -> str:
     data = form.cleaned_data
     if "is_blocking" in data:
-        return _("Bloquant") if data["is_blocking"] else _("Non bloquant")
+        return str(BLOCKING_LABELS[data["is_blocking"]])
     if "impact" in data:
         return _("Impact : %(impact)s, urgence : %(urgency)s") % {
             "impact": Level(data["impact"]).label,

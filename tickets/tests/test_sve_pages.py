@@ -3,6 +3,8 @@ acknowledgement."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -45,7 +47,7 @@ def test_confirmation_of_an_ordinary_request_has_no_legal_notice(category, reque
 
 
 def test_demo_sve_form_states_the_legal_sentence_once_with_one_ending(requester, client_for, settings):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", stdout=io.StringIO())
     leaf = Category.objects.get(slug="amu-td-inscription")
     requester.profile = "student"
     requester.save()

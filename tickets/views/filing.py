@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.profile import profile_initial
 from catalogue.models import Category, CategoryKind
 from catalogue.request_forms import build_request_form, serialise_values
 from catalogue.selectors import category_for_user_or_404
@@ -86,7 +87,9 @@ def file_ticket(request: HttpRequest, slug: str) -> HttpResponse:
     category = _leaf(request, slug)
     extra_class = build_request_form(category)
     if request.method == "GET":
-        context = {"form": TicketForm(category=category, user=request.user), "extra_form": extra_class(prefix="f")}
+        # Identity fields start from the requester's profile; changing them here changes this request only.
+        extra_form = extra_class(prefix="f", initial=profile_initial(request.user, extra_class.field_specs))
+        context = {"form": TicketForm(category=category, user=request.user), "extra_form": extra_form}
         return render(request, "tickets/file.html", {"category": category, **context})
 
     step = request.POST.get("step", STEP_PREVIEW)

@@ -20,7 +20,8 @@ def field_spec(key: str, label: str, kind: str = FieldKind.TEXT, **extra: Any) -
     return {"key": key, "label": label, "kind": kind, **extra}
 
 
-IDENTITY_FORM = [
+# Seed 000's identity block; each field starts from the requester's profile.
+LAST_NAME, FIRST_NAME, PHONE, POSTAL_ADDRESS = (
     field_spec("nom", "Nom", required=True, is_personal=True, profile_key=ProfileKey.LAST_NAME),
     field_spec("prenom", "Prénom", required=True, is_personal=True, profile_key=ProfileKey.FIRST_NAME),
     field_spec("telephone", "Téléphone", FieldKind.PHONE, is_personal=True, profile_key=ProfileKey.PHONE),
@@ -32,12 +33,14 @@ IDENTITY_FORM = [
         is_personal=True,
         profile_key=ProfileKey.POSTAL_ADDRESS,
     ),
-]
+)
+
+IDENTITY_FORM = [LAST_NAME, FIRST_NAME, PHONE, POSTAL_ADDRESS]
 
 # The form of seed 000 ("Télé-demandes - une inscription").
 INSCRIPTION_FORM = [
-    field_spec("nom", "Nom", required=True, is_personal=True, profile_key=ProfileKey.LAST_NAME),
-    field_spec("prenom", "Prénom", required=True, is_personal=True, profile_key=ProfileKey.FIRST_NAME),
+    LAST_NAME,
+    FIRST_NAME,
     field_spec("date_naissance", "Date de naissance", FieldKind.DATE, required=True, is_personal=True),
     field_spec(
         "numero_etudiant",
@@ -49,15 +52,8 @@ INSCRIPTION_FORM = [
         is_personal=True,
         profile_key=ProfileKey.STUDENT_NUMBER,
     ),
-    field_spec("telephone", "Téléphone", FieldKind.PHONE, is_personal=True, profile_key=ProfileKey.PHONE),
-    field_spec(
-        "adresse_postale",
-        "Adresse postale",
-        FieldKind.TEXTAREA,
-        required=True,
-        is_personal=True,
-        profile_key=ProfileKey.POSTAL_ADDRESS,
-    ),
+    PHONE,
+    POSTAL_ADDRESS,
 ]
 
 

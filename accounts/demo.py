@@ -78,6 +78,9 @@ def seed(ctx: DemoContext) -> None:
         last_name="Martin",
         profile=RequesterProfile.STUDENT,
         student_number="21009876",
+        # Seed 000: identity is pre-filled on request forms from the profile.
+        phone="06 12 34 56 78",
+        postal_address="12 rue des Études\n13003 Marseille",
     )
     _member(requester, amu)
     ctx.add_login("requester", requester.email, "étudiante, Aix-Marseille")

@@ -65,6 +65,7 @@ class FormFieldInline(admin.StackedInline):
     fields = [
         ("position", "key", "label"),
         ("kind", "required", "is_personal"),
+        "profile_key",
         "help_text",
         "choices",
         ("pattern", "pattern_message"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
 
-from accounts.models import Institution
+from accounts.models import Institution, ProfileKey
 
 
 class Service(models.Model):
@@ -388,6 +388,10 @@ class FormField(models.Model):
     pattern_message = models.CharField(_("message si le format est faux"), max_length=200, blank=True)
     # Values of fields marked personal are scrubbed before knowledge-base publication.
     is_personal = models.BooleanField(_("donnée personnelle"), default=False)
+    # Pre-filled from the requester's profile, who can still change it for this request.
+    profile_key = models.CharField(
+        _("pré-rempli avec le profil"), max_length=20, choices=ProfileKey.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("champ de formulaire")

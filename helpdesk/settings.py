@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.postgres",
+    # Django's own widget templates, found by the project form renderer below.
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
+# One field template for every form of every app (required marks, errors, help).
+FORM_RENDERER = "helpdesk.forms.GuichetFormRenderer"
 
 TEMPLATES = [
     {

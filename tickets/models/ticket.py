@@ -15,7 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, trans
 from accounts.models import Institution
 from catalogue.models import Category, Service, Software
 from tickets import permissions as perms
-from tickets.priority import Level
+from tickets.priority import Level, priority_label
 from tickets.status import CLOSED_STATES, OPEN_STATES, WAITING_REQUESTER, TicketStatus, waiting_on
 
 
@@ -227,6 +227,10 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     @property
     def display_reference(self) -> str:
         return f"#{self.reference}"
+
+    @property
+    def priority_label(self) -> str:
+        return priority_label(priority=self.priority, is_blocking=self.is_blocking)
 
     @property
     def is_open(self) -> bool:

@@ -47,6 +47,8 @@ def test_duplicate_keeps_internal_note_attachments_internal(make_ticket, agent, 
         ("agent", "capture.png"): 200,
         ("agent", "logs.pdf"): 200,
     }
+    page = client_for(outsider).get(reverse("tickets:detail", args=[original.reference])).content.decode()
+    assert ("capture.png" in page, "logs.pdf" in page) == (True, False)
 
 
 @pytest.mark.django_db

@@ -111,7 +111,10 @@ def other_service(db) -> Service:
 
 @pytest.fixture
 def category(service) -> Category:
-    box = Category.objects.create(name="Informatique", slug="informatique", kind=CategoryKind.GROUP)
+    # An agency branch (open to correspondents): ``colleague`` acts for ``requester`` here.
+    box = Category.objects.create(
+        name="Informatique", slug="informatique", kind=CategoryKind.GROUP, open_to_correspondents=True
+    )
     return Category.objects.create(
         name="Messagerie", slug="messagerie", parent=box, kind=CategoryKind.LEAF, service=service
     )

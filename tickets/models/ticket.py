@@ -50,30 +50,46 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Courriel")
 
 
+def correspondent_rule(user: Any) -> Q | None:
+    """Tickets a correspondent follows for their institution: those of the catalogue
+    branches open to correspondents (``perms.is_acting_correspondent`` for one ticket).
+    ``None`` for a user who is no correspondent."""
+    if not user.correspondent_institution_ids:
+        return None
+    return Q(
+        institution_id__in=user.correspondent_institution_ids,
+        category_id__in=Category.objects.open_to_correspondents_ids(),
+    )
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: Any) -> TicketQuerySet:
         """THE visibility rule. Requesters see their own tickets, correspondents
-        their institution's, agents and managers their services', watchers what
-        they watch, administrators everything, anonymous visitors nothing."""
+        their institution's on the branches open to correspondents, agents and
+        managers their services', watchers what they watch, administrators
+        everything, anonymous visitors nothing.
+
+        Each branch of the OR is one indexed look-up (requester, watcher,
+        institution + category, service), so it reads as a UNION of them."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if perms.is_admin(user):
             return self.all()
         rule = Q(requester=user) | Q(Exists(Watcher.objects.filter(ticket=OuterRef("pk"), user=user)))
-        if user.correspondent_institution_ids:
-            rule |= Q(institution_id__in=user.correspondent_institution_ids)
+        if (as_correspondent := correspondent_rule(user)) is not None:
+            rule |= as_correspondent
         if user.service_ids:
             rule |= Q(service_id__in=user.service_ids)
         return self.filter(rule)
 
     def requester_side(self, user: Any) -> TicketQuerySet:
         """Tickets the user follows as a requester: their own, their institution's
-        if they are a correspondent, and those they watch ("Mes demandes")."""
+        where they act as a correspondent, and those they watch ("Mes demandes")."""
         if user is None or not user.is_authenticated:
             return self.none()
         rule = Q(requester=user) | Q(Exists(Watcher.objects.filter(ticket=OuterRef("pk"), user=user)))
-        if user.correspondent_institution_ids:
-            rule |= Q(institution_id__in=user.correspondent_institution_ids)
+        if (as_correspondent := correspondent_rule(user)) is not None:
+            rule |= as_correspondent
         return self.filter(rule)
 
     def open(self) -> TicketQuerySet:
@@ -326,7 +342,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=[TicketStatus.NEW, TicketStatus.ECT, TicketStatus.ARS],
         target=TicketStatus.ABN,
-        permission=perms.is_requester_side,
+        permission=perms.is_requester,
     )
     def withdraw(self) -> None:
         pass

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0002_category_help_and_slug_validation'),
+        ('catalogue', '0003_formfield_profile_key'),
     ]
 
     operations = [

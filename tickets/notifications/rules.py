@@ -387,6 +387,7 @@ def requester_spoke(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
     """The requester answered the question, or added information."""
     if event.action == EventAction.ADD_INFORMATION and not _is_requester_side(ticket, event.actor):
         return []  # the service's own additions are not news to the service
+    unverified = event.message is not None and not event.message.sender_verified
     return _to_each(
         _handlers(ticket),
         event,
@@ -397,6 +398,16 @@ def requester_spoke(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
                 "paragraphs": [
                     _("%(actor)s a écrit sur la demande « %(title)s » :")
                     % {"actor": _name(event.actor), "title": ticket.title},
+                    *(
+                        [
+                            _(
+                                "Attention : l'expéditeur de ce courriel n'a pas pu être vérifié. Il a été ajouté "
+                                "comme information et n'a pas changé l'état de la demande."
+                            )
+                        ]
+                        if unverified
+                        else []
+                    ),
                 ],
                 "quote": event.message.body if event.message else "",
             }

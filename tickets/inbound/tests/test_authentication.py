@@ -67,6 +67,15 @@ def test_forged_from_with_subject_tag_does_not_answer_the_question(make_ticket, 
     assert "Camille" not in notice.body_text
 
 
+def test_the_agent_is_told_the_mail_is_unverified(make_ticket, requester, agent):
+    ticket = make_ticket(TicketStatus.ARS)
+
+    ingest(forged_answer(ticket, sender=requester.email), source="t")
+
+    mail = OutboundEmail.objects.get(kind="requester_answered", to=[agent.email])
+    assert "n'a pas pu être vérifié" in mail.body_text
+
+
 def test_unverified_notice_goes_to_the_requester_not_the_claimed_sender(make_ticket, requester, colleague):
     ticket = make_ticket(TicketStatus.ECT)
 

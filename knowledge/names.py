@@ -117,20 +117,31 @@ def _person_in(sequence: str) -> tuple[int, int] | None:
     return None
 
 
+def _people_by_title(text: str) -> list[re.Match[str]]:
+    """ "M. Lefèvre", "Mme de La Tour" — not "Madame la Présidente"."""
+    return [m for m in _TITLE_NAME.finditer(text) if fold(_words(m["name"])[0]) not in _FUNCTIONS]
+
+
+def _signatures(text: str) -> list[re.Match[str]]:
+    """The name line under a closing formula — not "Cordialement,\nLa DSI"."""
+    found = []
+    for match in _SIGNATURE.finditer(text):
+        words = _words(match["name"])
+        if len(words) >= 2 or any(is_given_name(w) for w in words):
+            found.append(match)
+    return found
+
+
 def find_people(text: str) -> list[tuple[int, int]]:
     """Spans of people's names in ``text`` (see the module docstring), without overlaps."""
     spans: list[tuple[int, int]] = []
-    for match in _TITLE_NAME.finditer(text):
-        words = _words(match["name"])
-        if words and fold(words[0]) not in _FUNCTIONS:
-            spans.append(match.span("name"))
+    for match in _people_by_title(text):
+        spans.append(match.span("name"))
     for match in _CONTACT.finditer(text):
         if any(is_given_name(w) for w in _words(match["name"])):
             spans.append(match.span("name"))
-    for match in _SIGNATURE.finditer(text):
-        words = _words(match["name"])
-        if len(words) >= 2 or any(is_given_name(w) for w in words):  # not "Cordialement,\nLa DSI"
-            spans.append(match.span("name"))
+    for match in _signatures(text):
+        spans.append(match.span("name"))
     for match in _SEQUENCE.finditer(text):
         found = _person_in(match.group(0))
         if found:
@@ -177,14 +188,10 @@ def _starts_sentence(text: str, index: int) -> bool:
 def looks_personal(text: str) -> list[str]:
     """Why ``text`` (already scrubbed) may still name someone; empty when it does not."""
     reasons = []
-    for match in _TITLE_NAME.finditer(text):
-        words = _words(match["name"])
-        if words and fold(words[0]) not in _FUNCTIONS:
-            reasons.append(f"civilité suivie d'un nom : « {match.group(0)} »")
-    for match in _SIGNATURE.finditer(text):
-        words = _words(match["name"])
-        if len(words) >= 2 or any(is_given_name(w) for w in words):
-            reasons.append(f"signature : « {match['name']} »")
+    for match in _people_by_title(text):
+        reasons.append(f"civilité suivie d'un nom : « {match.group(0)} »")
+    for match in _signatures(text):
+        reasons.append(f"signature : « {match['name']} »")
     for match in re.finditer(rf"(?<![\w\[-]){_WORD}", text):
         word = match.group(0)
         if word[1:].islower() and is_given_name(word) and not _starts_sentence(text, match.start()):

@@ -12,8 +12,10 @@ are always sent.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -21,6 +23,7 @@ from accounts.models import User
 from accounts.notifications import OptionalNotification as Opt
 from accounts.notifications import wants_immediate_queue_mail
 from helpdesk.mail import AUTO_REPLIED
+from helpdesk.models import OutboundEmail
 from tickets.models import Channel, EventAction, Ticket, TicketEvent
 from tickets.notifications import sve
 from tickets.notifications.compose import (
@@ -328,9 +331,13 @@ def requalified(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
 def notify_unverified_mail(ticket: Ticket) -> None:
     """Tell the ticket's requester, at the address we know (never the mail's
     From), that a mail in their name could not be authenticated and was only
-    added as information. Quotes nothing the mail's sender wrote."""
+    added as information. Quotes nothing the mail's sender wrote; at most
+    one such notice per ticket an hour, so forged mail cannot flood anyone."""
     requester = ticket.requester
-    if not may_receive(requester, actor=None) or not auto_reply_allowed():
+    recent = OutboundEmail.objects.filter(
+        kind="unverified_mail", ticket_reference=ticket.reference, created_at__gte=timezone.now() - timedelta(hours=1)
+    )
+    if not may_receive(requester, actor=None) or recent.exists() or not auto_reply_allowed():
         return
 
     def build() -> dict[str, Any]:

@@ -9,6 +9,8 @@ aligned DKIM pass.
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -35,7 +37,7 @@ def forged_answer(ticket: Ticket, *, sender: str, top: tuple[str, ...] = (), **h
         sender=sender,
         subject=f"RE: [Guichet #{ticket.reference}] Messagerie",
         body=ANSWER,
-        message_id=f"<forged-{ticket.reference}-{len(top)}-{len(headers)}@attacker.example>",
+        message_id=f"<forged-{ticket.reference}-{len(top)}-{zlib.crc32(repr(headers).encode())}@attacker.example>",
         headers=headers,
     )
     return b"".join(f"Authentication-Results: {value}\r\n".encode() for value in top) + raw
@@ -74,6 +76,16 @@ def test_the_agent_is_told_the_mail_is_unverified(make_ticket, requester, agent)
 
     mail = OutboundEmail.objects.get(kind="requester_answered", to=[agent.email])
     assert "n'a pas pu être vérifié" in mail.body_text
+
+
+def test_forged_mails_in_a_row_send_one_notice_an_hour(make_ticket, requester):
+    ticket = make_ticket(TicketStatus.ECT)
+
+    for n in range(3):
+        ingest(forged_answer(ticket, sender=requester.email, **{"X-N": str(n)}), source="t")
+
+    assert ticket.messages.filter(sender_verified=False).count() == 3
+    assert OutboundEmail.objects.filter(kind="unverified_mail").count() == 1
 
 
 def test_unverified_notice_goes_to_the_requester_not_the_claimed_sender(make_ticket, requester, colleague):

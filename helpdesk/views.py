@@ -4,6 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from helpdesk.health import run_checks
+from helpdesk.mail import outbox_problem_counts
 
 
 @require_GET
@@ -16,4 +17,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = run_checks()
     healthy = all(checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    body: dict = {"status": "ok" if healthy else "error", "checks": checks}
+    if request.user.is_authenticated and request.user.is_staff:
+        # Mail that did not go out is not an outage of the site (no 503), but staff must see it.
+        body["mail"] = outbox_problem_counts()
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -22,6 +22,17 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # Every day at 08:00: one mail to the administrators when mail failed,
+    # waits on retries (often a relay refusing us) or is stuck — nobody
+    # watches the admin all day. Sent at most once a day per administrator.
+    "outbox-problems-summary": {"task": "helpdesk.tasks.send_outbox_summary", "schedule": crontab(hour=8, minute=0)},
+    # Every night at 03:50: delete attachment files nothing refers to (a
+    # failed write, a crash between the file and its row), older than
+    # GUICHET_ORPHAN_FILE_GRACE_HOURS so that uploads in progress are kept.
+    "tickets-purge-orphan-files": {
+        "task": "tickets.tasks.purge_orphan_files",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # Every night at 03:40: rebuild the knowledge-base word list used for typo
     # tolerance (saving an article only adds words; this also drops stale ones).
     "knowledge-search-words": {"task": "knowledge.tasks.rebuild_search_words", "schedule": crontab(hour=3, minute=40)},

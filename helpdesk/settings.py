@@ -379,6 +379,8 @@ GUICHET_SIGNED_LINK_SESSION_MINUTES = env.int("GUICHET_SIGNED_LINK_SESSION_MINUT
 # Timer sweeps: tickets handled per batch (one transaction each).
 GUICHET_TIMER_BATCH_SIZE = env.int("GUICHET_TIMER_BATCH_SIZE", default=200)
 GUICHET_PENDING_UPLOAD_HOURS = env.int("GUICHET_PENDING_UPLOAD_HOURS", default=24)
+# Stored files no row refers to are purged nightly once older than this (uploads in progress are younger).
+GUICHET_ORPHAN_FILE_GRACE_HOURS = env.int("GUICHET_ORPHAN_FILE_GRACE_HOURS", default=6)
 
 # --- Logging: everything to stdout, the process manager collects it ---------
 

@@ -82,3 +82,11 @@ def _imap_mailbox_entries() -> dict[str, dict]:
 # Every `poll_every` seconds (60 by default), per configured IMAP mailbox: file
 # the new mail of that mailbox (processed mails are flagged and moved, never re-imported).
 BEAT_SCHEDULE.update(_imap_mailbox_entries())
+
+# Beat never reads a result: sending its tasks with ignore_result keeps beat
+# off the result backend entirely. Otherwise each send subscribes to the
+# Redis result channel, and after ~20 s without Redis that subscriber gives up
+# and logs "The Celery application must be restarted" although beat itself
+# reconnects to the broker and goes on (issue 23).
+for _entry in BEAT_SCHEDULE.values():
+    _entry.setdefault("options", {})["ignore_result"] = True

@@ -110,13 +110,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: a Celery worker started by the tests must see it.
     DATABASES["default"].setdefault("TEST", {"NAME": str(VAR_DIR / "test.sqlite3")})
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if IS_POSTGRES:
+    # libpq waits forever for a server that accepts and never answers.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("GUICHET_DB_CONNECT_TIMEOUT", default=5)
+    )
+# /healthz answers within this many seconds whatever the backing services do.
+GUICHET_HEALTH_DEADLINE_SECONDS = env.float("GUICHET_HEALTH_DEADLINE_SECONDS", default=2.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker, Celery --------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# A Redis outage must never fail a request: the cache bounds every call and
+# falls back to process memory meanwhile (helpdesk/cache.py).
+GUICHET_CACHE_TIMEOUT = env.float("GUICHET_CACHE_TIMEOUT", default=0.5)
+GUICHET_CACHE_RETRY_SECONDS = env.float("GUICHET_CACHE_RETRY_SECONDS", default=5.0)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    from helpdesk.cache import cache_settings
+
+    CACHES = {
+        "default": cache_settings(REDIS_URL, timeout=GUICHET_CACHE_TIMEOUT, retry_seconds=GUICHET_CACHE_RETRY_SECONDS)
+    }
 else:
     # A file cache is shared by the web server and the worker on one machine,
     # which local memory is not (rate limits must hold across processes).
@@ -376,14 +391,22 @@ GUICHET_IMAP_MAILBOXES = env.json("GUICHET_IMAP_MAILBOXES", default=[])
 CELERY_IMPORTS = ["tickets.inbound.tasks"]
 # --- Outbox: notification mail (helpdesk.mail) -------------------------------
 # A failed send is retried by the every-minute sweeper after 1, 2, 4… minutes
-# (capped), then marked failed for an administrator to retry from admin.
+# (capped), then marked failed for an administrator to retry from admin —
+# except a relay problem (the relay refuses or drops the whole transaction),
+# retried without limit; see helpdesk/mail/delivery.py.
 GUICHET_OUTBOX_MAX_ATTEMPTS = env.int("GUICHET_OUTBOX_MAX_ATTEMPTS", default=8)
 GUICHET_OUTBOX_RETRY_BASE_SECONDS = env.int("GUICHET_OUTBOX_RETRY_BASE_SECONDS", default=60)
 GUICHET_OUTBOX_RETRY_MAX_SECONDS = env.int("GUICHET_OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600)
 GUICHET_OUTBOX_BATCH_SIZE = env.int("GUICHET_OUTBOX_BATCH_SIZE", default=100)
 # A row claimed longer ago than this was abandoned by a dead worker; it goes
-# back to pending. Well above EMAIL_TIMEOUT so that a slow send is not doubled.
-GUICHET_OUTBOX_STUCK_AFTER_SECONDS = env.int("GUICHET_OUTBOX_STUCK_AFTER_SECONDS", default=15 * 60)
+# back to pending. A sender refreshes the claim of the row it sends and,
+# every HEARTBEAT seconds, of the rest of its batch: the limit only has to
+# exceed one send (a few EMAIL_TIMEOUTs), not a whole batch.
+GUICHET_OUTBOX_STUCK_AFTER_SECONDS = env.int("GUICHET_OUTBOX_STUCK_AFTER_SECONDS", default=3 * 60)
+GUICHET_OUTBOX_HEARTBEAT_SECONDS = env.int("GUICHET_OUTBOX_HEARTBEAT_SECONDS", default=30)
+# Marking a row SENT is retried this many times (0.5, 1, 2, 4, 5 s) when the
+# database is away: losing that update means sending the mail twice.
+GUICHET_OUTBOX_RECORD_RETRIES = env.int("GUICHET_OUTBOX_RECORD_RETRIES", default=5)
 # After a failed publish, web processes stop trying the broker for this long
 # (the sweeper sends the rows), so an outage costs at most one timeout.
 GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS = env.int("GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS", default=30)
@@ -402,6 +425,8 @@ GUICHET_SIGNED_LINK_SESSION_MINUTES = env.int("GUICHET_SIGNED_LINK_SESSION_MINUT
 # Timer sweeps: tickets handled per batch (one transaction each).
 GUICHET_TIMER_BATCH_SIZE = env.int("GUICHET_TIMER_BATCH_SIZE", default=200)
 GUICHET_PENDING_UPLOAD_HOURS = env.int("GUICHET_PENDING_UPLOAD_HOURS", default=24)
+# Stored files no row refers to are purged nightly once older than this (uploads in progress are younger).
+GUICHET_ORPHAN_FILE_GRACE_HOURS = env.int("GUICHET_ORPHAN_FILE_GRACE_HOURS", default=6)
 
 # --- Logging: everything to stdout, the process manager collects it ---------
 

@@ -4,6 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from helpdesk.health import run_checks
+from helpdesk.mail import outbox_problem_counts
 
 
 @require_GET
@@ -21,4 +22,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body: dict = {"status": "ok" if healthy else "error"}
     if request.user.is_authenticated and request.user.is_staff:
         body["checks"] = checks
+        # Mail that did not go out is not an outage of the site (no 503), but staff must see it.
+        body["mail"] = outbox_problem_counts()
     return JsonResponse(body, status=200 if healthy else 503)

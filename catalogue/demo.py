@@ -321,10 +321,6 @@ def _amu_tele_demandes(ctx: DemoContext) -> None:
                 parent=box,
                 position=leaf_position * 10,
                 service=service,
-                description=(
-                    "Vous êtes informé(e) que le délai de traitement de votre demande court à partir de la date "
-                    "de l'accusé de réception délivré par l'université."
-                ),
                 **{"form": IDENTITY_FORM, **sve, **extra},
             )
     ctx.objects["category:inscription"] = ctx.objects["category:amu-td-inscription"]
@@ -464,6 +460,7 @@ def _amue(ctx: DemoContext) -> None:
         position=30,
         icon="🧩",
         audience_profiles=[RequesterProfile.STAFF],
+        open_to_correspondents=True,  # the agency's DA branch: correspondents act for their institution
         description=(
             "Assistance de niveau 2 sur les logiciels de l'Amue, réservée aux correspondants désignés par les "
             "établissements. Avant de déposer une DA, cherchez dans la base de connaissances : une DA d'un autre "

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.postgres",
+    # Django's own widget templates, found by the project form renderer below.
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
+# One field template for every form of every app (required marks, errors, help).
+FORM_RENDERER = "helpdesk.forms.GuichetFormRenderer"
 
 TEMPLATES = [
     {
@@ -107,6 +111,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: a Celery worker started by the tests must see it.
     DATABASES["default"].setdefault("TEST", {"NAME": str(VAR_DIR / "test.sqlite3")})
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if IS_POSTGRES:
+    # libpq waits forever for a server that accepts and never answers.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("GUICHET_DB_CONNECT_TIMEOUT", default=5)
+    )
+# /healthz answers within this many seconds whatever the backing services do.
+GUICHET_HEALTH_DEADLINE_SECONDS = env.float("GUICHET_HEALTH_DEADLINE_SECONDS", default=2.0)
 if IS_POSTGRES and not env.bool("GUICHET_PG_JIT", default=False):
     # PostgreSQL's JIT compiles any plan whose estimate is large, which at a million tickets means
     # list pages whose LIMIT makes them cheap in fact: 330 ms of compiling for a 2 ms query.
@@ -120,8 +131,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, broker, Celery --------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# A Redis outage must never fail a request: the cache bounds every call and
+# falls back to process memory meanwhile (helpdesk/cache.py).
+GUICHET_CACHE_TIMEOUT = env.float("GUICHET_CACHE_TIMEOUT", default=0.5)
+GUICHET_CACHE_RETRY_SECONDS = env.float("GUICHET_CACHE_RETRY_SECONDS", default=5.0)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    from helpdesk.cache import cache_settings
+
+    CACHES = {
+        "default": cache_settings(REDIS_URL, timeout=GUICHET_CACHE_TIMEOUT, retry_seconds=GUICHET_CACHE_RETRY_SECONDS)
+    }
 else:
     # A file cache is shared by the web server and the worker on one machine,
     # which local memory is not (rate limits must hold across processes).
@@ -198,6 +217,10 @@ else:
         "OPTIONS": {"location": str(MEDIA_ROOT)},
     }
 
+# Attachments are private: readable by the application's user only, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -243,20 +266,30 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
-ACCOUNT_FORMS = {"login": "accounts.login_form.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.login_form.LoginForm",
+    "signup": "accounts.login_form.SignupForm",
+    "add_email": "accounts.login_form.AddEmailForm",
+    "reset_password": "accounts.login_form.ResetPasswordForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 # A new address replaces the old one only once it is verified.
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Adding, removing or making primary an address, and connecting an SSO account,
+# ask for the password (or second factor) again when the last re-authentication
+# is older than ACCOUNT_REAUTHENTICATION_TIMEOUT (300 s); changing the password
+# asks for the old one.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # allauth merges these with its defaults (signup 20/m/ip, login 30/m/ip,
 # reset_password 20/m/ip + 5/m/key…); a view-level limit answers 429.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip,200/h/ip"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guichet] "
-# Institutional SSO: accounts are created on first login, never linked to a
-# local account whose address was not verified (accounts.adapters).
+# Institutional SSO: accounts are created on first login; an existing account
+# is linked automatically only under the rules of accounts.sso.linking.
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_REQUIRED = True
@@ -264,9 +297,13 @@ SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("GUICHET_MFA_ISSUER", default="Guichet")
-# Agents, service managers and administrators must enrol a TOTP device before
-# they reach any page but their account's (accounts.middleware).
+# Who must have passed a second factor in this session before any page but
+# their account's (accounts.middleware.StaffMFARequiredMiddleware): agents,
+# service managers and administrators with the first setting; superusers
+# always unless the second is turned off. Without an authenticator they are
+# sent to enrol one, with one but a session that did not use it, to use it.
 GUICHET_MFA_REQUIRED_FOR_STAFF = env.bool("GUICHET_MFA_REQUIRED_FOR_STAFF", default=False)
+GUICHET_MFA_REQUIRED_FOR_SUPERUSERS = env.bool("GUICHET_MFA_REQUIRED_FOR_SUPERUSERS", default=True)
 # CAS servers are asked to validate tickets over HTTPS with certificate checks;
 # the timeout keeps a slow CAS server from hanging a login request.
 GUICHET_CAS_TIMEOUT = env.float("GUICHET_CAS_TIMEOUT", default=10.0)
@@ -291,8 +328,19 @@ CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client address allauth's rate limits count by. Behind the proxy,
+# REMOTE_ADDR is the proxy's for everyone: read X-Forwarded-For, trusting
+# the rightmost DJANGO_TRUSTED_PROXY_COUNT entries (those our proxies append;
+# anything left of them is the client's to forge), or a header that the
+# proxy sets itself (DJANGO_TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP).
+# Without a proxy, the headers are ignored and REMOTE_ADDR counts.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1) if BEHIND_PROXY else 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = (
+    (env.str("DJANGO_TRUSTED_CLIENT_IP_HEADER", default="") or None) if BEHIND_PROXY else None
+)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
@@ -300,6 +348,11 @@ SESSION_COOKIE_HTTPONLY = True
 # database: no session query on an ordinary page, nothing lost if the cache is flushed.
 SESSION_ENGINE = env.str("DJANGO_SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
 X_FRAME_OPTIONS = "DENY"
+# Powerful browser features the site never uses are switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=()"
+)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
@@ -330,6 +383,14 @@ GUICHET_INBOUND_DEFAULT_CATEGORY = env.str("GUICHET_INBOUND_DEFAULT_CATEGORY", d
 # seconds; more are quarantined (replies to existing tickets are not counted).
 GUICHET_INBOUND_RATE_LIMIT_COUNT = env.int("GUICHET_INBOUND_RATE_LIMIT_COUNT", default=10)
 GUICHET_INBOUND_RATE_LIMIT_WINDOW = env.int("GUICHET_INBOUND_RATE_LIMIT_WINDOW", default=3600)
+# Global limit of automatic answers to incoming mail (acknowledgements, "unverified
+# message" notices) per hour, all senders together: beyond it tickets are still
+# filed but not answered, so forged mail cannot make us mail strangers in bulk.
+GUICHET_INBOUND_ACK_RATE_LIMIT_PER_HOUR = env.int("GUICHET_INBOUND_ACK_RATE_LIMIT_PER_HOUR", default=300)
+# authserv-id of OUR receiving MTA's Authentication-Results header (RFC 8601),
+# e.g. "mx.univ.example.fr". Empty: no such header is trusted, and only replies
+# carrying one of our signed Message-IDs may change a ticket's state.
+GUICHET_INBOUND_TRUSTED_AUTHSERV_ID = env.str("GUICHET_INBOUND_TRUSTED_AUTHSERV_ID", default="")
 # Raw messages up to this size are kept in the database row, larger ones in the file storage.
 GUICHET_INBOUND_RAW_INLINE_MAX = env.int("GUICHET_INBOUND_RAW_INLINE_MAX", default=256 * 1024)
 # IMAP mailboxes to poll, as a JSON list of objects; keys (see
@@ -342,14 +403,22 @@ GUICHET_IMAP_MAILBOXES = env.json("GUICHET_IMAP_MAILBOXES", default=[])
 CELERY_IMPORTS = ["tickets.inbound.tasks"]
 # --- Outbox: notification mail (helpdesk.mail) -------------------------------
 # A failed send is retried by the every-minute sweeper after 1, 2, 4… minutes
-# (capped), then marked failed for an administrator to retry from admin.
+# (capped), then marked failed for an administrator to retry from admin —
+# except a relay problem (the relay refuses or drops the whole transaction),
+# retried without limit; see helpdesk/mail/delivery.py.
 GUICHET_OUTBOX_MAX_ATTEMPTS = env.int("GUICHET_OUTBOX_MAX_ATTEMPTS", default=8)
 GUICHET_OUTBOX_RETRY_BASE_SECONDS = env.int("GUICHET_OUTBOX_RETRY_BASE_SECONDS", default=60)
 GUICHET_OUTBOX_RETRY_MAX_SECONDS = env.int("GUICHET_OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600)
 GUICHET_OUTBOX_BATCH_SIZE = env.int("GUICHET_OUTBOX_BATCH_SIZE", default=100)
 # A row claimed longer ago than this was abandoned by a dead worker; it goes
-# back to pending. Well above EMAIL_TIMEOUT so that a slow send is not doubled.
-GUICHET_OUTBOX_STUCK_AFTER_SECONDS = env.int("GUICHET_OUTBOX_STUCK_AFTER_SECONDS", default=15 * 60)
+# back to pending. A sender refreshes the claim of the row it sends and,
+# every HEARTBEAT seconds, of the rest of its batch: the limit only has to
+# exceed one send (a few EMAIL_TIMEOUTs), not a whole batch.
+GUICHET_OUTBOX_STUCK_AFTER_SECONDS = env.int("GUICHET_OUTBOX_STUCK_AFTER_SECONDS", default=3 * 60)
+GUICHET_OUTBOX_HEARTBEAT_SECONDS = env.int("GUICHET_OUTBOX_HEARTBEAT_SECONDS", default=30)
+# Marking a row SENT is retried this many times (0.5, 1, 2, 4, 5 s) when the
+# database is away: losing that update means sending the mail twice.
+GUICHET_OUTBOX_RECORD_RETRIES = env.int("GUICHET_OUTBOX_RECORD_RETRIES", default=5)
 # After a failed publish, web processes stop trying the broker for this long
 # (the sweeper sends the rows), so an outage costs at most one timeout.
 GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS = env.int("GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS", default=30)
@@ -370,6 +439,8 @@ GUICHET_SIGNED_LINK_SESSION_MINUTES = env.int("GUICHET_SIGNED_LINK_SESSION_MINUT
 # Timer sweeps: tickets handled per batch (one transaction each).
 GUICHET_TIMER_BATCH_SIZE = env.int("GUICHET_TIMER_BATCH_SIZE", default=200)
 GUICHET_PENDING_UPLOAD_HOURS = env.int("GUICHET_PENDING_UPLOAD_HOURS", default=24)
+# Stored files no row refers to are purged nightly once older than this (uploads in progress are younger).
+GUICHET_ORPHAN_FILE_GRACE_HOURS = env.int("GUICHET_ORPHAN_FILE_GRACE_HOURS", default=6)
 
 # --- Logging: everything to stdout, the process manager collects it ---------
 

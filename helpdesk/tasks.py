@@ -42,3 +42,11 @@ def sweep_outbox() -> dict[str, int]:
     from helpdesk.mail import sweep_outbox as sweep
 
     return asdict(sweep())
+
+
+@shared_task(ignore_result=True)
+def send_outbox_summary() -> int:
+    """Tell the administrators about failed, retrying and stuck mail (daily)."""
+    from helpdesk.mail.summary import send_outbox_summary as send
+
+    return send()

@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from helpdesk.health import run_checks
+from helpdesk.mail import outbox_problem_counts
 
 
 @require_GET
@@ -23,6 +24,13 @@ def bench_page(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 or 503 for monitors; which component is down is for authenticated staff only
+    (an anonymous caller learns nothing about the installation)."""
     checks = run_checks()
     healthy = all(checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    body: dict = {"status": "ok" if healthy else "error"}
+    if request.user.is_authenticated and request.user.is_staff:
+        body["checks"] = checks
+        # Mail that did not go out is not an outage of the site (no 503), but staff must see it.
+        body["mail"] = outbox_problem_counts()
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -12,7 +12,11 @@ from collections.abc import Iterable, Sequence
 
 from catalogue.models import Category, KnowledgePolicy, Software
 from knowledge.models import Article, ArticleStatus
+from knowledge.names import looks_personal
 from knowledge.scrub import scrub
+
+# The kind of a scrub_report entry saying why the article waits for review.
+REVIEW = "review"
 
 
 def article_from_answer(
@@ -33,7 +37,9 @@ def article_from_answer(
     """Create the article the category's policy asks for: published, draft, or none.
 
     Every text field is scrubbed; what was removed is kept in ``scrub_report``
-    for the editor (never shown publicly).
+    for the editor (never shown publicly). An article whose scrubbed text
+    still looks personal (``knowledge.names.looks_personal``) is a draft for
+    review whatever the policy: a leaked name cannot be taken back.
     """
     policy = category.knowledge_policy if category is not None else KnowledgePolicy.REVIEW
     if policy == KnowledgePolicy.NEVER:
@@ -46,6 +52,8 @@ def article_from_answer(
         clean, removed = scrub(value or "", names=names, extra_values=personal_values)
         cleaned[field_name] = clean
         report += [{"field": field_name, "kind": kind, "value": found} for kind, found in removed]
+        report += [{"field": field_name, "kind": REVIEW, "value": why} for why in looks_personal(clean)]
+    publish = policy == KnowledgePolicy.PUBLISH and not any(item["kind"] == REVIEW for item in report)
     return Article.objects.create(
         title=cleaned["title"][:255],
         problem=cleaned["problem"],
@@ -55,7 +63,7 @@ def article_from_answer(
         domain=domain,
         software=software,
         version=version,
-        status=ArticleStatus.PUBLISHED if policy == KnowledgePolicy.PUBLISH else ArticleStatus.DRAFT,
+        status=ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT,
         source_ticket_reference=source_ticket_reference,
         author=author,
         scrub_report=report,

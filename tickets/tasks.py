@@ -13,6 +13,14 @@ def purge_stale_pending_uploads() -> int:
     return purge_pending_uploads()
 
 
+@shared_task
+def purge_orphan_files() -> int:
+    """Delete stored files that no row refers to (past a grace period)."""
+    from tickets.uploads import purge_orphan_files as purge
+
+    return len(purge().removed)
+
+
 @shared_task(ignore_result=False)
 def send_due_reminders() -> dict[str, int]:
     """Remind requesters whose ARS/AVS reminder date has come."""

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.models.message import Message
 from tickets.models.ticket import Ticket
+from tickets.storage import save_whole
 
 
 class InboundOutcome(models.TextChoices):
@@ -78,7 +79,7 @@ class InboundMessage(models.Model):
             self.raw_inline = raw
             return
         now = timezone.now()
-        self.raw_file = default_storage.save(f"inbound/{now:%Y/%m}/{uuid.uuid4().hex}.eml", ContentFile(raw))
+        self.raw_file = save_whole(f"inbound/{now:%Y/%m}/{uuid.uuid4().hex}.eml", ContentFile(raw))
 
     @property
     def raw(self) -> bytes:

@@ -15,7 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, trans
 from accounts.models import Institution
 from catalogue.models import Category, Service, Software
 from tickets import permissions as perms
-from tickets.priority import Level
+from tickets.priority import Level, priority_label
 from tickets.status import CLOSED_STATES, OPEN_STATES, WAITING_REQUESTER, TicketStatus, waiting_on
 
 
@@ -50,31 +50,62 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Courriel")
 
 
+def correspondent_rule(user: Any) -> Q | None:
+    """Tickets a correspondent follows for their institution: those of the catalogue
+    branches open to correspondents (``perms.is_acting_correspondent`` for one ticket).
+    ``None`` for a user who is no correspondent."""
+    if not user.correspondent_institution_ids:
+        return None
+    return Q(
+        institution_id__in=user.correspondent_institution_ids,
+        category_id__in=Category.objects.open_to_correspondents_ids(),
+    )
+
+
+def followed_ids(user: Any) -> models.QuerySet:
+    """Ids of the tickets ``user`` follows as a requester, as a UNION of index look-ups: their
+    own (requester index), the watched ones (watcher index), and as a correspondent their
+    institutions' on the open branches (institution index).
+
+    Written as an OR on the ticket table (``requester = … OR EXISTS (watcher …) OR …``) the same
+    rule defeated every index: a requester's list read and filtered all 1,000,000 tickets (1.6 s,
+    7.8 s once an index offered the order); as ``id IN (… UNION …)`` it is a few look-ups and a
+    join on the primary key (1 ms). ``tickets/tests/test_visibility_union.py`` checks it against
+    the rule stated plainly, for every role of the cast."""
+    lookups = [
+        Ticket.objects.filter(requester=user).order_by().values("pk"),
+        Watcher.objects.filter(user=user).order_by().values("ticket_id"),
+    ]
+    if (as_correspondent := correspondent_rule(user)) is not None:
+        lookups.append(Ticket.objects.filter(as_correspondent).order_by().values("pk"))
+    return lookups[0].union(*lookups[1:])
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: Any) -> TicketQuerySet:
         """THE visibility rule. Requesters see their own tickets, correspondents
-        their institution's, agents and managers their services', watchers what
-        they watch, administrators everything, anonymous visitors nothing."""
+        their institution's on the branches open to correspondents, agents and
+        managers their services', watchers what they watch, administrators
+        everything, anonymous visitors nothing.
+
+        What the user follows as a requester is one UNION of index look-ups
+        (``followed_ids``); their services' tickets stay a plain condition, which the
+        queue's index on (service, …) answers by itself."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if perms.is_admin(user):
             return self.all()
-        rule = Q(requester=user) | Q(Exists(Watcher.objects.filter(ticket=OuterRef("pk"), user=user)))
-        if user.correspondent_institution_ids:
-            rule |= Q(institution_id__in=user.correspondent_institution_ids)
+        rule = Q(pk__in=followed_ids(user))
         if user.service_ids:
             rule |= Q(service_id__in=user.service_ids)
         return self.filter(rule)
 
     def requester_side(self, user: Any) -> TicketQuerySet:
         """Tickets the user follows as a requester: their own, their institution's
-        if they are a correspondent, and those they watch ("Mes demandes")."""
+        where they act as a correspondent, and those they watch ("Mes demandes")."""
         if user is None or not user.is_authenticated:
             return self.none()
-        rule = Q(requester=user) | Q(Exists(Watcher.objects.filter(ticket=OuterRef("pk"), user=user)))
-        if user.correspondent_institution_ids:
-            rule |= Q(institution_id__in=user.correspondent_institution_ids)
-        return self.filter(rule)
+        return self.filter(pk__in=followed_ids(user))
 
     def open(self) -> TicketQuerySet:
         return self.filter(status__in=OPEN_STATES)
@@ -247,6 +278,10 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         return f"#{self.reference}"
 
     @property
+    def priority_label(self) -> str:
+        return priority_label(priority=self.priority, is_blocking=self.is_blocking)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATES
 
@@ -340,7 +375,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=[TicketStatus.NEW, TicketStatus.ECT, TicketStatus.ARS],
         target=TicketStatus.ABN,
-        permission=perms.is_requester_side,
+        permission=perms.is_requester,
     )
     def withdraw(self) -> None:
         pass

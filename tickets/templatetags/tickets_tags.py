@@ -49,14 +49,12 @@ def field_label(name: str) -> str:
 @register.simple_tag
 def change_value(name: str, value: Any) -> str:
     """A changed value for display: priority levels by name, blocking as words."""
-    from django.utils.translation import gettext
-
-    from tickets.priority import Level
+    from tickets.priority import BLOCKING_LABELS, Level
 
     if value is None or value == "":
         return "—"
     if name in ("priority", "impact", "urgency") and isinstance(value, int) and 1 <= value <= 5:
         return str(Level(value).label)
     if name == "is_blocking":
-        return gettext("Bloquant") if value else gettext("Non bloquant")
+        return str(BLOCKING_LABELS[bool(value)])
     return form_value(value)

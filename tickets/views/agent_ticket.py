@@ -76,22 +76,20 @@ def changes_since(ticket: Ticket, version: int) -> list[TicketEvent]:
 def _inserted_text(request: HttpRequest, ticket: Ticket, current: str = "") -> str:
     """``current`` with the saved response (``reponse``) or article link (``article``) of the query appended."""
     text = current
-    response_id = request.GET.get("reponse", "")
-    if response_id.isdigit():
-        response = saved.responses_for_ticket(ticket).filter(pk=int(response_id)).first()
+    params = af.AgentPageForm(request.GET).values()
+    if params["reponse"]:
+        response = saved.responses_for_ticket(ticket).filter(pk=params["reponse"]).first()
         if response is not None:
             text = saved.append_text(text, saved.render_response(response.body, ticket=ticket, agent=request.user))
-    article_id = request.GET.get("article", "")
-    if article_id.isdigit():
-        article = Article.objects.published().filter(pk=int(article_id)).first()
+    if params["article"]:
+        article = Article.objects.published().filter(pk=params["article"]).first()
         if article is not None:
             link = f"{article.title} : {request.build_absolute_uri(article.get_absolute_url())}"
             text = saved.append_text(text, link)
     return text
 
 
-def _kb_results(request: HttpRequest) -> list[Article]:
-    q = request.GET.get("kb", "").strip()[:200]
+def _kb_results(q: str) -> list[Article]:
     if not q:
         return []
     return list(kb_search.search_articles(Article.objects.published(), q)[:KB_RESULTS])
@@ -108,7 +106,8 @@ def render_agent_ticket(
     user = request.user
     actions = agent_actions(ticket, user)
     initial = {"version": ticket.version}
-    target = request.GET.get("cible", "reply")
+    params = af.AgentPageForm(request.GET).values()
+    target = params["cible"] or "reply"
     forms = {}
     for name in actions:
         form_class = ACTIONS[name].form
@@ -134,8 +133,8 @@ def render_agent_ticket(
         "saved_responses": list(saved.responses_for_ticket(ticket)) if actions & set(INSERT_TARGETS) else [],
         "insert_targets": [(name, ACTIONS[name].title) for name in INSERT_TARGETS if name in actions],
         "insert_target": target,
-        "kb_query": request.GET.get("kb", ""),
-        "kb_results": _kb_results(request),
+        "kb_query": params["kb"],
+        "kb_results": _kb_results(params["kb"].strip()),
         "forms": forms,
         "actions": actions,
         "stale_events": stale_events,
@@ -162,10 +161,11 @@ def insert(request: HttpRequest, reference: int) -> HttpResponse:
     script sends the chosen one under its own name); the answer retargets the swap onto that textarea.
     A box whose action is not allowed in the current state is 404, like on the page."""
     ticket = staff_ticket(request, reference)
-    target = request.GET.get("cible", "reply")
+    params = af.AgentPageForm(request.GET).values()
+    target = params["cible"] or "reply"
     if target not in INSERT_TARGETS or target not in agent_actions(ticket, request.user):
         raise Http404
-    typed = request.GET.get("saisie", request.GET.get("text", ""))
+    typed = params["saisie"] if "saisie" in request.GET else params["text"]
     form = ACTIONS[target].form(auto_id=auto_id(target), initial={"text": _inserted_text(request, ticket, typed)})
     field = form["text"]
     response = render(request, "tickets/agent/includes/textarea.html", {"field": field})

@@ -34,6 +34,9 @@ from tickets.notifications.compose import uses_signed_link
 # Session keys of a ticket-scoped session (read by SignedLinkScopeMiddleware).
 LINK_SCOPE = "tickets_link_scope"
 LINK_SCOPE_UNTIL = "tickets_link_scope_until"
+# The token that opened the session: checked again on each request, so revoking
+# the link ends the session it opened.
+LINK_SCOPE_TOKEN = "tickets_link_scope_token"  # noqa: S105 - a session key name, not a secret
 
 
 def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
@@ -58,7 +61,7 @@ def open_signed_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         if request.user.pk == user.pk:
             if request.session.get(LINK_SCOPE) is not None:
-                _scope(request, reference)  # the scoped session moves to this ticket
+                _scope(request, reference, token)  # the scoped session moves to this ticket
             return redirect(target)
         return _refused(request, "other_account", 403)
     if not uses_signed_link(user):
@@ -66,11 +69,12 @@ def open_signed_link(request: HttpRequest, token: str) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if user.language:
         request.session[PENDING_LANGUAGE] = user.language
-    _scope(request, reference)
+    _scope(request, reference, token)
     request.session.set_expiry(0)  # ends with the browser
     return redirect(target)
 
 
-def _scope(request: HttpRequest, reference: int) -> None:
+def _scope(request: HttpRequest, reference: int, token: str) -> None:
     request.session[LINK_SCOPE] = reference
+    request.session[LINK_SCOPE_TOKEN] = token
     request.session[LINK_SCOPE_UNTIL] = time.time() + settings.GUICHET_SIGNED_LINK_SESSION_MINUTES * 60

@@ -196,6 +196,7 @@ def _act(
     message_kind: str | None = None,
     text: str = "",
     files: Sequence[FileInput] = (),
+    sender_verified: bool = True,
 ) -> TicketEvent:
     """The common body of every action on an existing ticket."""
     _check_version(ticket, expected_version)
@@ -218,7 +219,10 @@ def _act(
             _save(ticket, to_save, now)
             message = None
             if message_kind:
-                message = Message.objects.create(ticket=ticket, kind=message_kind, author=actor, body=text, created=now)
+                message = Message.objects.create(
+                    ticket=ticket, kind=message_kind, author=actor, body=text, created=now,
+                    sender_verified=sender_verified,
+                )  # fmt: skip
             _attach(ticket, message, actor, files, stored)
             return _record(
                 ticket, actor=actor, action=action, from_status=from_status, changes=changes, reason=reason,
@@ -563,9 +567,18 @@ def ticket_withdraw(*, ticket: Ticket, actor: Any, reason: str, expected_version
 
 
 def ticket_add_information(
-    *, ticket: Ticket, actor: Any, text: str, files: Sequence[FileInput] = (), expected_version: int | None = None
+    *,
+    ticket: Ticket,
+    actor: Any,
+    text: str,
+    files: Sequence[FileInput] = (),
+    expected_version: int | None = None,
+    sender_verified: bool = True,
 ) -> TicketEvent:
-    """Anyone who sees an open ticket may add a dated piece of information; the status does not change."""
+    """Anyone who sees an open ticket may add a dated piece of information; the status does not change.
+
+    ``sender_verified=False``: a mail in ``actor``'s name whose sender could not
+    be authenticated (``tickets.inbound.authentication``); the message is flagged."""
     if actor is None or not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
         raise ActionForbidden(_("Vous n'avez pas le droit de faire cette action sur cette demande."))
     _check_open(ticket)
@@ -574,7 +587,7 @@ def ticket_add_information(
     kind = MessageKind.PUBLIC_REPLY if staff_only else MessageKind.REQUESTER_INFO
     return _act(
         ticket=ticket, actor=actor, action=EventAction.ADD_INFORMATION, expected_version=expected_version,
-        message_kind=kind, text=text, files=files,
+        message_kind=kind, text=text, files=files, sender_verified=sender_verified,
     )  # fmt: skip
 
 

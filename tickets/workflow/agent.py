@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Category
 from tickets import permissions as perms
 from tickets.exceptions import ActionForbidden, ActionRefused
-from tickets.models import Attachment, EventAction, Ticket, TicketEvent, Watcher
+from tickets.models import Attachment, EventAction, Message, MessageKind, Ticket, TicketEvent, Watcher
 from tickets.status import OPEN_STATES
 
 
@@ -54,7 +54,7 @@ def ticket_mark_duplicate(
                 expected_version=expected_version, fields={"duplicate_of": original},
                 changes={"duplicate_of": [None, original.reference]}, reason=reason,
             )  # fmt: skip
-            carried = _carry_over(ticket, original)
+            carried = _carry_over(ticket, original, actor)
             core._act(
                 ticket=original, actor=actor, action=EventAction.MERGE,
                 changes={"duplicates": [None, ticket.reference], **carried},
@@ -65,24 +65,32 @@ def ticket_mark_duplicate(
     return event
 
 
-def _carry_over(duplicate: Ticket, original: Ticket) -> dict[str, Any]:
+def _carry_over(duplicate: Ticket, original: Ticket, actor: Any) -> dict[str, Any]:
     """Watchers (and the duplicate's requester) follow the original; attachments are copied
-    (same stored file, new rows: the duplicate keeps its own)."""
+    (same stored file, new rows: the duplicate keeps its own). Internal stays internal:
+    the attachments of internal notes go onto one internal note of the original."""
     followers = {w.user_id for w in duplicate.watchers.all()} | {duplicate.requester_id}
     already = set(original.watchers.values_list("user_id", flat=True)) | {original.requester_id}
     new_watchers = [Watcher(ticket=original, user_id=uid) for uid in sorted(followers - already)]
     Watcher.objects.bulk_create(new_watchers)
+    attachments = list(duplicate.attachments.select_related("message").order_by("pk"))
+    internal_note = None
+    if any(a.message is not None and a.message.is_internal for a in attachments):
+        internal_note = Message.objects.create(
+            ticket=original, kind=MessageKind.INTERNAL_NOTE, author=actor,
+            body=_("Pièces jointes des notes internes du doublon #%(ref)s.") % {"ref": duplicate.reference},
+        )  # fmt: skip
     copies = [
         Attachment(
             ticket=original,
-            message=None,
+            message=internal_note if a.message is not None and a.message.is_internal else None,
             file=a.file.name,
             original_name=a.original_name,
             content_type=a.content_type,
             size=a.size,
             uploaded_by_id=a.uploaded_by_id,
         )
-        for a in duplicate.attachments.order_by("pk")
+        for a in attachments
     ]
     Attachment.objects.bulk_create(copies)
     carried: dict[str, Any] = {}

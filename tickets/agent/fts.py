@@ -101,6 +101,6 @@ def visibility_branches(user: Any) -> list[Q]:
     branches = [Q(service_id=service_id) for service_id in sorted(user.service_ids)]
     branches.append(Q(requester=user))
     branches.append(Q(pk__in=Watcher.objects.filter(user=user).values("ticket_id")))
-    if user.correspondent_institution_ids:
-        branches.append(Q(institution_id__in=sorted(user.correspondent_institution_ids)))
+    if (as_correspondent := correspondent_rule(user)) is not None:
+        branches.append(as_correspondent)
     return branches

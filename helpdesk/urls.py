@@ -5,6 +5,9 @@ from catalogue import views as catalogue_views
 from helpdesk import views
 from tickets.views import links as ticket_links
 
+handler400 = "helpdesk.errors.bad_request"
+handler500 = "helpdesk.errors.server_error"
+
 urlpatterns = [
     path("", catalogue_views.home, name="home"),
     path("catalogue/", include("catalogue.urls")),

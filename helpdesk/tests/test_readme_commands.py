@@ -120,6 +120,7 @@ def free_port() -> int:
 def laptop_environment(var_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a newcomer's shell: no database, broker or test settings."""
     drop = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "EMAIL_URL", "GUICHET_SITE_URL"}
+    drop |= {"MAKELEVEL", "MAKEFLAGS", "MFLAGS"}  # not a sub-make of `make test`
     env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith(("PYTEST", "DJANGO_"))}
     return {**env, "GUICHET_VAR_DIR": str(var_dir), "GUICHET_TESTING": "0", **extra}
 

@@ -72,8 +72,10 @@ def test_system_deps_with_everything_installed_does_nothing():
 
 
 def test_make_test_runs_system_deps_then_pytest_without_skips():
+    # Not a sub-make of `make test` (which would print "Entering directory").
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
     dry_run = subprocess.run(
-        ["make", "-n", "test"], cwd=BASE_DIR, capture_output=True, text=True, timeout=60, check=True
+        ["make", "-n", "test"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60, check=True
     ).stdout.splitlines()
     assert dry_run[0] == ".ci/system-deps"
     assert dry_run[-1] == "GUICHET_FORBID_SKIPS=1 .venv/bin/pytest"

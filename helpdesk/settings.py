@@ -26,7 +26,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = secret_key(VAR_DIR, debug=DEBUG)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-# The public address of the site, used in links inside emails.
+# The public address of the site, used in links inside emails. `make run`
+# (run_all) sets it to the address it serves, e.g. PORT=8001 → :8001.
 SITE_URL = env.str("GUICHET_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_ID = 1
 
@@ -236,6 +237,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Files browsers ask for at the root of the site (/favicon.ico).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # --- Identity ---------------------------------------------------------------
 # Owned by accounts/: local accounts (allauth), institutional SSO (CAS through
@@ -353,6 +356,8 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), midi=(), payment=(), usb=()"
 )
+# Error pages in the site layout and the visitor's language (helpdesk/errors.py).
+CSRF_FAILURE_VIEW = "helpdesk.errors.csrf_failure"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "

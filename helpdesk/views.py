@@ -31,6 +31,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body: dict = {"status": "ok" if healthy else "error"}
     if request.user.is_authenticated and request.user.is_staff:
         body["checks"] = checks
-        # Mail that did not go out is not an outage of the site (no 503), but staff must see it.
-        body["mail"] = outbox_problem_counts()
+        if checks["database"]:
+            # Mail that did not go out is not an outage of the site (no 503), but staff must see it.
+            body["mail"] = outbox_problem_counts()
     return JsonResponse(body, status=200 if healthy else 503)

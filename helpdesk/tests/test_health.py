@@ -10,7 +10,9 @@ from django.conf import settings
 def test_healthz_ok_when_everything_answers(client_for, admin):
     response = client_for(admin).get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": True, "broker": True, "storage": True}}
+    body = response.json()
+    assert (body["status"], body["checks"]) == ("ok", {"database": True, "broker": True, "storage": True})
+    assert set(body["mail"]) >= {"failed", "stuck"}
     assert response["Cache-Control"].startswith("max-age=0")
 
 
@@ -20,7 +22,8 @@ def test_healthz_503_when_broker_unreachable(client_for, admin, settings):
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
     response = client_for(admin).get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "checks": {"database": True, "broker": False, "storage": True}}
+    body = response.json()
+    assert (body["status"], body["checks"]) == ("error", {"database": True, "broker": False, "storage": True})
 
 
 @pytest.mark.django_db
@@ -92,6 +95,7 @@ class SilentServer:
 
 @pytest.mark.django_db
 def test_healthz_503_within_its_deadline_when_the_broker_accepts_and_never_answers(client, settings):
+    """Anonymous, as a monitor calls it: only the status code and the status."""
     import time
 
     silent = SilentServer()
@@ -104,7 +108,6 @@ def test_healthz_503_within_its_deadline_when_the_broker_accepts_and_never_answe
         elapsed = time.monotonic() - started
     finally:
         silent.close()
-    assert response.status_code == 503
-    assert response.json() == {"status": "error", "checks": {"database": True, "broker": False, "storage": True}}
+    assert (response.status_code, response.json()) == (503, {"status": "error"})
     assert silent.accepted  # the connection was accepted: only the deadline ended the wait
     assert elapsed < 3.0

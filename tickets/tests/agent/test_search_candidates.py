@@ -9,6 +9,7 @@ from tickets import workflow as wf
 from tickets.agent import fts
 from tickets.agent.search import search_tickets
 from tickets.models import Ticket
+from tickets.tests.agent.test_agent_queue import bulk_tickets
 
 
 @pytest.mark.django_db
@@ -35,25 +36,16 @@ def test_visibility_branches_cover_the_rule(
 def test_bounded_search_ranks_the_most_recent_matches_of_each_branch(
     category, other_category, requester, outsider, agent, other_agent
 ):
+    bulk_tickets(20, category=category, requester=requester, start=1000)  # "Volume 0" … "Volume 19"
     now = timezone.now()
-    Ticket.objects.bulk_create(
-        Ticket(
-            reference=1000 + i,
-            title=f"Certificat {i}",
-            description="x",
-            category=category,
-            service_id=category.service_id,
-            requester=requester,
-            last_activity_at=now - timezone.timedelta(minutes=i),
-        )
-        for i in range(20)
-    )
-    elsewhere = wf.ticket_file(requester=outsider, category=other_category, title="Certificat", description="x")
-    watched = wf.ticket_file(requester=outsider, category=other_category, title="Certificat", description="x")
+    for i in range(20):  # 1000 is the most recently active
+        Ticket.objects.filter(reference=1000 + i).update(last_activity_at=now - timezone.timedelta(minutes=i))
+    elsewhere = wf.ticket_file(requester=outsider, category=other_category, title="Volume", description="x")
+    watched = wf.ticket_file(requester=outsider, category=other_category, title="Volume", description="x")
     wf.ticket_add_watcher(ticket=watched, actor=other_agent, user=agent)
     agent.refresh_from_db()
-    everything = {t.reference for t in search_tickets(user=agent, q="certificat")}
+    everything = {t.reference for t in search_tickets(user=agent, q="volume")}
     assert len(everything) == 21 and watched.reference in everything and elsewhere.reference not in everything
-    bounded = {t.reference for t in search_tickets(user=agent, q="certificat", candidates=5)}
+    bounded = {t.reference for t in search_tickets(user=agent, q="volume", candidates=5)}
     # The five most recent of the service's matches, and the watched one (its own branch).
     assert bounded == {1000, 1001, 1002, 1003, 1004, watched.reference}

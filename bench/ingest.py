@@ -63,9 +63,12 @@ def reset() -> None:
     """Forget what earlier runs filed by mail; keep the background tickets."""
     from django.db import connection
 
+    from tickets.models import Ticket
+
+    Ticket.objects.filter(channel="email").delete()  # with their events, messages and files (Django cascades)
+
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE tickets_quarantine, tickets_inboundmessage, accounts_bouncingaddress CASCADE")
-        cursor.execute("DELETE FROM tickets_ticket WHERE channel = 'email'")
         cursor.execute(
             "DELETE FROM account_emailaddress WHERE user_id IN (SELECT id FROM accounts_user WHERE is_email_only)"
         )

@@ -14,7 +14,9 @@ the plans of the due-row selections to show they read the index, not the
 table.
 
 The broker is Kombu's in-memory transport, so the figure is the database and
-rendering cost, not Redis's. Options: ``--tickets N``, ``--due N``.
+rendering cost, not Redis's. The sweep time is printed beside issue 22's
+target; the machine may be shared, so it moves with its load. Options:
+``--tickets N``, ``--due N``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 os.environ.setdefault("GUICHET_TESTING", "0")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/guichet_bench_sweep")
 os.environ["CELERY_BROKER_URL"] = "memory://"
+TARGET_S = 10  # issue 22: 10,000 due among 1,000,000 in at most 10 s
 os.environ.setdefault("CELERY_RESULT_BACKEND", "cache+memory://")
 
 
@@ -160,7 +163,7 @@ def main() -> None:
     print(f"reminder sweep: {reminders} in {middle - started:.2f} s")
     print(f"expiry sweep:   {expiries} in {ended - middle:.2f} s")
     print(
-        f"one reminder + expiry sweep over {args.tickets:,} tickets: {ended - started:.2f} s "
+        f"one reminder + expiry sweep over {args.tickets:,} tickets: {ended - started:.2f} s (target ≤ {TARGET_S} s) "
         f"for {done:,} due tickets ({(ended - started) / max(done, 1) * 1000:.2f} ms per ticket)"
     )
     print(

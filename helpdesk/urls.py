@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -27,3 +28,6 @@ urlpatterns = [
     path("traitement/", include("tickets.urls_agent")),
     path("lien/<str:token>", ticket_links.open_signed_link, name="signed_link"),
 ]
+
+if settings.GUICHET_BENCH_PAGE:
+    urlpatterns.append(path("bench/page/", views.bench_page, name="bench_page"))

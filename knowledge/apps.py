@@ -7,8 +7,15 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Base de connaissances")
 
     def ready(self) -> None:
-        from knowledge.receivers import on_ticket_event
+        from django.db.models.signals import post_delete, post_save
+
+        from knowledge.models import Article
+        from knowledge.receivers import on_article_change, on_ticket_event
         from tickets.signals import ticket_event_recorded
+
+        # The search form's cached domain list (knowledge.selectors.domain_choices).
+        post_save.connect(on_article_change, sender=Article, dispatch_uid="knowledge.domains.save")
+        post_delete.connect(on_article_change, sender=Article, dispatch_uid="knowledge.domains.delete")
 
         # A requester's approval becomes an article (capitalisation), in the approval's transaction.
         ticket_event_recorded.connect(on_ticket_event, dispatch_uid="knowledge.capitalise")

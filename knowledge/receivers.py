@@ -102,3 +102,10 @@ def _personal_values(ticket: Any) -> list[tuple[str, str]]:
             if item not in (None, "", True, False):
                 values.append((kind, str(item)))
     return values
+
+
+def on_article_change(sender: type, instance: Article, **kwargs: Any) -> None:
+    """Any saved or deleted article may add or drop a domain of the search form's list."""
+    from knowledge.selectors import forget_domain_choices
+
+    forget_domain_choices()

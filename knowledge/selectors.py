@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 
@@ -19,9 +20,9 @@ PAGE_SIZE = 50
 
 
 def count_cap() -> int:
-    """Counting stops here: "plus de 10 000" says enough, and counting 100,000
-    matches of a very common word costs as much as ranking them."""
-    return getattr(settings, "KNOWLEDGE_SEARCH_COUNT_CAP", 10_000)
+    """Counting stops here, and so do ranking and paging: "plus de 1 000" says enough (20 pages),
+    and counting or ranking 300,000 matches of a very common word costs 600 ms."""
+    return getattr(settings, "KNOWLEDGE_SEARCH_COUNT_CAP", 1_000)
 
 
 # The staff-only status filter: "" means published (the public view).
@@ -93,12 +94,12 @@ def article_search(*, user, filters: ArticleFilters, page_number: int | str = 1)
     q = filters.q.strip()
     corrected_from = ""
     if q:
-        qs = search.search_articles(base, q)
+        qs = search.search_articles(base, q, candidates=count_cap() + 1)
         found = _count_up_to(qs, search.FEW_RESULTS)
         if found < search.FEW_RESULTS:
             corrected = search.correct_query(q)
             if corrected != q:
-                alternative = search.search_articles(base, corrected)
+                alternative = search.search_articles(base, corrected, candidates=count_cap() + 1)
                 if _count_up_to(alternative, search.FEW_RESULTS) > found:
                     qs, corrected_from, q = alternative, q, corrected
     else:
@@ -109,10 +110,28 @@ def article_search(*, user, filters: ArticleFilters, page_number: int | str = 1)
     return SearchOutcome(page=page, query=q, corrected_from=corrected_from, articles=articles, count_cap=count_cap())
 
 
+DOMAINS_KEY = "knowledge:domains:v1"
+DOMAINS_TTL = 3600  # seconds; saving or deleting an article forgets the list at once (knowledge.receivers)
+
+
 def domain_choices() -> list[str]:
-    return list(
-        Article.objects.published().exclude(domain="").order_by("domain").values_list("domain", flat=True).distinct()
-    )
+    """The domains of published articles, for the search form: cached, since reading them meant
+    scanning every article on every search (300-440 ms at 1,000,000 articles)."""
+    domains = cache.get(DOMAINS_KEY)
+    if domains is None:
+        domains = list(
+            Article.objects.published()
+            .exclude(domain="")
+            .order_by("domain")
+            .values_list("domain", flat=True)
+            .distinct()
+        )
+        cache.set(DOMAINS_KEY, domains, DOMAINS_TTL)
+    return domains
+
+
+def forget_domain_choices() -> None:
+    cache.delete(DOMAINS_KEY)
 
 
 def related_articles(article: Article, *, limit: int = 5) -> list[Article]:

@@ -62,6 +62,25 @@ def correspondent_rule(user: Any) -> Q | None:
     )
 
 
+def followed_ids(user: Any) -> models.QuerySet:
+    """Ids of the tickets ``user`` follows as a requester, as a UNION of index look-ups: their
+    own (requester index), the watched ones (watcher index), and as a correspondent their
+    institutions' on the open branches (institution index).
+
+    Written as an OR on the ticket table (``requester = … OR EXISTS (watcher …) OR …``) the same
+    rule defeated every index: a requester's list read and filtered all 1,000,000 tickets (1.6 s,
+    7.8 s once an index offered the order); as ``id IN (… UNION …)`` it is a few look-ups and a
+    join on the primary key (1 ms). ``tickets/tests/test_visibility_union.py`` checks it against
+    the rule stated plainly, for every role of the cast."""
+    lookups = [
+        Ticket.objects.filter(requester=user).order_by().values("pk"),
+        Watcher.objects.filter(user=user).order_by().values("ticket_id"),
+    ]
+    if (as_correspondent := correspondent_rule(user)) is not None:
+        lookups.append(Ticket.objects.filter(as_correspondent).order_by().values("pk"))
+    return lookups[0].union(*lookups[1:])
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: Any) -> TicketQuerySet:
         """THE visibility rule. Requesters see their own tickets, correspondents
@@ -69,15 +88,14 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         managers their services', watchers what they watch, administrators
         everything, anonymous visitors nothing.
 
-        Each branch of the OR is one indexed look-up (requester, watcher,
-        institution + category, service), so it reads as a UNION of them."""
+        What the user follows as a requester is one UNION of index look-ups
+        (``followed_ids``); their services' tickets stay a plain condition, which the
+        queue's index on (service, …) answers by itself."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if perms.is_admin(user):
             return self.all()
-        rule = Q(requester=user) | Q(Exists(Watcher.objects.filter(ticket=OuterRef("pk"), user=user)))
-        if (as_correspondent := correspondent_rule(user)) is not None:
-            rule |= as_correspondent
+        rule = Q(pk__in=followed_ids(user))
         if user.service_ids:
             rule |= Q(service_id__in=user.service_ids)
         return self.filter(rule)
@@ -87,10 +105,7 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         where they act as a correspondent, and those they watch ("Mes demandes")."""
         if user is None or not user.is_authenticated:
             return self.none()
-        rule = Q(requester=user) | Q(Exists(Watcher.objects.filter(ticket=OuterRef("pk"), user=user)))
-        if (as_correspondent := correspondent_rule(user)) is not None:
-            rule |= as_correspondent
-        return self.filter(rule)
+        return self.filter(pk__in=followed_ids(user))
 
     def open(self) -> TicketQuerySet:
         return self.filter(status__in=OPEN_STATES)
@@ -213,6 +228,24 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["requester", "-last_activity_at"], name="tickets_requester_activity"),
             models.Index(fields=["institution", "-last_activity_at"], name="tickets_institution_act"),
             models.Index(fields=["service", "status", "-last_activity_at"], name="tickets_service_status_act"),
+            # The queue's default view (open tickets, latest activity first): with six open statuses the
+            # (service, status, activity) index cannot give the order, so PostgreSQL read and sorted every
+            # open ticket of the service to keep 51 (1.9 s at 1,000,000 tickets). Partial on the open
+            # statuses, these hand out the first page in index order: per service (an agent's queue) and
+            # across services (an administrator's, where service_id = ANY(all) is a mere filter).
+            models.Index(
+                fields=["service", "-last_activity_at", "-id"],
+                name="tickets_open_service_act",
+                condition=Q(status__in=sorted(OPEN_STATES)),
+            ),
+            models.Index(
+                fields=["-last_activity_at", "-id"],
+                name="tickets_open_activity",
+                condition=Q(status__in=sorted(OPEN_STATES)),
+            ),
+            # The staff search reads each service's matches in activity order and ranks the most recent
+            # ones only (tickets.agent.search): without it, every match of a common word was fetched.
+            models.Index(fields=["service", "-last_activity_at", "-id"], name="tickets_service_activity"),
             # The queue's "oldest first" sort, read with keyset paging on (created, id).
             models.Index(fields=["service", "created", "id"], name="tickets_service_created"),
             models.Index(

@@ -17,7 +17,7 @@ from tickets.agent import forms as af
 from tickets.agent import queue as q
 from tickets.agent.bulk import run_bulk
 from tickets.agent.journal import journal_events
-from tickets.agent.search import reference_match, search_tickets
+from tickets.agent.search import SEARCH_CANDIDATES, reference_match, search_tickets
 from tickets.models import EventAction, SavedFilter
 from tickets.status import OPEN_STATES, TicketStatus
 
@@ -32,7 +32,7 @@ def require_staff(request: HttpRequest) -> None:
 
 def _filter_form(request: HttpRequest, data=None) -> af.QueueFilterForm:
     services = q.queue_services(request.user)
-    members = q.service_members(list(services.values_list("pk", flat=True)))
+    members = q.service_members(q.queue_service_ids(request.user))
     return af.QueueFilterForm(data, services=services, members=members)
 
 
@@ -126,7 +126,8 @@ def search(request: HttpRequest) -> HttpResponse:
         return redirect("agent:ticket", reference=ticket.reference)
     page = None
     if query and not query.lstrip("#").strip().isdigit():
-        page = q.queue_page(search_tickets(user=request.user, q=query), params["page"] or 1)
+        found = search_tickets(user=request.user, q=query, candidates=SEARCH_CANDIDATES)
+        page = q.queue_page(found, params["page"] or 1)
     context = {"query": query, "page": page, "query_string": urlencode({"q": query})}
     return render(request, "tickets/agent/search.html", context)
 

@@ -232,7 +232,7 @@ def reminded(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
 
 
 def closed(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
-    """TER, REJ, ABN by a person, or closed automatically by the scheduler."""
+    """TER, REJ (also as a duplicate), ABN by a person, or closed automatically by the scheduler."""
     if event.action == EventAction.EXPIRE:
         if ticket.status == TicketStatus.TER:
             kind, subject = "closed_automatically", _lazy("Votre demande a été close automatiquement")
@@ -246,6 +246,12 @@ def closed(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
                 "Sans réponse à la question du service dans le délai, votre demande « %(title)s » "
                 "a été close automatiquement."
             )
+    elif event.action == EventAction.DUPLICATE:
+        kind, subject = "closed_as_duplicate", _lazy("Votre demande a été close comme doublon")
+        text = _lazy(
+            "Votre demande « %(title)s » a été close : elle fait doublon avec la demande #%(original)s, "
+            "qui est traitée et que vous suivez désormais."
+        )
     elif ticket.status == TicketStatus.REJ:
         kind, subject = "rejected", _lazy("Votre demande a été rejetée")
         text = _lazy("Votre demande « %(title)s » a été rejetée.")
@@ -255,7 +261,11 @@ def closed(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
     else:
         kind, subject = "closed", _lazy("Votre demande est terminée")
         text = _lazy("La réponse à votre demande « %(title)s » a été validée par %(actor)s ; la demande est terminée.")
-    values = {"title": ticket.title, "actor": _name(event.actor)}
+    values = {
+        "title": ticket.title,
+        "actor": _name(event.actor),
+        "original": (event.changes or {}).get("duplicate_of", [None, ""])[1],
+    }
     return _to_requester(
         event,
         ticket,
@@ -436,4 +446,19 @@ RULES: dict[str, Callable[[TicketEvent, Ticket], list[TicketMail]]] = {
     EventAction.ANSWER: requester_spoke,
     EventAction.ADD_INFORMATION: requester_spoke,
     EventAction.REFUSE: refused,
+    EventAction.DUPLICATE: closed,
 }
+
+# Actions that tell nobody, on purpose (``test_rules`` checks that every action
+# is either here or in ``RULES``, so a new door cannot be forgotten silently).
+SILENT_ACTIONS: frozenset[str] = frozenset(
+    {
+        EventAction.FOLLOW_UP,  # the new ticket's FILE acknowledges it
+        EventAction.MERGE,  # the duplicate's requester is told by DUPLICATE; the original's learns nothing new
+        EventAction.ADD_WATCHER,  # a watcher learns by the next news of the ticket
+        EventAction.AWAIT_DECISION,  # internal waiting states: the requester sees them on the page
+        EventAction.AWAIT_DEVELOPMENT,
+        EventAction.RESUME,
+        EventAction.INTERNAL_NOTE,  # never shown to the requester
+    }
+)

@@ -10,7 +10,8 @@ from accounts.notifications import OptionalNotification
 from helpdesk.models import OutboundEmail
 from helpdesk.signing import check_ticket_link
 from tickets import workflow as wf
-from tickets.models import Channel
+from tickets.models import Channel, EventAction
+from tickets.notifications.rules import RULES, SILENT_ACTIONS
 from tickets.status import TicketStatus
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +219,18 @@ def test_rolled_back_action_leaves_no_mail(make_ticket, requester):
     with pytest.raises(wf.StaleTicket):
         wf.ticket_answer(ticket=ticket, actor=requester, text="Réponse", expected_version=ticket.version - 1)
     assert OutboundEmail.objects.count() == before
+
+
+def test_every_event_action_has_a_rule_or_is_listed_silent():
+    assert set(RULES) & set(SILENT_ACTIONS) == set()
+    assert set(EventAction) == set(RULES) | set(SILENT_ACTIONS)
+
+
+def test_closing_as_duplicate_tells_the_requester_like_a_rejection(make_ticket, requester, agent):
+    original = make_ticket(TicketStatus.ECT, title="Imprimante")
+    duplicate = make_ticket(TicketStatus.ECT, title="Imprimante encore")
+    wf.ticket_mark_duplicate(ticket=duplicate, actor=agent, original=original)
+    assert mails(duplicate)[-1] == ("closed_as_duplicate", requester.email)
+    mail = last("closed_as_duplicate")
+    assert mail.subject == f"[Guichet #{duplicate.reference}] Votre demande a été close comme doublon"
+    assert f"#{original.reference}" in mail.body_text

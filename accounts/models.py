@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
+
 
 class RequesterProfile(models.TextChoices):
     """The requester kinds of the Télé-demande seed; the catalogue filters on them."""
@@ -109,11 +111,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_agent(self) -> bool:
-        return bool(self.service_ids)
+        return roles.is_agent(self)
 
     @property
     def is_service_manager(self) -> bool:
-        return bool(self.managed_service_ids)
+        return roles.is_manager(self)
 
     @cached_property
     def correspondent_institution_ids(self) -> frozenset[int]:
@@ -127,7 +129,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_helpdesk_staff(self) -> bool:
         """Agents, service managers and administrators: the people MFA may be required of."""
-        return self.is_staff or self.is_superuser or self.is_agent
+        return roles.is_helpdesk_staff(self)
 
     @cached_property
     def has_verified_email(self) -> bool:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from knowledge import text
 
 
@@ -25,25 +26,20 @@ class ArticleStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archivé")
 
 
-def is_kb_staff(user) -> bool:
-    """Agents and administrators see drafts, archives and the source ticket."""
-    return bool(user and user.is_authenticated and (user.is_staff or user.is_agent))
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         return self.filter(status=ArticleStatus.PUBLISHED)
 
     def visible_to(self, user) -> ArticleQuerySet:
         """The one rule for who reads what: the public sees published articles only."""
-        return self.all() if is_kb_staff(user) else self.published()
+        return self.all() if roles.is_helpdesk_staff(user) else self.published()
 
     def editable_by(self, user) -> ArticleQuerySet:
         """Editors: administrators, and managers of the service handling the article's category."""
-        if not (user and user.is_authenticated):
-            return self.none()
-        if user.is_staff:
+        if roles.is_admin(user):
             return self.all()
+        if not roles.can_edit_articles(user):
+            return self.none()
         return self.filter(category__service_id__in=user.managed_service_ids)
 
 

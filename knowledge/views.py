@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import roles
 from catalogue.models import Category
 from knowledge import selectors, services
 from knowledge.forms import ArticleEditForm, ArticleSearchForm
-from knowledge.models import Article, FaqEntry, is_kb_staff
+from knowledge.models import Article, FaqEntry
 
 # --- Access helpers ----------------------------------------------------------------
 
@@ -23,8 +24,7 @@ def _get_visible_article(request: HttpRequest, pk: int) -> Article:
 
 
 def _require_editor(request: HttpRequest) -> None:
-    user = request.user
-    if not (user.is_staff or user.is_service_manager):
+    if not roles.can_edit_articles(request.user):
         raise Http404
 
 
@@ -58,8 +58,8 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "outcome": outcome,
-            "is_kb_staff": is_kb_staff(request.user),
-            "is_editor": request.user.is_authenticated and (request.user.is_staff or request.user.is_service_manager),
+            "is_kb_staff": roles.is_helpdesk_staff(request.user),
+            "is_editor": roles.can_edit_articles(request.user),
         },
     )
 
@@ -74,7 +74,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "article": article,
             "related": selectors.related_articles(article),
-            "is_kb_staff": is_kb_staff(request.user),
+            "is_kb_staff": roles.is_helpdesk_staff(request.user),
             "can_edit": Article.objects.editable_by(request.user).filter(pk=article.pk).exists(),
             "has_voted": selectors.has_voted(
                 article=article, user=request.user, session_key=request.session.session_key or ""
@@ -145,7 +145,7 @@ def deflection_stats(request: HttpRequest) -> HttpResponse:
 @require_GET
 def agent_search(request: HttpRequest) -> HttpResponse:
     """Fragment of article links an agent can insert into a reply or a saved response."""
-    if not is_kb_staff(request.user):
+    if not roles.is_helpdesk_staff(request.user):
         raise Http404
     filters = selectors.ArticleFilters(q=request.GET.get("q", "")[:200])
     outcome = selectors.article_search(user=request.user, filters=filters)

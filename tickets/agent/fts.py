@@ -16,7 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, When
 from django.db.models.functions import Coalesce
 
-from tickets import permissions as perms
+from accounts import roles
 from tickets.models import Watcher
 
 CONFIG = "french_unaccent"
@@ -37,7 +37,7 @@ def search_query(q: str) -> SearchQuery:
 
 def notes_rule(user: Any) -> Q:
     """Internal notes count only for the handling service's staff (and administrators)."""
-    return Q() if perms.is_admin(user) else Q(service_id__in=user.service_ids)
+    return Q() if roles.is_admin(user) else Q(service_id__in=user.service_ids)
 
 
 def text_match(user: Any, query: SearchQuery) -> Q:
@@ -74,7 +74,7 @@ def visibility_hint(user: Any) -> Q:
     ANDed with ``visible_to``, it can only narrow, never widen, what is found;
     ``test_visibility_hint_keeps_every_visible_ticket`` checks it narrows nothing.
     """
-    if perms.is_admin(user):
+    if roles.is_admin(user):
         return Q()
     watched = ArraySubquery(Watcher.objects.filter(user=user).values("ticket_id"))
     rule = Q(requester=user) | Q(_EqualsAny(F("pk"), watched))

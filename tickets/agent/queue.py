@@ -21,8 +21,8 @@ from django.core.cache import cache
 from django.db.models import BooleanField, Count, F, Func, QuerySet, Value
 from django.utils import timezone
 
+from accounts import roles
 from catalogue.models import Category, Service
-from tickets import permissions as perms
 from tickets.models import Ticket
 from tickets.status import WAITING_REQUESTER, WAITING_SERVICE, TicketStatus
 
@@ -42,14 +42,9 @@ SORTS = {name: tuple(f"-{c}" if desc else c for c in cols) for name, (cols, desc
 
 def queue_services(user: Any) -> QuerySet[Service]:
     """The services whose queue the user works: theirs, every service for an administrator."""
-    if perms.is_admin(user):
+    if roles.is_admin(user):
         return Service.objects.all()
     return Service.objects.filter(pk__in=user.service_ids)
-
-
-def is_staff_user(user: Any) -> bool:
-    """Agents, managers and administrators see the agent workspace."""
-    return bool(user.is_authenticated and (perms.is_admin(user) or user.service_ids))
 
 
 @dataclass

@@ -16,6 +16,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import translation
 
+from accounts import roles
 from accounts.notifications import wants_notification
 from helpdesk.mail import AUTO_GENERATED, absolute_url, queue_email, ticket_subject
 from helpdesk.models import OutboundEmail
@@ -32,7 +33,7 @@ def uses_signed_link(user: Any) -> bool:
     """
     if not user.is_email_only:
         return False  # checked first: most people sign in, and the staff check costs a query
-    return not user.is_helpdesk_staff
+    return not roles.is_helpdesk_staff(user)
 
 
 def ticket_url(user: Any, reference: int, *, anchor: str = "") -> str:

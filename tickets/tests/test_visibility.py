@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from tickets import workflow as wf
@@ -126,3 +127,15 @@ def test_attachment_of_another_ticket_is_404(world, make_ticket, requester, clie
     other = make_ticket(TicketStatus.NEW, title="Autre")
     url = reverse("tickets:attachment", args=[other.reference, public.pk])
     assert download_status(client_for(requester), url) == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "inactive", "nobody"])
+def test_visibility_rules_are_total(who, world, requester):
+    """Every ``visible_to`` answers for anyone, without relying on ``login_required``."""
+    requester.is_active = False
+    requester.save()
+    user = {"anonymous": AnonymousUser(), "inactive": requester, "nobody": None}[who]
+    assert list(Ticket.objects.visible_to(user)) == []
+    assert list(Message.objects.visible_to(user)) == []
+    assert list(Attachment.objects.visible_to(user)) == []

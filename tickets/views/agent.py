@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import roles
 from accounts.models import User
 from tickets.agent import forms as af
 from tickets.agent import queue as q
@@ -26,7 +27,7 @@ JOURNAL_PAGE_SIZE = 50
 
 def require_staff(request: HttpRequest) -> None:
     """The agent workspace exists for agents, managers and administrators only."""
-    if not q.is_staff_user(request.user):
+    if not roles.is_helpdesk_staff(request.user):
         raise Http404
 
 

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roles
@@ -178,27 +179,30 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "knowledge/review_edit.html", {"article": article, "form": form})
 
 
-@login_required
-@require_POST
-def review_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    article = _get_editable_article(request, pk)
-    try:
-        services.article_publish(article=article, editor=request.user)
-    except services.InvalidTransition:
-        messages.error(request, _("Cet article est déjà publié."))
-    else:
-        messages.success(request, _("L'article est publié."))
-    return redirect("knowledge:review_edit", pk=article.pk)
+# Editorial action -> its door, the message when done, the message when already done.
+EDITORIAL_ACTIONS = {
+    "publish": (
+        services.article_publish,
+        gettext_lazy("L'article est publié."),
+        gettext_lazy("Cet article est déjà publié."),
+    ),
+    "archive": (
+        services.article_archive,
+        gettext_lazy("L'article est archivé : il n'est plus visible du public."),
+        gettext_lazy("Cet article est déjà archivé."),
+    ),
+}
 
 
 @login_required
 @require_POST
-def review_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def review_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     article = _get_editable_article(request, pk)
+    door, done, already = EDITORIAL_ACTIONS[action]
     try:
-        services.article_archive(article=article, editor=request.user)
+        door(article=article, editor=request.user)
     except services.InvalidTransition:
-        messages.error(request, _("Cet article est déjà archivé."))
+        messages.error(request, already)
     else:
-        messages.success(request, _("L'article est archivé : il n'est plus visible du public."))
+        messages.success(request, done)
     return redirect("knowledge:review_edit", pk=article.pk)

@@ -99,8 +99,14 @@ def _sweep(select, field: str, action, *, now: datetime | None, batch_size: int 
                 moved = postponed_deadline(getattr(ticket, field), now, calendars[ticket.institution_id])
                 if moved is not None:
                     # Conditional: a concurrent sweep or action that changed the row wins.
-                    Ticket.objects.filter(pk=ticket.pk, version=ticket.version).update(**{field: moved})
-                    report.postponed += 1
+                    try:
+                        wf.ticket_postpone_timer(
+                            ticket=ticket, field=field, until=moved, expected_version=ticket.version
+                        )
+                    except wf.ActionRefused:
+                        skipped.add(ticket.pk)
+                    else:
+                        report.postponed += 1
                     continue
                 try:
                     action(ticket=ticket)

@@ -83,8 +83,8 @@ def _run_one(ticket: Ticket, user: Any, action: str, *, assignee, priority, cate
     elif action == "assign":
         wf.ticket_assign(ticket=ticket, actor=user, assignee=assignee, expected_version=version)
     elif action == "priority":
-        wf.ticket_requalify(ticket=ticket, actor=user, priority=priority, reason=reason, expected_version=version)
+        wf.ticket_requalify(ticket=ticket, actor=user, priority=priority, text=reason, expected_version=version)
     elif action == "transfer":
-        wf.ticket_transfer(ticket=ticket, actor=user, category=category, reason=reason, expected_version=version)
+        wf.ticket_transfer(ticket=ticket, actor=user, category=category, text=reason, expected_version=version)
     else:
         raise ValueError(action)

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from accounts.models import BouncingAddress
 from helpdesk.mail import is_our_message_id
 from helpdesk.models import OutboundEmail
-from tickets.models import Message, MessageKind, Ticket
+from tickets import workflow as wf
+from tickets.models import Ticket
 
 from .classify import Classification
 
@@ -60,10 +61,10 @@ def record_bounce(classification: Classification) -> str:
     ticket = Ticket.objects.filter(reference=reference).first() if reference else None
     if ticket is not None:
         # The agents must know the requester did not get the mail.
-        Message.objects.create(
+        wf.ticket_add_system_note(
             ticket=ticket,
-            kind=MessageKind.INTERNAL_NOTE,
-            body=_("Un courriel de Guichet n'a pas pu être remis à : %(addresses)s.")
+            text=_("Un courriel de Guichet n'a pas pu être remis à : %(addresses)s.")
             % {"addresses": ", ".join(failed)},
+            internal=True,
         )
     return f"bounce of our {original}: marked {', '.join(failed)} as bouncing"

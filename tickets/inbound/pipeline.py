@@ -32,20 +32,18 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.email_only import user_for_email
 from tickets import permissions as perms
 from tickets import workflow as wf
+from tickets.attachments import attachment_usage
 from tickets.exceptions import ActionRefused
 from tickets.models import (
     Channel,
     InboundMessage,
     InboundOutcome,
-    Message,
-    MessageKind,
     Quarantine,
     QuarantineReason,
     QuarantineStatus,
@@ -214,30 +212,28 @@ def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit:
         outcome = Outcome.FILED
         if related is not None:
             inbound.related_ticket = related
-            _note(
-                new,
+            wf.ticket_add_system_note(
+                ticket=new,
+                text=
                 _("Ce courriel faisait référence à la demande %(reference)s, sur laquelle son expéditeur ne peut pas "
                   "intervenir : une nouvelle demande a été créée.") % {"reference": related.display_reference},
                 internal=True,
             )  # fmt: skip
     if content.refused:
-        _note(new, refused_note(content.refused))
+        wf.ticket_add_system_note(ticket=new, text=refused_note(content.refused))
     inbound.ticket = new
     inbound.outcome = InboundOutcome.FOLLOW_UP if outcome == Outcome.FOLLOW_UP else InboundOutcome.FILED
     return outcome
 
 
 def _continue(inbound: InboundMessage, parsed: ParsedMessage, ticket: Ticket, user: Any) -> Outcome:
-    existing = ticket.attachments.aggregate(count=Count("pk"), total=Sum("size"))
-    content = build_content(
-        parsed, is_reply=True, existing_count=existing["count"], existing_total=existing["total"] or 0
-    )
+    content = build_content(parsed, is_reply=True, **attachment_usage(ticket))
     if ticket.status == TicketStatus.ARS and perms.is_requester_side(ticket, user):
         event = wf.ticket_answer(ticket=ticket, actor=user, text=content.text, files=content.files)
     else:
         event = wf.ticket_add_information(ticket=ticket, actor=user, text=content.text, files=content.files)
     if content.refused:
-        _note(ticket, refused_note(content.refused))
+        wf.ticket_add_system_note(ticket=ticket, text=refused_note(content.refused))
     inbound.ticket, inbound.ticket_message = ticket, event.message
     inbound.outcome = InboundOutcome.CONTINUED
     return Outcome.CONTINUED
@@ -257,12 +253,6 @@ def _check_rate_limit(address: str) -> None:
             f"{address} filed {recent} tickets by email in the last "
             f"{settings.GUICHET_INBOUND_RATE_LIMIT_WINDOW} s (limit {limit})",
         )
-
-
-def _note(ticket: Ticket, text: str, *, internal: bool = False) -> Message:
-    """A note written by Guichet itself on the ticket (no status change)."""
-    kind = MessageKind.INTERNAL_NOTE if internal else MessageKind.SYSTEM
-    return Message.objects.create(ticket=ticket, kind=kind, author=None, body=text)
 
 
 def _quarantine(inbound: InboundMessage, reason: str, detail: str, parsed: ParsedMessage | None = None) -> IngestResult:

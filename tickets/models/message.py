@@ -132,7 +132,6 @@ class PendingUpload(models.Model):
 
 class EventAction(models.TextChoices):
     FILE = "file", _("a déposé la demande")
-    FOLLOW_UP = "follow_up", _("a déposé une demande de suite")
     TAKE = "take", _("a pris en charge la demande")
     ASSIGN = "assign", _("a confié la demande")
     REJECT = "reject", _("a rejeté la demande")
@@ -155,6 +154,8 @@ class EventAction(models.TextChoices):
     DUPLICATE = "duplicate", _("a marqué la demande comme doublon")
     MERGE = "merge", _("a rattaché un doublon")
     ADD_WATCHER = "add_watcher", _("a ajouté un observateur")
+    SYSTEM_NOTE = "system_note", _("a ajouté une note")
+    POSTPONE = "postpone", _("a reporté une échéance hors de la fermeture")
 
 
 class TicketEvent(models.Model):
@@ -190,7 +191,3 @@ class TicketEvent(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("TicketEvent rows are append-only.")
         super().save(*args, **kwargs)
-
-    @property
-    def is_internal(self) -> bool:
-        return self.action == EventAction.INTERNAL_NOTE

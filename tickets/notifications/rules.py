@@ -453,12 +453,13 @@ RULES: dict[str, Callable[[TicketEvent, Ticket], list[TicketMail]]] = {
 # is either here or in ``RULES``, so a new door cannot be forgotten silently).
 SILENT_ACTIONS: frozenset[str] = frozenset(
     {
-        EventAction.FOLLOW_UP,  # the new ticket's FILE acknowledges it
         EventAction.MERGE,  # the duplicate's requester is told by DUPLICATE; the original's learns nothing new
         EventAction.ADD_WATCHER,  # a watcher learns by the next news of the ticket
         EventAction.AWAIT_DECISION,  # internal waiting states: the requester sees them on the page
         EventAction.AWAIT_DEVELOPMENT,
         EventAction.RESUME,
         EventAction.INTERNAL_NOTE,  # never shown to the requester
+        EventAction.SYSTEM_NOTE,  # Guichet's own remark, on the page; the mail it is about says the rest
+        EventAction.POSTPONE,  # the deadline mails say the new date when they are due
     }
 )

@@ -51,24 +51,24 @@ def call(action: str, ticket: Ticket, actor):
         case "assign":
             return wf.ticket_assign(ticket=ticket, actor=actor, assignee=actor)
         case "reject" | "exclude" | "withdraw":
-            return getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor, reason=text)
+            return getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor, text=text)
         case "ask":
-            return wf.ticket_ask(ticket=ticket, actor=actor, question=text)
+            return wf.ticket_ask(ticket=ticket, actor=actor, text=text)
         case "answer" | "add_information":
             return getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor, text=text)
         case "propose":
-            return wf.ticket_propose(ticket=ticket, actor=actor, answer=text)
+            return wf.ticket_propose(ticket=ticket, actor=actor, text=text)
         case "refuse":
-            return wf.ticket_refuse(ticket=ticket, actor=actor, reason=text)
+            return wf.ticket_refuse(ticket=ticket, actor=actor, text=text)
         case "expire":
             if actor is not None:  # only the scheduler can call it: it takes no actor
                 raise wf.ActionForbidden("people cannot expire tickets")
             return wf.ticket_expire(ticket=ticket)
         case "reply" | "internal_note":
             kind = "reply" if action == "reply" else "note"
-            return wf.ticket_add_message(ticket=ticket, actor=actor, kind=kind, body=text)
+            return wf.ticket_add_message(ticket=ticket, actor=actor, kind=kind, text=text)
         case "requalify":
-            return wf.ticket_requalify(ticket=ticket, actor=actor, priority=5, reason=text)
+            return wf.ticket_requalify(ticket=ticket, actor=actor, priority=5, text=text)
         case "follow_up":
             return wf.ticket_file_follow_up(ticket=ticket, actor=actor, title="Suite", description=text)
         case _:
@@ -163,12 +163,12 @@ def test_expire_marks_closed_automatically(make_ticket):
 @pytest.mark.parametrize(
     ("status", "action", "kwargs"),
     [
-        (S.NEW, "reject", {"reason": "  "}),
-        (S.ECT, "ask", {"question": ""}),
-        (S.ECT, "propose", {"answer": ""}),
-        (S.AVS, "refuse", {"reason": ""}),
-        (S.ATD, "exclude", {"reason": ""}),
-        (S.NEW, "withdraw", {"reason": ""}),
+        (S.NEW, "reject", {"text": "  "}),
+        (S.ECT, "ask", {"text": ""}),
+        (S.ECT, "propose", {"text": ""}),
+        (S.AVS, "refuse", {"text": ""}),
+        (S.ATD, "exclude", {"text": ""}),
+        (S.NEW, "withdraw", {"text": ""}),
         (S.ARS, "answer", {"text": " "}),
     ],
 )
@@ -234,7 +234,7 @@ def test_signal_sent_once_inside_the_transaction(make_ticket, agent):
 @pytest.mark.django_db
 def test_requalify_records_changes_and_moves_service(make_ticket, agent, other_category):
     ticket = make_ticket(S.ECT)
-    event = wf.ticket_requalify(ticket=ticket, actor=agent, category=other_category, priority=1, reason="Scolarité")
+    event = wf.ticket_requalify(ticket=ticket, actor=agent, category=other_category, priority=1, text="Scolarité")
     ticket.refresh_from_db()
     assert (ticket.category, ticket.service_id, ticket.assignee, ticket.priority) == (
         other_category,

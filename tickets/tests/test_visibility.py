@@ -34,10 +34,10 @@ def world(make_ticket, agent):
         ticket=ticket,
         actor=agent,
         kind="note",
-        body="Note interne : voir le serveur mx2.",
+        text="Note interne : voir le serveur mx2.",
         files=[checked("logs.pdf", PDF)],
     )
-    wf.ticket_add_message(ticket=ticket, actor=agent, kind="reply", body="Nous regardons cela.")
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind="reply", text="Nous regardons cela.")
     ticket.refresh_from_db()
     public = ticket.attachments.get(message__isnull=True)
     internal = ticket.attachments.get(message__kind="note")

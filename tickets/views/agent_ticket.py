@@ -192,7 +192,7 @@ def _assign(t: Ticket, u: Any, d: dict[str, Any]) -> Any:
 def _requalify(t: Ticket, u: Any, d: dict[str, Any]) -> Any:
     domain = d["domain"].strip() or None
     return wf.ticket_requalify(
-        ticket=t, actor=u, priority=d["priority"], domain=domain, category=d["category"], reason=d["reason"],
+        ticket=t, actor=u, priority=d["priority"], domain=domain, category=d["category"], text=d["reason"],
         expected_version=d["version"],
     )  # fmt: skip
 
@@ -202,7 +202,7 @@ def _duplicate(t: Ticket, u: Any, d: dict[str, Any]) -> Any:
     if original is None:
         raise wf.ActionRefused(_("La demande d'origine n'existe pas ou ne vous est pas visible."))
     return wf.ticket_mark_duplicate(
-        ticket=t, actor=u, original=original, reason=d["reason"], expected_version=d["version"]
+        ticket=t, actor=u, original=original, text=d["reason"], expected_version=d["version"]
     )
 
 
@@ -216,7 +216,7 @@ def _add_watcher(t: Ticket, u: Any, d: dict[str, Any]) -> Any:
 def _message(kind: str) -> Callable[[Ticket, Any, dict[str, Any]], Any]:
     def call(t: Ticket, u: Any, d: dict[str, Any]) -> Any:
         return wf.ticket_add_message(
-            ticket=t, actor=u, kind=kind, body=d["text"], files=d["attachments"], expected_version=d["version"]
+            ticket=t, actor=u, kind=kind, text=d["text"], files=d["attachments"], expected_version=d["version"]
         )
 
     return call
@@ -235,7 +235,7 @@ ACTIONS: dict[str, Action] = {
     "ask": Action(
         af.AskForm,
         lambda t, u, d: wf.ticket_ask(
-            ticket=t, actor=u, question=d["text"], files=d["attachments"], expected_version=d["version"]
+            ticket=t, actor=u, text=d["text"], files=d["attachments"], expected_version=d["version"]
         ),
         _("La question est posée ; la demande attend le demandeur."),
         _("Poser une question"),
@@ -243,28 +243,26 @@ ACTIONS: dict[str, Action] = {
     "propose": Action(
         af.ProposeForm,
         lambda t, u, d: wf.ticket_propose(
-            ticket=t, actor=u, answer=d["text"], files=d["attachments"], expected_version=d["version"]
+            ticket=t, actor=u, text=d["text"], files=d["attachments"], expected_version=d["version"]
         ),
         _("La réponse est proposée ; le demandeur doit la valider."),
         _("Proposer une réponse"),
     ),
     "reject": Action(
         af.ReasonForm,
-        lambda t, u, d: wf.ticket_reject(ticket=t, actor=u, reason=d["text"], expected_version=d["version"]),
+        lambda t, u, d: wf.ticket_reject(ticket=t, actor=u, text=d["text"], expected_version=d["version"]),
         _("La demande est rejetée."),
         _("Rejeter la demande"),
     ),
     "await_decision": Action(
         af.CommentForm,
-        lambda t, u, d: wf.ticket_await_decision(ticket=t, actor=u, comment=d["text"], expected_version=d["version"]),
+        lambda t, u, d: wf.ticket_await_decision(ticket=t, actor=u, text=d["text"], expected_version=d["version"]),
         _("La demande attend une décision."),
         _("Mettre en attente de décision"),
     ),
     "await_development": Action(
         af.CommentForm,
-        lambda t, u, d: wf.ticket_await_development(
-            ticket=t, actor=u, comment=d["text"], expected_version=d["version"]
-        ),
+        lambda t, u, d: wf.ticket_await_development(ticket=t, actor=u, text=d["text"], expected_version=d["version"]),
         _("La demande attend un développement."),
         _("Mettre en attente de développement"),
     ),
@@ -276,7 +274,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "exclude": Action(
         af.ReasonForm,
-        lambda t, u, d: wf.ticket_exclude(ticket=t, actor=u, reason=d["text"], expected_version=d["version"]),
+        lambda t, u, d: wf.ticket_exclude(ticket=t, actor=u, text=d["text"], expected_version=d["version"]),
         _("La demande est exclue."),
         _("Exclure la demande"),
     ),

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from tickets import forms as tf
 from tickets import permissions as perms
 from tickets import workflow as wf
 from tickets.agent.presence import record_view
+from tickets.attachments import attachment_usage
 from tickets.exceptions import ActionForbidden, StaleTicket
 from tickets.models import INTERNAL_KINDS, Ticket, TicketEvent
 from tickets.status import REQUESTER_EXPLANATIONS
@@ -75,11 +75,6 @@ def auto_id(action: str) -> str:
     return f"id_{action}_%s"
 
 
-def _attachment_usage(ticket: Ticket) -> dict[str, int]:
-    usage = ticket.attachments.aggregate(count=Count("pk"), total=Sum("size"))
-    return {"existing_count": usage["count"], "existing_total": usage["total"] or 0}
-
-
 def render_ticket(
     request: HttpRequest, ticket: Ticket, *, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -95,7 +90,7 @@ def render_ticket(
         events = events.exclude(message__kind__in=INTERNAL_KINDS)
     actions = wf.available_actions(ticket, user)
     initial = {"version": ticket.version}
-    usage = _attachment_usage(ticket) if actions & {"answer", "refuse", "add_information"} else {}
+    usage = attachment_usage(ticket) if actions & {"answer", "refuse", "add_information"} else {}
     forms_by_action = {
         "answer": (tf.AnswerForm, {"initial": initial, **usage}),
         "approve": (tf.ApproveForm, {"initial": initial}),
@@ -144,19 +139,19 @@ ACTIONS: dict[str, tuple[type[tf.ActionForm], ActionCall, Any]] = {
     ),
     "approve": (
         tf.ApproveForm,
-        lambda t, u, d: wf.ticket_approve(ticket=t, actor=u, comment=d["text"], expected_version=d["version"]),
+        lambda t, u, d: wf.ticket_approve(ticket=t, actor=u, text=d["text"], expected_version=d["version"]),
         gettext_lazy("Merci : la réponse est validée et la demande est terminée."),
     ),
     "refuse": (
         tf.RefuseForm,
         lambda t, u, d: wf.ticket_refuse(
-            ticket=t, actor=u, reason=d["text"], files=d["attachments"], expected_version=d["version"]
+            ticket=t, actor=u, text=d["text"], files=d["attachments"], expected_version=d["version"]
         ),
         gettext_lazy("Votre refus a été transmis au service, qui reprend le traitement."),
     ),
     "withdraw": (
         tf.WithdrawForm,
-        lambda t, u, d: wf.ticket_withdraw(ticket=t, actor=u, reason=d["text"], expected_version=d["version"]),
+        lambda t, u, d: wf.ticket_withdraw(ticket=t, actor=u, text=d["text"], expected_version=d["version"]),
         gettext_lazy("La demande est abandonnée."),
     ),
     "add_information": (
@@ -174,7 +169,7 @@ ACTIONS: dict[str, tuple[type[tf.ActionForm], ActionCall, Any]] = {
 def act(request: HttpRequest, reference: int, action: str) -> HttpResponse:
     ticket = _visible(request, reference)
     form_class, call, success = ACTIONS[action]
-    kwargs = _attachment_usage(ticket) if issubclass(form_class, tf.TextActionForm) else {}
+    kwargs = attachment_usage(ticket) if issubclass(form_class, tf.TextActionForm) else {}
     form = form_class(request.POST, request.FILES, auto_id=auto_id(action), **kwargs)
     if not form.is_valid():
         return render_ticket(request, ticket, bound={action: form}, status=400)

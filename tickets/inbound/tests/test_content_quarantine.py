@@ -8,6 +8,7 @@ from email.message import EmailMessage
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.urls import reverse
 
 from accounts.models import User
 from tickets.inbound.handler import Outcome
@@ -21,6 +22,7 @@ from tickets.models import (
     QuarantineStatus,
     Ticket,
 )
+from tickets.status import TicketStatus
 from tickets.tests.conftest import EXE, PDF, PNG
 
 from .conftest import SERVICE_ADDRESS, build_mail
@@ -221,3 +223,28 @@ def test_email_only_account_is_claimed_by_password_reset(client, db):
     assert user.emailaddress_set.get().verified is True
     assert client.login(email="lea@perso.example.net", password="un-mot-de-passe-solide")
     assert Ticket.objects.visible_to(user).count() == 1
+
+
+def test_note_about_refused_attachments_shows_on_both_ticket_pages(requester, agent, client_for):
+    ingest(with_attachments([("virus.exe", EXE, "application/octet-stream")]), source="test")
+    ticket = Ticket.objects.get()
+
+    requester_page = client_for(requester).get(reverse("tickets:detail", args=[ticket.reference]))
+    agent_page = client_for(agent).get(reverse("agent:ticket", args=[ticket.reference]))
+
+    assert "virus.exe" in requester_page.content.decode()
+    assert "virus.exe" in agent_page.content.decode()
+    assert list(ticket.events.values_list("action", flat=True)) == ["file", "system_note"]
+
+
+def test_note_about_a_foreign_ticket_is_internal(requester, outsider, agent, client_for, make_ticket):
+    foreign = make_ticket(TicketStatus.ECT, by=outsider)
+    raw = build_mail(sender=requester.email, subject=f"Re: [Guichet #{foreign.reference}] Votre demande")
+    ingest(raw, source="test")
+    new = Ticket.objects.exclude(pk=foreign.pk).get()
+
+    requester_page = client_for(requester).get(reverse("tickets:detail", args=[new.reference])).content.decode()
+    agent_page = client_for(agent).get(reverse("agent:ticket", args=[new.reference])).content.decode()
+
+    assert "une nouvelle demande a été créée" not in requester_page
+    assert "une nouvelle demande a été créée" in agent_page

@@ -163,7 +163,7 @@ def test_ticket_of_another_service_is_404(name, make_ticket, other_agent, reques
 def test_page_shows_internal_notes_requester_and_other_tickets(make_ticket, agent, requester, client_for):
     other = make_ticket(title="Ancienne demande")
     ticket = make_ticket(TicketStatus.ECT)
-    wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, body="Note secrète")
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, text="Note secrète")
     page = client_for(agent).get(url("ticket", ticket)).content.decode()
     assert "Note secrète" in page
     assert requester.email in page
@@ -175,7 +175,7 @@ def test_page_shows_internal_notes_requester_and_other_tickets(make_ticket, agen
 def test_collision_shows_what_changed_and_keeps_the_text(make_ticket, agent, manager, client_for):
     ticket = make_ticket(TicketStatus.ECT)
     loaded = ticket.version
-    wf.ticket_add_message(ticket=ticket, actor=manager, kind=MessageKind.PUBLIC_REPLY, body="Je m'en occupe.")
+    wf.ticket_add_message(ticket=ticket, actor=manager, kind=MessageKind.PUBLIC_REPLY, text="Je m'en occupe.")
     client = client_for(agent)
     response = client.post(url("reply", ticket), {"version": loaded, "text": "Mon brouillon de réponse"})
     assert response.status_code == 409
@@ -207,6 +207,6 @@ def test_changes_since_lists_events_after_the_version(make_ticket, agent):
     from tickets.views.agent_ticket import changes_since
 
     ticket = make_ticket(TicketStatus.ECT)  # version 2: file, take
-    wf.ticket_ask(ticket=ticket, actor=agent, question="?")
+    wf.ticket_ask(ticket=ticket, actor=agent, text="?")
     assert [e.action for e in changes_since(ticket, 2)] == ["ask"]
     assert TicketEvent.objects.filter(ticket=ticket).count() == ticket.version

@@ -2,7 +2,7 @@
 
 The ``@transition`` methods of ``Ticket`` name these functions as their
 ``permission=``, ``tickets.workflow`` checks them before every action, and
-``tickets.workflow.available_actions`` uses them to show only the buttons a
+``tickets.actions.available_actions`` uses them to show only the buttons a
 user may press. Every function takes ``(ticket, user)`` in that order (the
 order django-fsm calls permissions with); ``user`` is ``None`` for the
 scheduler and for machine actions.

@@ -8,11 +8,14 @@ message and changes nothing (status, version, events, messages).
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
 from tickets import workflow as wf
+from tickets.actions import ACTIONS
 from tickets.models import Message, Ticket, TicketEvent
 from tickets.status import CLOSED_STATES, OPEN_STATES, TicketStatus
 
@@ -45,34 +48,24 @@ TABLE: dict[str, tuple[set[str], set[str], dict[str, str] | str | None]] = {
 }
 
 
+TEXT = "Un texte suffisant."
+
+
 def call(action: str, ticket: Ticket, actor):
-    text = "Un texte suffisant."
-    match action:
-        case "assign":
-            return wf.ticket_assign(ticket=ticket, actor=actor, assignee=actor)
-        case "reject" | "exclude" | "withdraw":
-            return getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor, text=text)
-        case "ask":
-            return wf.ticket_ask(ticket=ticket, actor=actor, text=text)
-        case "answer" | "add_information":
-            return getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor, text=text)
-        case "propose":
-            return wf.ticket_propose(ticket=ticket, actor=actor, text=text)
-        case "refuse":
-            return wf.ticket_refuse(ticket=ticket, actor=actor, text=text)
-        case "expire":
-            if actor is not None:  # only the scheduler can call it: it takes no actor
-                raise wf.ActionForbidden("people cannot expire tickets")
-            return wf.ticket_expire(ticket=ticket)
-        case "reply" | "internal_note":
-            kind = "reply" if action == "reply" else "note"
-            return wf.ticket_add_message(ticket=ticket, actor=actor, kind=kind, text=text)
-        case "requalify":
-            return wf.ticket_requalify(ticket=ticket, actor=actor, priority=5, text=text)
-        case "follow_up":
-            return wf.ticket_file_follow_up(ticket=ticket, actor=actor, title="Suite", description=text)
-        case _:
-            return getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor)
+    """Through the door the action registry names, with ``text=`` when it takes typed text
+    (the scheduler's ``expire`` is not a page action)."""
+    if action == "expire":
+        if actor is not None:  # only the scheduler can call it: it takes no actor
+            raise wf.ActionForbidden("people cannot expire tickets")
+        return wf.ticket_expire(ticket=ticket)
+    spec = ACTIONS["requester"].get(action) or ACTIONS["service"][action]
+    extra = {"assign": {"assignee": actor}, "requalify": {"priority": 5}, "follow_up": {"title": "Suite"}}
+    arguments = extra.get(action, {})
+    if "text" in inspect.signature(spec.door).parameters:
+        arguments["text"] = TEXT
+    if action == "follow_up":
+        arguments["description"] = TEXT
+    return spec.door(ticket=ticket, actor=actor, **arguments)
 
 
 def snapshot(ticket_id: int) -> tuple:

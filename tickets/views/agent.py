@@ -16,7 +16,7 @@ from accounts import roles
 from accounts.models import User
 from tickets.agent import forms as af
 from tickets.agent import queue as q
-from tickets.agent.bulk import run_bulk
+from tickets.agent.bulk import BulkForm, run_bulk
 from tickets.agent.journal import journal_events
 from tickets.agent.search import reference_match, search_tickets
 from tickets.models import EventAction, SavedFilter
@@ -60,7 +60,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "query_string": params.urlencode(),
         "saved_filters": SavedFilter.objects.filter(user=request.user),
         "save_form": af.SavedFilterForm(initial={"query": params.urlencode()}),
-        "bulk_form": af.BulkForm(members=q.service_members(filters.services)),
+        "bulk_form": BulkForm(members=q.service_members(filters.services)),
     }
     return render(request, "tickets/agent/queue.html", context)
 
@@ -94,7 +94,7 @@ def delete_filter(request: HttpRequest, pk: int) -> HttpResponse:
 def bulk(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     services = list(q.queue_services(request.user).values_list("pk", flat=True))
-    form = af.BulkForm(request.POST, members=q.service_members(services))
+    form = BulkForm(request.POST, members=q.service_members(services))
     if not form.is_valid():
         return render(request, "tickets/agent/bulk_result.html", {"form": form, "results": []}, status=400)
     data = form.cleaned_data

@@ -20,7 +20,6 @@ The doors are grouped by who acts: ``filing``, ``service`` (agents,
 managers, administrators), ``requester`` and ``scheduler`` (Guichet itself).
 """
 
-from tickets.actions import available_actions
 from tickets.exceptions import ActionForbidden, ActionRefused, StaleTicket
 from tickets.workflow.filing import ticket_file, ticket_file_follow_up
 from tickets.workflow.requester import (
@@ -52,7 +51,6 @@ __all__ = [
     "ActionForbidden",
     "ActionRefused",
     "StaleTicket",
-    "available_actions",
     "ticket_add_information",
     "ticket_add_message",
     "ticket_add_system_note",

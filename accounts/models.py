@@ -306,8 +306,3 @@ class BouncingAddress(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
-
-
-def is_bouncing(email: str) -> bool:
-    """True when mail to ``email`` came back as a permanent failure."""
-    return BouncingAddress.objects.filter(email=(email or "").strip().lower()).exists()

@@ -58,10 +58,6 @@ class CatalogueTree:
             path.insert(0, path[0].visible_parent)
         return path
 
-    def leaves_under(self, node: Category) -> list[Category]:
-        """The visible leaves below ``node`` (the node itself if it is a leaf)."""
-        return [n for n in self.nodes if n.is_leaf and node.pk in n.tree_path]
-
     def search(self, query: str) -> list[Category]:
         """Nodes whose name or description contains every word of ``query``
         (case and accents ignored), in tree order."""

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -131,8 +132,6 @@ class Article(models.Model):
             index_article_words(self)
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("knowledge:article", args=[self.pk])
 
     @property

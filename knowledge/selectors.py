@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 def count_cap() -> int:
     """Counting stops here: "plus de 10 000" says enough, and counting 100,000
     matches of a very common word costs as much as ranking them."""
-    return getattr(settings, "KNOWLEDGE_SEARCH_COUNT_CAP", 10_000)
+    return settings.KNOWLEDGE_SEARCH_COUNT_CAP
 
 
 # The staff-only status filter: "" means published (the public view).

@@ -13,11 +13,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from knowledge.models import Article
 from tickets import permissions as perms
 from tickets.agent import presence
 from tickets.agent import responses as saved
 from tickets.agent.queue import requester_other_tickets
+from tickets.hooks import ArticleLike, hooks
 from tickets.models import INTERNAL_KINDS, Attachment, Ticket, TicketEvent
 
 
@@ -80,7 +80,13 @@ def insertable_text(
         if response is not None:
             text = saved.append_text(text, saved.render_response(response.body, ticket=ticket, agent=agent))
     if article_id.isdigit():
-        article = Article.objects.published().filter(pk=int(article_id)).first()
+        article = hooks.published_article(int(article_id))
         if article is not None:
             text = saved.append_text(text, f"{article.title} : {absolute_url(article.get_absolute_url())}")
     return text
+
+
+def article_search(*, query: str, limit: int) -> list[ArticleLike]:
+    """Published knowledge-base articles for the agent page's search box (none for an empty query)."""
+    query = query.strip()[:200]
+    return list(hooks.search_articles(query, limit)) if query else []

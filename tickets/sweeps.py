@@ -29,7 +29,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from helpdesk.workdays import PARIS, WorkCalendar, calendar_for_institution, next_working_day_outside_closure
+from accounts.calendars import calendar_for_institution
+from helpdesk.workdays import PARIS, WorkCalendar, next_working_day_outside_closure
 from tickets import workflow as wf
 from tickets.models import Ticket
 from tickets.status import WAITING_REQUESTER

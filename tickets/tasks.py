@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from celery import shared_task
 
+from tickets import sweeps
+from tickets.notifications import digest
 from tickets.uploads import purge_pending_uploads
 
 
@@ -16,26 +20,16 @@ def purge_stale_pending_uploads() -> int:
 @shared_task(ignore_result=False)
 def send_due_reminders() -> dict[str, int]:
     """Remind requesters whose ARS/AVS reminder date has come."""
-    from dataclasses import asdict
-
-    from tickets.sweeps import send_due_reminders as sweep
-
-    return asdict(sweep())
+    return asdict(sweeps.send_due_reminders())
 
 
 @shared_task(ignore_result=False)
 def expire_due_tickets() -> dict[str, int]:
     """Close automatically the ARS (→ ABN) and AVS (→ TER) tickets whose delay has run out."""
-    from dataclasses import asdict
-
-    from tickets.sweeps import expire_due_tickets as sweep
-
-    return asdict(sweep())
+    return asdict(sweeps.expire_due_tickets())
 
 
 @shared_task(ignore_result=False)
 def send_queue_digests() -> int:
     """Send the agents who chose it the daily digest of new tickets in their queue."""
-    from tickets.notifications.digest import send_queue_digests as send
-
-    return send()
+    return digest.send_queue_digests()

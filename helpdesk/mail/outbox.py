@@ -26,6 +26,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from helpdesk.models import OutboundEmail, OutboundStatus
 
@@ -129,10 +130,7 @@ def _drop_bouncing(row: OutboundEmail) -> list[str]:
     mail (nothing is lost): once an administrator fixes the address and
     deletes its "Adresses en échec" entry, later mails go out again.
     """
-    from accounts.models import BouncingAddress
-
-    addresses = {a.strip().lower() for a in [*row.to, *row.cc]}
-    bouncing = set(BouncingAddress.objects.filter(email__in=addresses).values_list("email", flat=True))
+    bouncing = import_string(settings.GUICHET_OUTBOX_SUPPRESSION_LIST)([*row.to, *row.cc])
     if bouncing:
         row.to = [a for a in row.to if a.strip().lower() not in bouncing]
         row.cc = [a for a in row.cc if a.strip().lower() not in bouncing]

@@ -4,6 +4,8 @@
   written by ``tickets/workflow`` only; an article's status by ``knowledge/services.py`` only.
 - ``tickets/workflow/__init__.py`` only re-exports the doors.
 - No Python file passes 600 lines.
+- Imports point one way: accounts → catalogue → tickets → {inbound, knowledge},
+  with ``helpdesk`` beneath them all, importing none of them.
 """
 
 from __future__ import annotations
@@ -171,3 +173,51 @@ def test_admin_cannot_write_ticket_history_or_article_status():
     }  # fmt: skip
     assert rights == {"Ticket": (False, False), "Attachment": (False, False), "Watcher": (False, False)}
     assert "status" in admin.site._registry[Article].get_readonly_fields(request)
+
+
+# app -> the apps it may import (DESIGN of the layers; CONVENTIONS §12).
+LAYERS = {
+    "helpdesk": set(),
+    "accounts": {"helpdesk"},
+    "catalogue": {"helpdesk", "accounts"},
+    "tickets": {"helpdesk", "accounts", "catalogue"},
+    "inbound": {"helpdesk", "accounts", "catalogue", "tickets"},
+    "knowledge": {"helpdesk", "accounts", "catalogue", "tickets"},
+}
+# The root URLconf puts every app's pages together; it is the only module allowed to know them all.
+COMPOSITION_ROOT = {"helpdesk/urls.py"}
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """Every import of the module, at module level or inside a function."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def test_imports_point_down_the_layers():
+    wrong = []
+    for path in production_files():
+        app = relative(path).split("/")[0]
+        if relative(path) in COMPOSITION_ROOT:
+            continue
+        for lineno, module in imported_modules(path):
+            target = module.split(".")[0]
+            if target in LAYERS and target != app and target not in LAYERS[app]:
+                wrong.append(f"{relative(path)}:{lineno} imports {module}")
+    assert wrong == []
+
+
+def test_middleware_imports_no_view_module():
+    wrong = [
+        f"{relative(path)}:{lineno} imports {module}"
+        for path in production_files()
+        if path.name == "middleware.py"
+        for lineno, module in imported_modules(path)
+        if ".views" in module
+    ]
+    assert wrong == []

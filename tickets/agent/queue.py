@@ -22,6 +22,7 @@ from django.db.models import BooleanField, Count, F, Func, QuerySet, Value
 from django.utils import timezone
 
 from accounts import roles
+from accounts.models import User
 from catalogue.models import Category, Service
 from tickets.models import Ticket
 from tickets.status import WAITING_REQUESTER, WAITING_SERVICE, TicketStatus
@@ -226,8 +227,6 @@ def forget_counts(service_ids: list[int]) -> None:
 
 
 def service_members(service_ids: list[int]) -> QuerySet:
-    from accounts.models import User
-
     return (
         User.objects.filter(service_memberships__service_id__in=service_ids, is_active=True)
         .distinct()

@@ -1,6 +1,6 @@
 """The ingestion callback every way in calls: ``ingest(raw, *, source)``.
 
-Contract (kept by the phase-2 handler that files tickets):
+Contract (kept by ``tickets.inbound.pipeline.ingest``, the handler that files tickets):
 
 - It receives the raw bytes of exactly one message and a short ``source``
   label (``"stdin"``, ``"maildir:<path>"``, ``"imap:<mailbox name>"``).
@@ -63,7 +63,7 @@ class IngestResult:
 
 
 def handle_message(raw: bytes, *, source: str) -> IngestResult:
-    """Parse and classify one message (phase 1: nothing is stored)."""
+    """Parse and classify one message, storing nothing (an examining handler for the sources' tests)."""
     if len(raw) > settings.GUICHET_INBOUND_MAX_BYTES:
         return IngestResult(
             outcome=Outcome.REFUSED,

@@ -1,12 +1,11 @@
-"""Inbound email, phase 2: ``ingest(raw, *, source)`` files or continues tickets.
+"""Inbound email: ``ingest(raw, *, source)`` files or continues tickets.
 
 The callback every way in calls (contract in ``handler.py``). In order:
 
 1. Over ``GUICHET_INBOUND_MAX_BYTES``: quarantined unparsed.
 2. Deduplication by Message-ID (content hash when there is none): a
-   message already recorded does nothing. (Checked before classification,
-   not after as the issue lists it: the outcome is the same and a second
-   delivery costs one query.)
+   message already recorded does nothing. (Checked before classification:
+   the outcome is the same and a second delivery costs one query.)
 3. Our own mail, auto-replies and bounces are recorded and never answered;
    a bounce of our own mail marks the address as bouncing (``bounces.py``).
 4. The sender: a known user by address, or a new email-only account.

@@ -1,4 +1,4 @@
-"""Celery tasks of inbound email (the beat entries come with phase 2)."""
+"""Celery tasks of inbound email (one beat entry per mailbox, see ``helpdesk.schedule``)."""
 
 from __future__ import annotations
 

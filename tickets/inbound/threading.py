@@ -1,4 +1,4 @@
-"""Which ticket a message continues, in the order of issue 9.
+"""Which ticket a message continues, in this order.
 
 1. ``In-Reply-To`` then ``References`` (newest first) against the
    Message-IDs we sent: they are signed (``helpdesk.mail.message_id``), so

@@ -46,12 +46,6 @@ def ticket_url(user: Any, reference: int, *, anchor: str = "") -> str:
 
 
 @dataclass
-class Link:
-    label: str
-    url: str
-
-
-@dataclass
 class TicketMail:
     """What a rule decided to say; ``build`` is called in the recipient's language."""
 

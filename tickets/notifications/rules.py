@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -21,6 +22,7 @@ from accounts.models import User
 from accounts.notifications import OptionalNotification as Opt
 from accounts.notifications import wants_immediate_queue_mail
 from helpdesk.mail import AUTO_REPLIED
+from tickets import permissions
 from tickets.models import Channel, EventAction, Ticket, TicketEvent
 from tickets.notifications import sve
 from tickets.notifications.compose import TicketMail, may_receive, send_ticket_mail, ticket_url
@@ -68,7 +70,7 @@ def _to_each(
 
 
 def _name(user: User | None) -> str:
-    return (user.get_full_name() or user.email) if user is not None else ""
+    return str(user) if user is not None else ""  # User.__str__: the full name, else the address
 
 
 # --- Requester mails ----------------------------------------------------------------
@@ -390,14 +392,10 @@ def refused(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
 
 
 def _is_requester_side(ticket: Ticket, user: User) -> bool:
-    from tickets import permissions
-
     return permissions.is_requester_side(ticket, user)
 
 
 def _date(value) -> str:
-    from django.utils import formats, timezone
-
     return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
 
 

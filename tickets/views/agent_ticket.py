@@ -14,8 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from catalogue.request_forms import labelled_values
-from knowledge import search as kb_search
-from knowledge.models import Article
 from tickets import permissions as perms
 from tickets import selectors
 from tickets.actions import ACTIONS, available_actions
@@ -48,13 +46,6 @@ def _inserted_text(request: HttpRequest, ticket: Ticket, current: str = "") -> s
     )  # fmt: skip
 
 
-def _kb_results(request: HttpRequest) -> list[Article]:
-    q = request.GET.get("kb", "").strip()[:200]
-    if not q:
-        return []
-    return list(kb_search.search_articles(Article.objects.published(), q)[:KB_RESULTS])
-
-
 def render_agent_ticket(
     request: HttpRequest,
     ticket: Ticket,
@@ -84,7 +75,7 @@ def render_agent_ticket(
         "insert_targets": insert_targets,
         "insert_target": target,
         "kb_query": request.GET.get("kb", ""),
-        "kb_results": _kb_results(request),
+        "kb_results": selectors.article_search(query=request.GET.get("kb", ""), limit=KB_RESULTS),
         "action_forms": [(spec, forms[name]) for name, spec in SERVICE_ACTIONS.items() if name in forms],
         "stale_events": stale_events,
         "placeholders": saved.PLACEHOLDERS,

@@ -30,10 +30,7 @@ from accounts.models import User
 from helpdesk.signing import SignedLinkExpired, SignedLinkInvalid, SignedLinkRevoked, check_ticket_link
 from tickets.models import Ticket
 from tickets.notifications.compose import uses_signed_link
-
-# Session keys of a ticket-scoped session (read by SignedLinkScopeMiddleware).
-LINK_SCOPE = "tickets_link_scope"
-LINK_SCOPE_UNTIL = "tickets_link_scope_until"
+from tickets.signed_links import LINK_SCOPE, LINK_SCOPE_UNTIL
 
 
 def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:

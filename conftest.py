@@ -12,8 +12,13 @@ anonymous client ``client``.
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY as AUTHENTICATION_METHODS_USER_SESSION_KEY,
+)
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
@@ -106,7 +111,10 @@ def other_service(db) -> Service:
 
 @pytest.fixture
 def category(service) -> Category:
-    box = Category.objects.create(name="Informatique", slug="informatique", kind=CategoryKind.GROUP)
+    # An agency branch (open to correspondents): ``colleague`` acts for ``requester`` here.
+    box = Category.objects.create(
+        name="Informatique", slug="informatique", kind=CategoryKind.GROUP, open_to_correspondents=True
+    )
     return Category.objects.create(
         name="Messagerie", slug="messagerie", parent=box, kind=CategoryKind.LEAF, service=service
     )
@@ -172,12 +180,22 @@ def admin(db) -> User:
 
 @pytest.fixture
 def client_for():
-    """``client_for(user)`` returns a test client logged in as that user."""
+    """``client_for(user)`` returns a test client logged in as that user, as after
+    a full login: allauth's session log says a password and a second factor were
+    used (so MFA requirements are met; re-authentication is still asked for)."""
 
     def make(user: User | None) -> Client:
         c = Client()
         if user is not None:
             c.force_login(user)
+            session = c.session
+            now = time.time()
+            session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+                {"method": "password", "at": now, "email": user.email},
+                {"method": "mfa", "at": now, "type": "totp"},
+            ]
+            session[AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+            session.save()
         return c
 
     return make

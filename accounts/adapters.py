@@ -6,24 +6,27 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
-from django import forms
+from allauth.socialaccount.providers.base import AuthProcess
 from django.http import HttpRequest
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from accounts.models import Institution, InstitutionDomain
 from accounts.sso import apps as sso_apps
 from accounts.sso.attributes import flatten_claims, person_from_attributes
-from accounts.sso.linking import SSOLoginRefused, apply_person, ensure_membership, linkable_local_user, trusts_email
+from accounts.sso.linking import (
+    SSOLoginRefused,
+    apply_person,
+    domain_candidates,
+    ensure_membership,
+    local_user_to_link,
+    vouches_for,
+)
 
 
 def sso_institution_for_email(email: str) -> Institution | None:
     """The institution with SSO that owns this address's domain (or a parent domain)."""
-    domain = email.rpartition("@")[2].lower()
-    parts = domain.split(".")
-    candidates = [".".join(parts[i:]) for i in range(len(parts) - 1)]
     match = (
-        InstitutionDomain.objects.filter(domain__in=candidates)
+        InstitutionDomain.objects.filter(domain__in=domain_candidates(email))
         .exclude(institution__sso_kind="")
         .select_related("institution")
         .order_by("-domain")
@@ -42,25 +45,7 @@ def refusal_response(request: HttpRequest, refusal: SSOLoginRefused, institution
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def clean_email(self, email: str) -> str:
-        """Self-registration and address changes refuse an institution's SSO domain.
-
-        The seed: "indiquez une adresse mail valide non AMU" — members of an
-        institution with SSO sign in with it, so their helpdesk identity
-        stays tied to their institutional account.
-        """
-        email = super().clean_email(email)
-        institution = sso_institution_for_email(email)
-        if institution is not None:
-            raise forms.ValidationError(
-                _(
-                    "Les adresses de %(institution)s ne peuvent pas servir à créer un compte ici : "
-                    "utilisez le bouton « Connexion avec un compte %(label)s » de la page de connexion, "
-                    "ou indiquez une adresse électronique personnelle."
-                )
-                % {"institution": institution.name, "label": institution.short_label}
-            )
-        return email
+    """Our hook into allauth's account flows (the SSO-domain rule lives in accounts.login_form)."""
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -84,6 +69,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if institution is None:
             return
         person = self._person(sociallogin, institution)
+        claim_verified = self._claim_verified(sociallogin)
+        for address in sociallogin.email_addresses:
+            address.email = address.email.lower()
+            address.verified = vouches_for(institution, address.email, claim_verified=claim_verified)
         if sociallogin.is_existing:
             user = sociallogin.user
             if not user.is_active:
@@ -95,21 +84,31 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 user.save(update_fields=changed)
             ensure_membership(user, institution)
             return
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # The signed-in user asked for this link themselves; allauth checks
+            # that they are signed in and recently re-authenticated.
+            return
         try:
-            if not person.email:
-                raise SSOLoginRefused(SSOLoginRefused.MISSING_EMAIL)
-            for address in sociallogin.email_addresses:
-                address.email = address.email.lower()
-                address.verified = address.verified or trusts_email(institution)
-            local = linkable_local_user(person.email)
-            if local is not None and not trusts_email(institution):
-                raise SSOLoginRefused(SSOLoginRefused.EMAIL_TAKEN)
+            local = local_user_to_link(institution=institution, person=person, claim_verified=claim_verified)
         except SSOLoginRefused as refusal:
             raise ImmediateHttpResponse(refusal_response(request, refusal, institution)) from None
         if local is not None:
-            # The local account verified this very address: same person.
             sociallogin.connect(request, local)
+            changed = apply_person(local, person, new=False)
+            if changed:
+                local.save(update_fields=changed)
             ensure_membership(local, institution)
+
+    @staticmethod
+    def _claim_verified(sociallogin: SocialLogin) -> bool:
+        """OIDC says whether it verified the address (``email_verified``); absent or false, it did not.
+
+        A SAML assertion has no such flag: the released ``mail`` is the directory's.
+        """
+        if sociallogin.provider.app.provider == sso_apps.OIDC_PROVIDER:
+            verified = flatten_claims(sociallogin.account.extra_data or {}).get("email_verified")
+            return verified is True or str(verified).lower() == "true"
+        return True
 
     def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data):
         user = super().populate_user(request, sociallogin, data)

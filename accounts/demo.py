@@ -41,7 +41,7 @@ def seed(ctx: DemoContext) -> None:
         name="Aix-Marseille Université",
         acronym="AMU",
         sso_kind=SSOKind.CAS,
-        sso_settings={"server_url": DEMO_CAS_URL, "version": "3"},
+        sso_settings={"server_url": DEMO_CAS_URL, "version": "3", "trust_email": True},
     )
     ujm = _institution(
         ctx,
@@ -51,7 +51,12 @@ def seed(ctx: DemoContext) -> None:
         name="Université Jean Monnet Saint-Étienne",
         acronym="UJM",
         sso_kind=SSOKind.OIDC,
-        sso_settings={"server_url": DEMO_OIDC_URL, "client_id": "guichet-demo", "secret": "guichet-demo-secret"},
+        sso_settings={
+            "server_url": DEMO_OIDC_URL,
+            "client_id": "guichet-demo",
+            "secret": "guichet-demo-secret",
+            "trust_email": True,
+        },
     )
     caen = _institution(
         ctx,
@@ -73,6 +78,9 @@ def seed(ctx: DemoContext) -> None:
         last_name="Martin",
         profile=RequesterProfile.STUDENT,
         student_number="21009876",
+        # Seed 000: identity is pre-filled on request forms from the profile.
+        phone="06 12 34 56 78",
+        postal_address="12 rue des Études\n13003 Marseille",
     )
     _member(requester, amu)
     ctx.add_login("requester", requester.email, "étudiante, Aix-Marseille")

@@ -73,28 +73,35 @@ class UserLanguageMiddleware:
 
 
 class StaffMFARequiredMiddleware:
-    """With ``GUICHET_MFA_REQUIRED_FOR_STAFF``, agents, managers and administrators
-    enrol a TOTP authenticator before any page other than their account's."""
+    """Agents, managers and administrators (with ``GUICHET_MFA_REQUIRED_FOR_STAFF``) and
+    superusers (``GUICHET_MFA_REQUIRED_FOR_SUPERUSERS``, on by default) reach no page but
+    their account's until this session has passed a second factor.
+
+    Having an authenticator is not enough: the session must have used it
+    (allauth logs each authentication step in the session). Without one they
+    are sent to enrol; with one, to confirm a code.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
         if (
-            settings.GUICHET_MFA_REQUIRED_FOR_STAFF
-            and request.user.is_authenticated
+            user.is_authenticated
             and not _is_account_path(request.path)
-            and request.user.is_helpdesk_staff
-            and not self._has_totp(request.user)
+            and mfa_required_for(user)
+            and not session_passed_mfa(request)
         ):
             messages.warning(
                 request,
                 _(
-                    "Votre rôle demande une double authentification : activez une application "
-                    "d'authentification pour continuer."
+                    "Votre rôle demande une double authentification : saisissez un code de votre "
+                    "application d'authentification (ou activez-en une) pour continuer."
                 ),
             )
-            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+            target = "mfa_reauthenticate" if self._has_totp(user) else "mfa_activate_totp"
+            return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
     @staticmethod
@@ -102,3 +109,16 @@ class StaffMFARequiredMiddleware:
         from allauth.mfa.models import Authenticator
 
         return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_required_for(user) -> bool:
+    if user.is_superuser and settings.GUICHET_MFA_REQUIRED_FOR_SUPERUSERS:
+        return True
+    return settings.GUICHET_MFA_REQUIRED_FOR_STAFF and user.is_helpdesk_staff
+
+
+def session_passed_mfa(request: HttpRequest) -> bool:
+    """Whether this session's user passed a second factor (at login or since)."""
+    from allauth.account.authentication import get_authentication_records
+
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))

@@ -30,6 +30,19 @@ class RequesterProfile(models.TextChoices):
     EXTERNAL = "external", _("Personne extérieure")
 
 
+class ProfileKey(models.TextChoices):
+    """Profile data a request form field can be pre-filled from (``catalogue.FormField.profile_key``).
+
+    The value is the name of the ``User`` attribute that holds it.
+    """
+
+    LAST_NAME = "last_name", _("Nom")
+    FIRST_NAME = "first_name", _("Prénom")
+    PHONE = "phone", _("Téléphone")
+    POSTAL_ADDRESS = "postal_address", _("Adresse postale")
+    STUDENT_NUMBER = "student_number", _("Numéro d'étudiant")
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -63,6 +76,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(_("langue"), max_length=8, blank=True)
     # From the SSO (supannEtuId) or typed once; request forms pre-fill it.
     student_number = models.CharField(_("numéro d'étudiant"), max_length=30, blank=True)
+    # Typed once on the profile page; request forms pre-fill them (``ProfileKey``).
+    phone = models.CharField(_("téléphone"), max_length=25, blank=True)
+    postal_address = models.TextField(_("adresse postale"), max_length=500, blank=True)
     # An account created for someone who only ever wrote an email; it can be
     # claimed later by verifying the address.
     is_email_only = models.BooleanField(_("compte courriel seul"), default=False)

@@ -65,6 +65,7 @@ class FormFieldInline(admin.StackedInline):
     fields = [
         ("position", "key", "label"),
         ("kind", "required", "is_personal"),
+        "profile_key",
         "help_text",
         "choices",
         ("pattern", "pattern_message"),
@@ -108,6 +109,7 @@ class CategoryAdminForm(forms.ModelForm):
             "is_active",
             "audience_profiles",
             "audience_institutions",
+            "open_to_correspondents",
             "service",
             "priority_scheme",
             "domains",
@@ -157,7 +159,7 @@ class CategoryAdmin(admin.ModelAdmin):
         (
             _("Audience"),
             {
-                "fields": ["audience_profiles", "audience_institutions"],
+                "fields": ["audience_profiles", "audience_institutions", "open_to_correspondents"],
                 "description": _("Une catégorie masquée à une personne masque aussi tout son contenu."),
             },
         ),

@@ -243,10 +243,6 @@ def _amu_tele_demandes(ctx: DemoContext) -> None:
                 parent=box,
                 position=leaf_position * 10,
                 service=service,
-                description=(
-                    "Vous êtes informé(e) que le délai de traitement de votre demande court à partir de la date "
-                    "de l'accusé de réception délivré par l'université."
-                ),
                 **{"form": IDENTITY_FORM, **sve, **extra},
             )
     ctx.objects["category:inscription"] = ctx.objects["category:amu-td-inscription"]

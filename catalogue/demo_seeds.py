@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.models import ProfileKey
 from catalogue.models import FieldKind
 
 AMU_ADDRESS = "Aix-Marseille Université\nJardin du Pharo, 58 boulevard Charles Livon\n13284 Marseille Cedex 07"
-SVE_TWO_MONTHS = "2 mois à compter de la date de l'accusé de réception délivré par l'université"
+SVE_TWO_MONTHS = "2 mois à compter de la date de l'accusé de réception"
 SVE_REJECTION = (
     "Le silence gardé par l'université pendant deux mois à compter de l'accusé de réception vaut décision "
     "implicite de rejet. Vous pouvez contester cette décision devant le tribunal administratif de Marseille "
@@ -19,17 +20,27 @@ def field_spec(key: str, label: str, kind: str = FieldKind.TEXT, **extra: Any) -
     return {"key": key, "label": label, "kind": kind, **extra}
 
 
-IDENTITY_FORM = [
-    field_spec("nom", "Nom", required=True, is_personal=True),
-    field_spec("prenom", "Prénom", required=True, is_personal=True),
-    field_spec("telephone", "Téléphone", FieldKind.PHONE, is_personal=True),
-    field_spec("adresse_postale", "Adresse postale", FieldKind.TEXTAREA, required=True, is_personal=True),
-]
+# Seed 000's identity block; each field starts from the requester's profile.
+LAST_NAME, FIRST_NAME, PHONE, POSTAL_ADDRESS = (
+    field_spec("nom", "Nom", required=True, is_personal=True, profile_key=ProfileKey.LAST_NAME),
+    field_spec("prenom", "Prénom", required=True, is_personal=True, profile_key=ProfileKey.FIRST_NAME),
+    field_spec("telephone", "Téléphone", FieldKind.PHONE, is_personal=True, profile_key=ProfileKey.PHONE),
+    field_spec(
+        "adresse_postale",
+        "Adresse postale",
+        FieldKind.TEXTAREA,
+        required=True,
+        is_personal=True,
+        profile_key=ProfileKey.POSTAL_ADDRESS,
+    ),
+)
+
+IDENTITY_FORM = [LAST_NAME, FIRST_NAME, PHONE, POSTAL_ADDRESS]
 
 # The form of seed 000 ("Télé-demandes - une inscription").
 INSCRIPTION_FORM = [
-    field_spec("nom", "Nom", required=True, is_personal=True),
-    field_spec("prenom", "Prénom", required=True, is_personal=True),
+    LAST_NAME,
+    FIRST_NAME,
     field_spec("date_naissance", "Date de naissance", FieldKind.DATE, required=True, is_personal=True),
     field_spec(
         "numero_etudiant",
@@ -39,9 +50,10 @@ INSCRIPTION_FORM = [
         pattern_message="Le numéro étudiant AMU comporte exactement 8 chiffres.",
         help_text="Si vous avez déjà été inscrit(e) à AMU.",
         is_personal=True,
+        profile_key=ProfileKey.STUDENT_NUMBER,
     ),
-    field_spec("telephone", "Téléphone", FieldKind.PHONE, is_personal=True),
-    field_spec("adresse_postale", "Adresse postale", FieldKind.TEXTAREA, required=True, is_personal=True),
+    PHONE,
+    POSTAL_ADDRESS,
 ]
 
 

@@ -151,6 +151,7 @@ def amue(ctx: DemoContext) -> None:
         position=30,
         icon="🧩",
         audience_profiles=[RequesterProfile.STAFF],
+        open_to_correspondents=True,  # the agency's DA branch: correspondents act for their institution
         description=(
             "Assistance de niveau 2 sur les logiciels de l'Amue, réservée aux correspondants désignés par les "
             "établissements. Avant de déposer une DA, cherchez dans la base de connaissances : une DA d'un autre "

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
 
-from accounts.models import Institution, RequesterProfile
+from accounts.models import Institution, ProfileKey, RequesterProfile
 
 
 class Service(models.Model):
@@ -147,6 +147,21 @@ class CategoryQuerySet(TreeQuerySet):
         """Active nodes; note that an active node under an inactive one is still hidden."""
         return self.filter(is_active=True)
 
+    def open_to_correspondents_ids(self) -> frozenset[int]:
+        """Ids of the nodes where correspondents act for their institution: the nodes
+        marked ``open_to_correspondents`` and every node below them (one query)."""
+        rows = {pk: (parent_id, is_open) for pk, parent_id, is_open in
+                self.model.objects.values_list("pk", "parent_id", "open_to_correspondents")}  # fmt: skip
+        found: dict[int, bool] = {}
+
+        def is_open(pk: int) -> bool:  # the tree is shallow and acyclic (``TreeNode.clean``)
+            if pk not in found:
+                parent_id, own = rows[pk]
+                found[pk] = own or (parent_id in rows and is_open(parent_id))
+            return found[pk]
+
+        return frozenset(pk for pk in rows if is_open(pk))
+
 
 class Category(TreeNode):
     """A node of the catalogue: a group (box) or a leaf that receives tickets."""
@@ -226,6 +241,18 @@ class Category(TreeNode):
     knowledge_policy = models.CharField(
         _("base de connaissances"), max_length=10, choices=KnowledgePolicy.choices, default=KnowledgePolicy.REVIEW
     )
+    # A branch setting, inherited by every node below (DESIGN.md, "Correspondent"):
+    # on the agency's DA branches a correspondent sees and acts on every ticket of
+    # their institution; elsewhere they are an ordinary requester.
+    open_to_correspondents = models.BooleanField(
+        _("ouverte aux correspondants"),
+        default=False,
+        help_text=_(
+            "Les correspondants d'un établissement voient et suivent toutes les demandes de leur établissement "
+            "dans cette branche et ses sous-catégories (demandes d'assistance de l'agence). Ailleurs, ils ne voient "
+            "que leurs propres demandes."
+        ),
+    )
 
     objects = CategoryQuerySet.as_manager()
 
@@ -247,6 +274,18 @@ class Category(TreeNode):
     @property
     def accepts_tickets(self) -> bool:
         return self.is_leaf and self.is_active and self.service_id is not None
+
+    @property
+    def is_open_to_correspondents(self) -> bool:
+        """Whether this node or one above it is open to correspondents (cached on the instance)."""
+        cached = getattr(self, "_open_to_correspondents", None)
+        if cached is None:
+            cached = self.open_to_correspondents or (
+                self.parent_id is not None
+                and Category.objects.ancestors(self).filter(open_to_correspondents=True).exists()
+            )
+            self._open_to_correspondents = cached
+        return cached
 
     @property
     def domain_list(self) -> list[str]:
@@ -386,6 +425,10 @@ class FormField(models.Model):
     pattern_message = models.CharField(_("message si le format est faux"), max_length=200, blank=True)
     # Values of fields marked personal are scrubbed before knowledge-base publication.
     is_personal = models.BooleanField(_("donnée personnelle"), default=False)
+    # Pre-filled from the requester's profile, who can still change it for this request.
+    profile_key = models.CharField(
+        _("pré-rempli avec le profil"), max_length=20, choices=ProfileKey.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("champ de formulaire")

@@ -19,13 +19,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Category, FieldKind, FormField
-
-# A French or international phone number: digits, spaces, dots, dashes, an
-# optional leading "+" and parentheses; 6 to 20 digits in all.
-PHONE_VALIDATOR = RegexValidator(
-    r"^\+?[0-9 .()\-]{6,25}$",
-    message=_("Saisissez un numéro de téléphone valide (chiffres, espaces, points ou tirets)."),
-)
+from helpdesk.validators import PHONE_VALIDATOR
 
 
 def _anchored(pattern: str) -> str:

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.postgres",
+    # Django's own widget templates, found by the project form renderer below.
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
+# One field template for every form of every app (required marks, errors, help).
+FORM_RENDERER = "helpdesk.forms.GuichetFormRenderer"
 
 TEMPLATES = [
     {
@@ -189,6 +193,10 @@ else:
         "OPTIONS": {"location": str(MEDIA_ROOT)},
     }
 
+# Attachments are private: readable by the application's user only, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -234,20 +242,30 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
-ACCOUNT_FORMS = {"login": "accounts.login_form.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.login_form.LoginForm",
+    "signup": "accounts.login_form.SignupForm",
+    "add_email": "accounts.login_form.AddEmailForm",
+    "reset_password": "accounts.login_form.ResetPasswordForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 # A new address replaces the old one only once it is verified.
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Adding, removing or making primary an address, and connecting an SSO account,
+# ask for the password (or second factor) again when the last re-authentication
+# is older than ACCOUNT_REAUTHENTICATION_TIMEOUT (300 s); changing the password
+# asks for the old one.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # allauth merges these with its defaults (signup 20/m/ip, login 30/m/ip,
 # reset_password 20/m/ip + 5/m/key…); a view-level limit answers 429.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip,200/h/ip"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guichet] "
-# Institutional SSO: accounts are created on first login, never linked to a
-# local account whose address was not verified (accounts.adapters).
+# Institutional SSO: accounts are created on first login; an existing account
+# is linked automatically only under the rules of accounts.sso.linking.
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_REQUIRED = True
@@ -255,9 +273,13 @@ SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("GUICHET_MFA_ISSUER", default="Guichet")
-# Agents, service managers and administrators must enrol a TOTP device before
-# they reach any page but their account's (accounts.middleware).
+# Who must have passed a second factor in this session before any page but
+# their account's (accounts.middleware.StaffMFARequiredMiddleware): agents,
+# service managers and administrators with the first setting; superusers
+# always unless the second is turned off. Without an authenticator they are
+# sent to enrol one, with one but a session that did not use it, to use it.
 GUICHET_MFA_REQUIRED_FOR_STAFF = env.bool("GUICHET_MFA_REQUIRED_FOR_STAFF", default=False)
+GUICHET_MFA_REQUIRED_FOR_SUPERUSERS = env.bool("GUICHET_MFA_REQUIRED_FOR_SUPERUSERS", default=True)
 # CAS servers are asked to validate tickets over HTTPS with certificate checks;
 # the timeout keeps a slow CAS server from hanging a login request.
 GUICHET_CAS_TIMEOUT = env.float("GUICHET_CAS_TIMEOUT", default=10.0)
@@ -282,12 +304,28 @@ CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client address allauth's rate limits count by. Behind the proxy,
+# REMOTE_ADDR is the proxy's for everyone: read X-Forwarded-For, trusting
+# the rightmost DJANGO_TRUSTED_PROXY_COUNT entries (those our proxies append;
+# anything left of them is the client's to forge), or a header that the
+# proxy sets itself (DJANGO_TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP).
+# Without a proxy, the headers are ignored and REMOTE_ADDR counts.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1) if BEHIND_PROXY else 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = (
+    (env.str("DJANGO_TRUSTED_CLIENT_IP_HEADER", default="") or None) if BEHIND_PROXY else None
+)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Powerful browser features the site never uses are switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=()"
+)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "

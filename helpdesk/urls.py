@@ -1,9 +1,15 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from catalogue import views as catalogue_views
 from helpdesk import views
 from tickets.views import links as ticket_links
+
+# One login flow for the whole site: the admin's own password form would skip
+# allauth's MFA stage and rate limits, so /admin/login/ sends to allauth's login
+# (with ?next=), and refuses (403) a signed-in user who is not staff.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", catalogue_views.home, name="home"),

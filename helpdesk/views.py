@@ -8,6 +8,11 @@ from helpdesk.health import run_checks
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 or 503 for monitors; which component is down is for authenticated staff only
+    (an anonymous caller learns nothing about the installation)."""
     checks = run_checks()
     healthy = all(checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    body: dict = {"status": "ok" if healthy else "error"}
+    if request.user.is_authenticated and request.user.is_staff:
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if healthy else 503)

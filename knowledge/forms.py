@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from catalogue.models import Category, Software
+from helpdesk.query import QueryForm, id_field, page_field, text_field
 from knowledge.models import Article, ArticleStatus
 from knowledge.selectors import STATUS_ALL, ArticleFilters, domain_choices
 
@@ -38,6 +39,22 @@ def suggest_input_attrs(category: Category | None = None) -> dict[str, str]:
         "aria-controls": "kb-suggestions",
         "autocomplete": "off",
     }
+
+
+class SuggestForm(QueryForm):
+    """The title being typed in the filing form (``q``, or ``title`` as the input is named there)."""
+
+    q = text_field()
+    title = text_field()
+    category = id_field()
+
+
+class AgentSearchForm(QueryForm):
+    q = text_field()
+
+
+class PageForm(QueryForm):
+    page = page_field()
 
 
 class ArticleSearchForm(AccessibleFormMixin, forms.Form):

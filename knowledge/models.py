@@ -32,8 +32,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=ArticleStatus.PUBLISHED)
 
     def visible_to(self, user) -> ArticleQuerySet:
-        """The one rule for who reads what: the public sees published articles only."""
-        return self.all() if roles.is_helpdesk_staff(user) else self.published()
+        """The one rule for who reads what: everyone reads published articles;
+        unreviewed drafts and archives (which name their source ticket) are for
+        administrators and the service handling the article's category (its
+        agents and managers), not for every agent of every service."""
+        if not roles.is_helpdesk_staff(user):
+            return self.published()
+        if roles.is_admin(user):
+            return self.all()
+        return self.filter(Q(status=ArticleStatus.PUBLISHED) | Q(category__service_id__in=user.service_ids))
 
     def editable_by(self, user) -> ArticleQuerySet:
         """Editors: administrators, and managers of the service handling the article's category."""

@@ -184,6 +184,100 @@ def faq_matching(qs: QuerySet, q: str) -> QuerySet:
     return qs.filter(_fallback_any(q))
 
 
+# --- Relevance of free text (suggestions, related articles) ------------------------
+
+# An article is about a text when it holds every significant word of it, or at
+# least two of them and this share of those the knowledge base knows.
+RELEVANCE_THRESHOLD = 0.5
+RELEVANCE_MIN_WORDS = 2
+# How many ranked candidates the rule is applied to.
+RELEVANCE_CANDIDATES = 50
+# Words that say nothing about the subject of a request, folded.
+_STOP_WORDS_TEXT = (
+    "alors apres aucun aucune aussi autre avant avec avoir bonjour cela celle cette ceux chez comme comment "
+    "dans depuis "
+    "donc elle elles encore erreur etre fait faire impossible leur leurs lors mais merci meme message messages "
+    "moins nous notre pour pourquoi probleme problemes quand quel quelle quoi sans sont sous souci suis "
+    "tout toute tous tres vers votre vous what with from this that have"
+)
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+def _root(stem: str) -> str:
+    """A stem without its feminine ending as well: "bloquée" and "bloqués" meet at "bloque"."""
+    if len(stem) > 4 and stem.endswith("ee"):
+        return stem[:-1]
+    return stem
+
+
+def significant_stems(q: str) -> list[str]:
+    """The roots of the words of free text worth matching: 4 letters or more, or with digits; no stop words."""
+    words = (w for w in text.words(q) if (len(w) >= 4 or any(c.isdigit() for c in w)) and w not in STOP_WORDS)
+    return list(dict.fromkeys(_root(text.light_stem(w)) for w in words))
+
+
+@dataclass
+class Relevance:
+    stems: list[str]  # significant roots of the text
+    known: set[str]  # those some row of the searched corpus holds
+
+    def score(self, search_text: str) -> float:
+        """0 when the row is not about the text, else the share of the known roots it holds."""
+        held = set(map(_root, search_text.split())) & set(self.stems)
+        if not held:
+            return 0.0
+        share = len(held) / max(len(self.known), 1)
+        if len(held) == len(self.stems) or (len(held) >= RELEVANCE_MIN_WORDS and share >= RELEVANCE_THRESHOLD):
+            return share
+        return 0.0
+
+
+def _known_article_roots(stems: list[str]) -> set[str]:
+    """Roots some published article holds (``SearchWord`` is the articles' word list)."""
+    candidates = {w for stem in stems for w in (stem, stem + "e", stem + "s", stem + "es")}
+    words = SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True)
+    return {_root(text.light_stem(w)) for w in words} & set(stems)
+
+
+def relevant_articles(
+    qs: QuerySet[Article], q: str, *, limit: int = 5, prefer_category_ids: frozenset[int] = frozenset()
+) -> list[Article]:
+    """Articles about ``q`` (free text: a title being typed, another article's title), best first.
+
+    Articles holding one of the codes of ``q`` come first; then the same
+    ranked search as the public search page (``search_articles``) on any of
+    the significant words, kept only when ``Relevance`` says the article is
+    about the text (nothing rather than noise), the most relevant first and in
+    rank order among equals.
+    """
+    by_code = list(qs.filter(code_rows__code__in=query_codes(q)).distinct().order_by("-helpful_count", "-pk")[:limit])
+    stems = significant_stems(q)
+    if not stems:
+        return by_code
+    relevance = Relevance(stems=stems, known=_known_article_roots(stems))
+    ranked = search_articles(qs, " ".join(stems), prefer_category_ids=prefer_category_ids, match_any=True)
+    # An article is about what its title, codes and problem say; its solution may mention anything.
+    scored = [
+        (relevance.score(text.search_text(a.title, a.codes, a.problem)), a)
+        for a in ranked[:RELEVANCE_CANDIDATES]
+        if a not in by_code
+    ]
+    kept = [a for score, a in sorted(scored, key=lambda pair: -pair[0]) if score > 0]
+    return (by_code + kept)[:limit]
+
+
+def relevant_faq_entries(qs: QuerySet, q: str, *, limit: int = 5) -> list:
+    """FAQ entries about ``q``, by the same ``Relevance`` over the words the entries use."""
+    stems = significant_stems(q)
+    if not stems:
+        return []
+    candidates = list(faq_matching(qs, " ".join(stems))[:RELEVANCE_CANDIDATES])
+    known = {root for e in candidates for root in map(_root, e.search_text.split())} & set(stems)
+    relevance = Relevance(stems=stems, known=known)
+    scored = [(relevance.score(entry.search_text), entry) for entry in candidates]
+    return [entry for score, entry in sorted(scored, key=lambda pair: -pair[0]) if score > 0][:limit]
+
+
 # --- Typo tolerance ------------------------------------------------------------
 
 

@@ -117,22 +117,9 @@ def domain_choices() -> list[str]:
 
 
 def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
-    """Published articles sharing a code, then the same category, then similar titles."""
+    """Published articles about the same thing: sharing a code, or relevant to its title and codes."""
     base = Article.objects.published().exclude(pk=article.pk).select_related("category")
-    related: dict[int, Article] = {}
-    codes = article.code_list
-    if codes:
-        for other in base.filter(code_rows__code__in=codes).distinct().order_by("-helpful_count", "-pk")[:limit]:
-            related.setdefault(other.pk, other)
-    if len(related) < limit and article.category_id:
-        for other in base.filter(category_id=article.category_id).order_by("-helpful_count", "-published_at")[:limit]:
-            related.setdefault(other.pk, other)
-    if len(related) < limit:
-        title_words = [w for w in search.text.words(article.title) if len(w) >= 4]
-        if title_words:
-            for other in search.search_articles(base, " ".join(title_words), match_any=True)[:limit]:
-                related.setdefault(other.pk, other)
-    return list(related.values())[:limit]
+    return search.relevant_articles(base, " ".join([article.title, *article.code_list]), limit=limit)
 
 
 def faq_for_category(category: Category | None) -> list[FaqEntry]:
@@ -164,14 +151,12 @@ def suggestions(*, q: str, category: Category | None = None, limit: int = 5) -> 
     if len(q) < 3:
         return Suggestions([], [])
     prefer = frozenset(category_subtree_ids(category)) if category else frozenset()
-    found = search.search_articles(Article.objects.published(), q, prefer_category_ids=prefer, match_any=True)
-    articles = list(found[:limit])
+    articles = search.relevant_articles(Article.objects.published(), q, limit=limit, prefer_category_ids=prefer)
     faq_qs = FaqEntry.objects.filter(is_published=True)
     if category is not None:
         ancestor_ids = list(category.ancestors(include_self=True).values_list("pk", flat=True))
         faq_qs = faq_qs.filter(Q(category_id__in=ancestor_ids) | Q(category__isnull=True))
-    faq_entries = list(search.faq_matching(faq_qs, q)[:limit])
-    return Suggestions(articles, faq_entries)
+    return Suggestions(articles, search.relevant_faq_entries(faq_qs, q, limit=limit))
 
 
 def drafts_for_editor(user) -> QuerySet[Article]:

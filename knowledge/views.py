@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import roles
 from catalogue.models import Category
 from knowledge import selectors, services
-from knowledge.forms import ArticleEditForm, ArticleSearchForm
+from knowledge.forms import AgentSearchForm, ArticleEditForm, ArticleSearchForm, PageForm, SuggestForm
 from knowledge.models import Article, FaqEntry
 
 # --- Access helpers ----------------------------------------------------------------
@@ -40,9 +40,8 @@ def _session_key(request: HttpRequest) -> str:
     return request.session.session_key
 
 
-def _category_from(request: HttpRequest, source) -> Category | None:
-    raw = source.get("category", "")
-    return Category.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
+def _category_from(category_id: int | None) -> Category | None:
+    return Category.objects.filter(pk=category_id, is_active=True).first() if category_id else None
 
 
 # --- Public pages -------------------------------------------------------------------
@@ -52,7 +51,8 @@ def _category_from(request: HttpRequest, source) -> Category | None:
 def search(request: HttpRequest) -> HttpResponse:
     form = ArticleSearchForm(request.GET or None, user=request.user)
     filters = form.filters() if form.is_bound else selectors.ArticleFilters()
-    outcome = selectors.article_search(user=request.user, filters=filters, page_number=request.GET.get("page", 1))
+    page_number = PageForm(request.GET).values()["page"] or 1
+    outcome = selectors.article_search(user=request.user, filters=filters, page_number=page_number)
     return render(
         request,
         "knowledge/search.html",
@@ -108,16 +108,17 @@ def faq(request: HttpRequest) -> HttpResponse:
 @require_GET
 def suggest(request: HttpRequest) -> HttpResponse:
     """htmx fragment: articles and FAQ entries matching the title being typed."""
-    q = request.GET.get("q") or request.GET.get("title") or ""
-    category = _category_from(request, request.GET)
-    found = selectors.suggestions(q=q[:200], category=category)
+    params = SuggestForm(request.GET).values()
+    q = params["q"] or params["title"]
+    category = _category_from(params["category"])
+    found = selectors.suggestions(q=q, category=category)
     return render(request, "knowledge/includes/suggestions.html", {"found": found, "category": category, "q": q})
 
 
 @require_POST
 def deflect(request: HttpRequest) -> HttpResponse:
     """ "Cela a résolu mon problème": counted per category, then the requester goes back to the catalogue."""
-    category = _category_from(request, request.POST)
+    category = _category_from(SuggestForm(request.POST).values()["category"])
     if category is None:
         raise Http404
     article_id, faq_id = request.POST.get("article", ""), request.POST.get("faq_entry", "")
@@ -148,7 +149,7 @@ def agent_search(request: HttpRequest) -> HttpResponse:
     """Fragment of article links an agent can insert into a reply or a saved response."""
     if not roles.is_helpdesk_staff(request.user):
         raise Http404
-    filters = selectors.ArticleFilters(q=request.GET.get("q", "")[:200])
+    filters = selectors.ArticleFilters(q=AgentSearchForm(request.GET).values()["q"])
     outcome = selectors.article_search(user=request.user, filters=filters)
     return render(
         request,

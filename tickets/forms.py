@@ -19,7 +19,7 @@ from catalogue.models import Category, InstalledSoftware, PriorityScheme
 from tickets import attachments as att
 from tickets.hooks import hooks
 from tickets.models import PendingUpload
-from tickets.priority import BLOCKING_DEFINITION, level_choices
+from tickets.priority import BLOCKING_DEFINITION, BLOCKING_LABELS, level_choices
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -121,7 +121,7 @@ class TicketForm(AttachmentsMixin, forms.Form):
         elif scheme == PriorityScheme.BLOCKING:
             self.fields["is_blocking"] = forms.TypedChoiceField(
                 label=_("Priorité"),
-                choices=[("0", _("Non bloquant")), ("1", _("Bloquant"))],
+                choices=[("0", BLOCKING_LABELS[False]), ("1", BLOCKING_LABELS[True])],
                 coerce=lambda value: value == "1",
                 widget=forms.RadioSelect,
                 help_text=BLOCKING_DEFINITION,

@@ -35,14 +35,25 @@ def is_service_manager(ticket: Ticket, user: Any) -> bool:
     return is_admin(user) or ticket.service_id in user.managed_service_ids
 
 
-def is_requester_side(ticket: Ticket, user: Any) -> bool:
-    """The requester, or a correspondent of the ticket's institution (seed 002:
-    colleagues follow a ticket while its author is away; the history records who)."""
-    if not _authenticated(user):
+def is_requester(ticket: Ticket, user: Any) -> bool:
+    """The ticket's requester alone (withdrawing is theirs only, DESIGN.md's workflow table)."""
+    return _authenticated(user) and ticket.requester_id == user.pk
+
+
+def is_acting_correspondent(ticket: Ticket, user: Any) -> bool:
+    """A correspondent of the ticket's institution, on a catalogue branch open to
+    correspondents (the agency's DA branches): there a colleague follows a ticket
+    while its author is away (seed 002; the history records who). On the
+    institution's own services a correspondent is an ordinary requester.
+    ``Ticket.objects.visible_to`` applies the same rule to querysets."""
+    if not _authenticated(user) or ticket.institution_id is None:
         return False
-    if ticket.requester_id == user.pk:
-        return True
-    return ticket.institution_id is not None and ticket.institution_id in user.correspondent_institution_ids
+    return ticket.institution_id in user.correspondent_institution_ids and ticket.category.is_open_to_correspondents
+
+
+def is_requester_side(ticket: Ticket, user: Any) -> bool:
+    """Who answers, approves and refuses for the requester: the requester, or an acting correspondent."""
+    return is_requester(ticket, user) or is_acting_correspondent(ticket, user)
 
 
 def may_assign(ticket: Ticket, user: Any, assignee: Any = None) -> bool:

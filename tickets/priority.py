@@ -33,6 +33,8 @@ MATRIX: dict[int, tuple[int, int, int, int, int]] = {
 THREE_LEVELS = (Level.VERY_LOW, Level.MEDIUM, Level.VERY_HIGH)
 THREE_LEVEL_LABELS = {Level.VERY_LOW: _("Basse"), Level.MEDIUM: _("Moyenne"), Level.VERY_HIGH: _("Haute")}
 
+BLOCKING_LABELS = {True: _("Bloquant"), False: _("Non bloquant")}
+
 DEFAULT_PRIORITY = Level.MEDIUM
 BLOCKING_PRIORITY = Level.VERY_HIGH
 NON_BLOCKING_PRIORITY = Level.MEDIUM
@@ -61,6 +63,18 @@ def level_choices(scheme: str) -> list[tuple[int, str]]:
     if scheme == PriorityScheme.MATRIX_3:
         return [(int(level), str(THREE_LEVEL_LABELS[level])) for level in THREE_LEVELS]
     return [(int(value), str(label)) for value, label in Level.choices]
+
+
+def priority_label(*, priority: int, is_blocking: bool | None) -> str:
+    """The one wording of a ticket's priority, read by the requester and the agents alike.
+
+    A ticket of the blocking scheme (seed 002) is "Bloquant" or "Non bloquant"
+    on both sides; its level 1–5 only sorts the queue. Other tickets show their
+    level ("Très haute"…).
+    """
+    if is_blocking is not None:
+        return str(BLOCKING_LABELS[is_blocking])
+    return str(Level(priority).label)
 
 
 def compute_priority(

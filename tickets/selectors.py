@@ -65,22 +65,22 @@ def insertable_text(
     *,
     ticket: Ticket,
     agent: Any,
-    response_id: str = "",
-    article_id: str = "",
+    response_id: int | None = None,
+    article_id: int | None = None,
     current: str = "",
     absolute_url: Callable[[str], str],
 ) -> str:
     """``current`` with a saved response (rendered for this ticket) or a published article's link appended.
 
-    Ids come from the query string: anything but the id of a response of the ticket's service
-    or of a published article adds nothing."""
+    Ids come from the query string (``tickets.agent.forms.AgentPageForm``): anything but the id of a
+    response of the ticket's service or of a published article adds nothing."""
     text = current
-    if response_id.isdigit():
-        response = saved.responses_for_ticket(ticket).filter(pk=int(response_id)).first()
+    if response_id:
+        response = saved.responses_for_ticket(ticket).filter(pk=response_id).first()
         if response is not None:
             text = saved.append_text(text, saved.render_response(response.body, ticket=ticket, agent=agent))
-    if article_id.isdigit():
-        article = hooks.published_article(int(article_id))
+    if article_id:
+        article = hooks.published_article(article_id)
         if article is not None:
             text = saved.append_text(text, f"{article.title} : {absolute_url(article.get_absolute_url())}")
     return text

@@ -8,3 +8,6 @@
 LINK_SCOPE = "tickets_link_scope"
 # When the session ends (a ``time.time()`` value).
 LINK_SCOPE_UNTIL = "tickets_link_scope_until"
+# The token that opened the session: checked again on each request, so revoking
+# the link ends the session it opened.
+LINK_SCOPE_TOKEN = "tickets_link_scope_token"  # noqa: S105 - a session key name, not a secret

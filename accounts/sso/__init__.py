@@ -16,11 +16,14 @@ SAML 2 (``sso_kind="saml"``, allauth's ``saml`` provider on python3-saml)
     ``sp``, ``advanced``  optional, passed to allauth as is (entity id, signing keys…)
 Every protocol
     ``attribute_map``   optional overrides of :data:`accounts.sso.attributes.DEFAULT_ATTRIBUTE_MAP`
-    ``trust_email``     default ``True``: the institution vouches for the address it sends,
-                        so it counts as verified (and may be linked to a local account whose
-                        same address was verified — never to an unverified one)
+    ``trust_email``     default ``False``. ``True``: the institution vouches for the addresses it
+                        sends on its declared domains (InstitutionDomain), so they count as
+                        verified and may be linked to an ordinary account that verified the same
+                        address (never an unverified one, never a privileged one: see
+                        :mod:`accounts.sso.linking`)
 
 The login page lists every institution with an ``sso_kind``; its button posts
-to ``/sso/<code>/`` (:func:`accounts.views.sso.sso_start`), which dispatches
+to ``/sso/<code>/``; a signed-in user links their account by posting to
+``/sso/<code>/connect/`` (:func:`accounts.sso.views.sso_start`), which dispatches
 to the protocol.
 """

@@ -42,6 +42,16 @@ CAS_DIRECTORY = {
         "password": CAS_PASSWORD,
         "attributes": {"mail": "victim@univ-test.fr", "givenName": "Vic", "sn": "Time"},
     },
+    # An address on the institution's domain that the tests give to a privileged account.
+    "staffer": {
+        "password": CAS_PASSWORD,
+        "attributes": {"mail": "staffer@univ-test.fr", "givenName": "Mallory", "sn": "Usurpe"},
+    },
+    # The institution's CAS releasing an address on another domain (the cast's requester's).
+    "foreign": {
+        "password": CAS_PASSWORD,
+        "attributes": {"mail": "requester@example.org", "givenName": "Mallory", "sn": "Usurpe"},
+    },
     "known": {
         "password": CAS_PASSWORD,
         "attributes": {"mail": "known@univ-test.fr", "givenName": "Known", "sn": "Local"},
@@ -52,6 +62,62 @@ CAS_DIRECTORY = {
 @dataclass
 class Peer:
     url: str
+    cert: str = ""
+
+
+SUPANN_AMUE = "{UAI}0141408E"  # supannEtablissement: the institution's UAI code
+SAML_DIRECTORY = {
+    "lmartin": {
+        "password": CAS_PASSWORD,
+        "attributes": {
+            "eduPersonPrincipalName": "lmartin@unicaen.fr",
+            "mail": "Lea.Martin@unicaen.fr",
+            "givenName": "Léa",
+            "sn": "Martin",
+            "eduPersonAffiliation": ["employee", "member"],
+            "supannEtablissement": SUPANN_AMUE,
+        },
+    },
+    "staffer": {
+        "password": CAS_PASSWORD,
+        "attributes": {
+            "eduPersonPrincipalName": "staffer@unicaen.fr",
+            "mail": "staffer@unicaen.fr",
+            "givenName": "Mallory",
+            "sn": "Usurpe",
+            "supannEtablissement": SUPANN_AMUE,
+        },
+    },
+    "foreign": {
+        "password": CAS_PASSWORD,
+        "attributes": {
+            "eduPersonPrincipalName": "foreign@unicaen.fr",
+            "mail": "requester@example.org",
+            "givenName": "Mallory",
+            "sn": "Usurpe",
+            "supannEtablissement": SUPANN_AMUE,
+        },
+    },
+    "known": {
+        "password": CAS_PASSWORD,
+        "attributes": {
+            "eduPersonPrincipalName": "known@unicaen.fr",
+            "mail": "known@unicaen.fr",
+            "givenName": "Directory",
+            "sn": "Name",
+            "supannEtablissement": SUPANN_AMUE,
+        },
+    },
+}
+# Our SP as the IdP knows it (the test checks that the SP's served metadata says the same).
+SAML_SP_ENTITY_ID = "http://127.0.0.1/accounts/saml/unicaen/metadata/"
+SAML_SP_ACS = "http://127.0.0.1/accounts/saml/unicaen/acs/"
+SAML_SP_METADATA = f"""<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
+ entityID="{SAML_SP_ENTITY_ID}">
+<md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" WantAssertionsSigned="true">
+<md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+ Location="{SAML_SP_ACS}" index="1"/>
+</md:SPSSODescriptor></md:EntityDescriptor>"""
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +160,39 @@ def oidc_provider(tmp_path_factory) -> Peer:
     peer.start()
     yield Peer(url=f"http://127.0.0.1:{port}")
     peer.stop()
+
+
+@pytest.fixture(scope="session")
+def saml_idp(tmp_path_factory) -> Peer:
+    """pysaml2's identity provider in its own process, signing with a key it makes (xmlsec1)."""
+    tmp = tmp_path_factory.mktemp("saml")
+    (tmp / "sp.xml").write_text(SAML_SP_METADATA)
+    (tmp / "users.json").write_text(json.dumps(SAML_DIRECTORY))
+    port = free_port()
+    peer = PeerProcess(
+        "SAML IdP",
+        [
+            "-m",
+            "accounts.tests.peers.saml_idp",
+            "--port",
+            str(port),
+            "--workdir",
+            str(tmp / "idp"),
+            "--sp-metadata",
+            str(tmp / "sp.xml"),
+            "--users",
+            str(tmp / "users.json"),
+        ],
+        ready_url=f"http://127.0.0.1:{port}/metadata",
+        log_path=tmp / "idp.log",
+    )
+    peer.start()
+    yield Peer(url=f"http://127.0.0.1:{port}", cert=(tmp / "idp" / "idp.crt").read_text())
+    peer.stop()
+
+
+@pytest.fixture
+def saml_client(client):
+    """The test client with the Host header browsers send: python3-saml reads it, and refuses single-label hosts."""
+    client.defaults["HTTP_HOST"] = "127.0.0.1"
+    return client

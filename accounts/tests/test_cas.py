@@ -26,7 +26,7 @@ def cas_institution(cas_server) -> Institution:
         acronym="UTEST",
         code="utest",
         sso_kind="cas",
-        sso_settings={"server_url": cas_server.url, "version": "3"},
+        sso_settings={"server_url": cas_server.url, "version": "3", "trust_email": True},
     )
     InstitutionDomain.objects.create(institution=institution, domain="univ-test.fr")
     return institution
@@ -37,7 +37,8 @@ def test_cas_first_login_creates_verified_member_with_profile(client, cas_instit
     callback = cas_login(
         client, code="utest", username="etu1", password=CAS_PASSWORD, next_url="/accounts/preferences/"
     )
-    assert local_path(callback).startswith("/sso/utest/cas/callback/?ticket=ST-")
+    assert local_path(callback).startswith("/sso/utest/cas/callback/?state=")
+    assert "&ticket=ST-" in callback
 
     response = client.get(local_path(callback))
 

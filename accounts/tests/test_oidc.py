@@ -3,7 +3,7 @@
 import pytest
 from allauth.socialaccount.models import SocialAccount
 
-from accounts.models import Institution, Membership, RequesterProfile, User
+from accounts.models import Institution, InstitutionDomain, Membership, RequesterProfile, User
 from accounts.tests.sso_helpers import local_path, oidc_login
 
 pytestmark = pytest.mark.django_db
@@ -11,13 +11,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def oidc_institution(oidc_provider) -> Institution:
-    return Institution.objects.create(
+    institution = Institution.objects.create(
         name="Université Jean Monnet",
         acronym="UJM",
         code="ujm",
         sso_kind="oidc",
-        sso_settings={"server_url": oidc_provider.url, "client_id": "guichet", "secret": "guichet-secret"},
+        sso_settings={
+            "server_url": oidc_provider.url,
+            "client_id": "guichet",
+            "secret": "guichet-secret",
+            "trust_email": True,
+        },
     )
+    InstitutionDomain.objects.create(institution=institution, domain="univ-st-etienne.fr")
+    return institution
 
 
 def claims(email: str, **extra) -> dict:

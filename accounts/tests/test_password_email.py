@@ -47,8 +47,38 @@ def test_password_change_needs_old_password(client_for, requester):
     assert requester.check_password(NEW_PASSWORD)
 
 
+def test_email_add_asks_reauthentication(client_for, requester):
+    client = client_for(requester)
+    response = client.post("/accounts/email/", {"action_add": "", "email": "thief@example.net"})
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/accounts/reauthenticate/?next=%2Faccounts%2Femail%2F",
+    )
+    assert not EmailAddress.objects.filter(email="thief@example.net").exists()
+    wrong = client.post("/accounts/reauthenticate/?next=/accounts/email/", {"password": "not-the-password"})
+    assert wrong.status_code == 200
+    assert not EmailAddress.objects.filter(email="thief@example.net").exists()
+
+
+def test_reset_not_sent_to_unverified_added_address(client, requester):
+    # An address added to the account but never confirmed (e.g. by someone who borrowed the session).
+    EmailAddress.objects.create(user=requester, email="thief@example.net", verified=False, primary=False)
+    response = client.post("/accounts/password/reset/", {"email": "thief@example.net"})
+    assert (response.status_code, response["Location"]) == (302, "/accounts/password/reset/done/")
+    assert not [m for m in mail.outbox if "/accounts/password/reset/key/" in m.body]
+
+
+def test_reset_still_claims_email_only_account(client):
+    from accounts.email_only import user_for_email
+
+    user, _created = user_for_email("writer@example.net")
+    client.post("/accounts/password/reset/", {"email": "writer@example.net"})
+    assert [m.to for m in mail.outbox if "/accounts/password/reset/key/" in m.body] == [[user.email]]
+
+
 def test_email_change_takes_effect_only_once_verified(client_for, requester):
     client = client_for(requester)
+    assert client.post("/accounts/reauthenticate/", {"password": PASSWORD}).status_code == 302
     response = client.post("/accounts/email/", {"action_add": "", "email": "camille.new@example.net"})
     assert response.status_code == 302
     requester.refresh_from_db()
@@ -65,6 +95,8 @@ def test_email_change_takes_effect_only_once_verified(client_for, requester):
 def test_email_change_refuses_institution_sso_domain(client_for, requester):
     amu = Institution.objects.create(name="AMU", code="amu", sso_kind="cas", sso_settings={"server_url": "https://c/"})
     InstitutionDomain.objects.create(institution=amu, domain="univ-amu.fr")
-    response = client_for(requester).post("/accounts/email/", {"action_add": "", "email": "x@univ-amu.fr"})
+    client = client_for(requester)
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    response = client.post("/accounts/email/", {"action_add": "", "email": "x@univ-amu.fr"})
     assert response.status_code == 200
     assert not EmailAddress.objects.filter(email="x@univ-amu.fr").exists()

@@ -14,15 +14,12 @@ import zlib
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from lxml import etree
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
 
-from accounts.models import Institution, Membership, RequesterProfile, User
+from accounts.models import Institution, InstitutionDomain, Membership, RequesterProfile, User
+from accounts.tests.peers.saml_idp import self_signed
 from accounts.tests.sso_helpers import local_path
 
 pytestmark = pytest.mark.django_db
@@ -31,44 +28,28 @@ SSO_URL = "https://idp.unicaen.test/idp/profile/SAML2/Redirect/SSO"
 
 
 @pytest.fixture(scope="module")
-def idp_keys():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "idp.unicaen.test")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode()
-    return key_pem, cert_pem
+def idp_keys(tmp_path_factory):
+    key_path, cert_path = self_signed(tmp_path_factory.mktemp("idp-keys"))
+    return key_path.read_text(), cert_path.read_text()
 
 
 @pytest.fixture
-def client(client):
-    # python3-saml reads the Host header, which browsers always send and the test client does not;
-    client.defaults["HTTP_HOST"] = "127.0.0.1"  # python3-saml refuses single-label hosts
-    return client
+def client(saml_client):
+    return saml_client
 
 
 @pytest.fixture
 def saml_institution(idp_keys) -> Institution:
     _key, cert_pem = idp_keys
-    return Institution.objects.create(
+    institution = Institution.objects.create(
         name="Université de Caen Normandie",
         acronym="Unicaen",
         code="unicaen",
         sso_kind="saml",
-        sso_settings={"idp": {"entity_id": IDP, "sso_url": SSO_URL, "x509cert": cert_pem}},
+        sso_settings={"idp": {"entity_id": IDP, "sso_url": SSO_URL, "x509cert": cert_pem}, "trust_email": True},
     )
+    InstitutionDomain.objects.create(institution=institution, domain="unicaen.fr")
+    return institution
 
 
 def start(client) -> tuple[dict, str]:

@@ -140,3 +140,11 @@ def test_demo_each_login_sees_its_part_of_the_catalogue(ctx, client):
     assert correspondent.get("amu-td-inscription") is None
     roots = [box.slug for box in client.get("/").context["boxes"]]
     assert roots == ["amu-tele-demandes", "esup-assistance", "caen"]
+
+
+def test_demo_opens_only_the_agency_da_branch_to_correspondents(ctx):
+    """DESIGN.md: correspondents act for their institution on the agency's DA branches only."""
+    open_ids = Category.objects.open_to_correspondents_ids()
+    da_branch = set(Category.objects.descendants(Category.objects.get(slug="amue-da"), include_self=True))
+    assert {c.slug for c in Category.objects.filter(pk__in=open_ids)} == {c.slug for c in da_branch}
+    assert Category.objects.get(slug="amue-sifac").is_open_to_correspondents is True

@@ -27,6 +27,7 @@ def test_pages_send_strict_content_security_policy(client):
     response = client.get("/")
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert response["Permissions-Policy"].startswith("accelerometer=(), camera=()")
     assert response["X-Frame-Options"] == "DENY"
 
 

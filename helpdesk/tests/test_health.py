@@ -7,27 +7,42 @@ from django.conf import settings
 
 
 @pytest.mark.django_db
-def test_healthz_ok_when_everything_answers(client):
-    response = client.get("/healthz")
+def test_healthz_ok_when_everything_answers(client_for, admin):
+    response = client_for(admin).get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"database": True, "broker": True, "storage": True}}
     assert response["Cache-Control"].startswith("max-age=0")
 
 
 @pytest.mark.django_db
-def test_healthz_503_when_broker_unreachable(client, settings):
+def test_healthz_503_when_broker_unreachable(client_for, admin, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
-    response = client.get("/healthz")
+    response = client_for(admin).get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "checks": {"database": True, "broker": False, "storage": True}}
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", [None, "requester", "agent"])
+def test_healthz_tells_others_only_the_status(request, client_for, settings, who):
+    """Issue 14: an anonymous caller (or a non-administrator) does not learn which component is down."""
+    c = client_for(request.getfixturevalue(who) if who else None)
+    assert (c.get("/healthz").status_code, c.get("/healthz").json()) == (200, {"status": "ok"})
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    response = c.get("/healthz")
+    assert (response.status_code, response.json()) == (503, {"status": "error"})
+
+
 def test_healthz_503_when_database_unreachable(tmp_path):
-    """A real unreachable database: a server on a closed port, in a fresh process."""
+    """A real unreachable database: a server on a closed port, in a fresh process
+    (asked by an administrator, who cannot be looked up there: a stand-in user)."""
     script = (
-        "import django; django.setup(); from django.test import Client;"
-        "r = Client().get('/healthz'); print(r.status_code, r.json()['checks']['database'])"
+        "import django, json; django.setup(); from django.test import RequestFactory;"
+        "from helpdesk.views import healthz; q = RequestFactory().get('/healthz');"
+        "q.user = type('Staff', (), {'is_authenticated': True, 'is_staff': True})();"
+        "r = healthz(q); print(r.status_code, json.loads(r.content)['checks']['database'])"
     )
     env = {
         **os.environ,

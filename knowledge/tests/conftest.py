@@ -24,7 +24,7 @@ def make_faq(db):
 
 
 @pytest.fixture
-def corpus(make_article):
+def corpus(make_article, category):
     """A small knowledge base where each search behaviour has one right answer."""
     return {
         "printer": make_article(
@@ -63,5 +63,6 @@ def corpus(make_article):
             problem="Brouillon sur une imprimante.",
             status=ArticleStatus.DRAFT,
             source_ticket_reference=4242,
+            category=category,  # drafts are read by the handling service (``agent``'s)
         ),
     }

@@ -77,15 +77,18 @@ def test_article_page_shows_source_ticket_to_staff_only(client, client_for, agen
 
 @pytest.mark.django_db
 def test_article_page_lists_related_articles(client, make_article, category):
-    article = make_article(title="Erreur ORA-01555", codes="ORA-01555")
+    article = make_article(title="Extraction des engagements interrompue", codes="ORA-01555")
     same_code = make_article(title="Autre cas de snapshot too old", codes="ORA-01555")
+    same_subject = make_article(title="Engagements : extraction trop longue", problem="Elle dure une heure.")
+    # Same category, unrelated subject: noise, not shown (it was before).
     same_category = make_article(title="Quota de messagerie", category=category)
     article.category = category
     article.save()
     make_article(title="Sans rapport")
     content = client.get(article.get_absolute_url()).content.decode()
     assert escape(same_code.title) in content
-    assert escape(same_category.title) in content
+    assert escape(same_subject.title) in content
+    assert escape(same_category.title) not in content
     assert "Sans rapport" not in content
 
 
@@ -163,9 +166,12 @@ def test_suggest_returns_articles_and_faq_entries(client, corpus, make_faq, cate
 
 
 @pytest.mark.django_db
-def test_suggest_matches_any_significant_word_of_the_title(client, corpus):
-    content = client.get(reverse("knowledge:suggest"), {"title": "Mon imprimante bloquée depuis ce matin"}).content
+def test_suggest_needs_most_of_the_title_not_any_word(client, corpus):
+    url = reverse("knowledge:suggest")
+    content = client.get(url, {"title": "Mon imprimante n'imprime plus depuis ce matin"}).content
     assert escape(corpus["printer"].title) in content.decode()
+    # One word of the knowledge base among others is not enough: nothing rather than noise.
+    assert client.get(url, {"title": "Imprimante à commander pour le secrétariat"}).content.decode().strip() == ""
 
 
 @pytest.mark.django_db

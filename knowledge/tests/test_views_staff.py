@@ -141,3 +141,15 @@ def test_deflection_counts_are_grouped_by_category(category, other_category):
         (category.pk, 2),
         (other_category.pk, 1),
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "status"), [("agent", 200), ("manager", 200), ("admin", 200), ("other_agent", 404), ("requester", 404)]
+)
+def test_drafts_are_for_the_handling_service_only(request, client_for, draft, who, status):
+    """Issue 14, low 8: an agent of another service neither reads a draft nor finds it."""
+    c = client_for(request.getfixturevalue(who))
+    page = c.get(reverse("knowledge:article", args=[draft.pk]))
+    listing = c.get(reverse("knowledge:search"), {"status": "all"}).content.decode()
+    assert (page.status_code, draft.title in listing) == (status, status == 200)

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, User
 from catalogue.models import Category, CategoryKind
+from helpdesk.query import MAX_ID, QueryForm, id_field, page_field, text_field
 from tickets.agent.queue import QueueFilters
 from tickets.forms import ActionForm, TextActionForm
-from tickets.models import SavedResponse
+from tickets.models import EventAction, SavedResponse
 from tickets.priority import Level
 from tickets.status import TicketStatus
 
@@ -55,7 +56,9 @@ class QueueFilterForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Attribuée à"), required=False)
     institution = forms.ModelChoiceField(label=_("Établissement"), queryset=Institution.objects.all(), required=False)
     domain = forms.CharField(label=_("Domaine"), required=False, max_length=100)
-    older_than = forms.IntegerField(label=_("Déposée il y a plus de (jours)"), required=False, min_value=1)
+    older_than = forms.IntegerField(
+        label=_("Déposée il y a plus de (jours)"), required=False, min_value=1, max_value=36_500
+    )
     sort = forms.ChoiceField(
         label=_("Trier par"),
         required=False,
@@ -99,6 +102,34 @@ class QueueFilterForm(forms.Form):
             older_than_days=data.get("older_than"),
             sort=data.get("sort") or "activity",
         )
+
+
+class QueuePageForm(QueryForm):
+    """The queue's keyset cursor (the filters are ``QueueFilterForm``)."""
+
+    after = text_field(max_length=200)
+
+
+class StaffSearchForm(QueryForm):
+    q = text_field()
+    page = page_field()
+
+
+class JournalForm(QueryForm):
+    action = forms.ChoiceField(required=False, choices=[("", ""), *EventAction.choices])
+    agent = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    page = page_field()
+
+
+class AgentPageForm(QueryForm):
+    """What the agent's ticket page and its insert fragment read from the query string."""
+
+    cible = text_field(max_length=30)
+    reponse = id_field()
+    article = id_field()
+    kb = text_field()
+    saisie = text_field(max_length=20_000)
+    text = text_field(max_length=20_000)
 
 
 class SavedFilterForm(forms.Form):

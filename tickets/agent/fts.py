@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 
 from accounts import roles
 from tickets.models import Watcher
+from tickets.models.ticket import correspondent_rule
 
 CONFIG = "french_unaccent"
 
@@ -78,8 +79,8 @@ def visibility_hint(user: Any) -> Q:
         return Q()
     watched = ArraySubquery(Watcher.objects.filter(user=user).values("ticket_id"))
     rule = Q(requester=user) | Q(_EqualsAny(F("pk"), watched))
-    if user.correspondent_institution_ids:
-        rule |= Q(institution_id__in=user.correspondent_institution_ids)
+    if (as_correspondent := correspondent_rule(user)) is not None:
+        rule |= as_correspondent
     if user.service_ids:
         rule |= Q(service_id__in=user.service_ids)
     return rule

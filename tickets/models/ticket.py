@@ -16,7 +16,7 @@ from accounts import roles
 from accounts.models import Institution
 from catalogue.models import Category, Service, Software
 from tickets import permissions as perms
-from tickets.priority import Level
+from tickets.priority import Level, priority_label
 from tickets.status import CLOSED_STATES, OPEN_STATES, WAITING_REQUESTER, TicketStatus, waiting_on
 
 
@@ -51,11 +51,27 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Courriel")
 
 
+def correspondent_rule(user: Any) -> Q | None:
+    """Tickets a correspondent follows for their institution: those of the catalogue
+    branches open to correspondents (``perms.is_acting_correspondent`` for one ticket).
+    ``None`` for a user who is no correspondent."""
+    if not user.correspondent_institution_ids:
+        return None
+    return Q(
+        institution_id__in=user.correspondent_institution_ids,
+        category_id__in=Category.objects.open_to_correspondents_ids(),
+    )
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: Any) -> TicketQuerySet:
         """THE visibility rule. Requesters see their own tickets, correspondents
-        their institution's, agents and managers their services', watchers what
-        they watch, administrators everything, anonymous visitors nothing."""
+        their institution's on the branches open to correspondents, agents and
+        managers their services', watchers what they watch, administrators
+        everything, anonymous visitors nothing.
+
+        Each branch of the OR is one indexed look-up (requester, watcher,
+        institution + category, service), so it reads as a UNION of them."""
         if not roles.is_active_user(user):
             return self.none()
         if roles.is_admin(user):
@@ -67,7 +83,7 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
 
     def requester_side(self, user: Any) -> TicketQuerySet:
         """Tickets the user follows as a requester: their own, their institution's
-        if they are a correspondent, and those they watch ("Mes demandes")."""
+        where they act as a correspondent, and those they watch ("Mes demandes")."""
         if not roles.is_active_user(user):
             return self.none()
         return self.filter(self._requester_rule(user))
@@ -76,8 +92,8 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
     def _requester_rule(user: Any) -> Q:
         """The requester part of the rule, written once for ``visible_to`` and ``requester_side``."""
         rule = Q(requester=user) | Q(Exists(Watcher.objects.filter(ticket=OuterRef("pk"), user=user)))
-        if user.correspondent_institution_ids:
-            rule |= Q(institution_id__in=user.correspondent_institution_ids)
+        if (as_correspondent := correspondent_rule(user)) is not None:
+            rule |= as_correspondent
         return rule
 
     def open(self) -> TicketQuerySet:
@@ -233,6 +249,10 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         return f"#{self.reference}"
 
     @property
+    def priority_label(self) -> str:
+        return priority_label(priority=self.priority, is_blocking=self.is_blocking)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATES
 
@@ -326,7 +346,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=[TicketStatus.NEW, TicketStatus.ECT, TicketStatus.ARS],
         target=TicketStatus.ABN,
-        permission=perms.is_requester_side,
+        permission=perms.is_requester,
     )
     def withdraw(self) -> None:
         pass

@@ -10,7 +10,7 @@ from django.utils.formats import localize
 from django.utils.translation import gettext
 
 from tickets.models import Ticket
-from tickets.priority import Level
+from tickets.priority import BLOCKING_LABELS, Level
 from tickets.status import TicketStatus
 
 register = template.Library()
@@ -54,5 +54,5 @@ def change_value(name: str, value: Any) -> str:
     if name in ("priority", "impact", "urgency") and isinstance(value, int) and 1 <= value <= 5:
         return str(Level(value).label)
     if name == "is_blocking":
-        return gettext("Bloquant") if value else gettext("Non bloquant")
+        return str(BLOCKING_LABELS[bool(value)])
     return form_value(value)

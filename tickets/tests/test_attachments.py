@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import stat
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -137,3 +139,13 @@ def test_download_is_get_only(make_ticket, requester, client_for):
     ticket = make_ticket(TicketStatus.NEW, files=[checked("a.pdf", PDF)])
     url = reverse("tickets:attachment", args=[ticket.reference, ticket.attachments.get().pk])
     assert client_for(requester).post(url).status_code == 405
+
+
+@pytest.mark.django_db
+def test_attachment_files_are_private_on_disk(make_ticket, settings):
+    """Issue 14: files 0600 in 0700 directories (not 0644 in 0755), whatever the umask."""
+    ticket = make_ticket(files=[checked("capture.png", PNG)])
+    root = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    name = Path(ticket.attachments.get().file.name)  # attachments/YYYY/MM/<random>
+    directories = {str(d): stat.S_IMODE((root / d).stat().st_mode) for d in name.parents if str(d) != "."}
+    assert (stat.S_IMODE((root / name).stat().st_mode), set(directories.values())) == (0o600, {0o700})

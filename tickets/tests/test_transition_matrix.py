@@ -38,7 +38,7 @@ TABLE: dict[str, tuple[set[str], set[str], dict[str, str] | str | None]] = {
     "await_development": ({S.ECT}, STAFF, S.ADV),
     "resume": ({S.ATD, S.ADV}, STAFF, S.ECT),
     "exclude": ({S.ATD}, STAFF, S.REJ),
-    "withdraw": ({S.NEW, S.ECT, S.ARS}, REQUESTER_SIDE, S.ABN),
+    "withdraw": ({S.NEW, S.ECT, S.ARS}, {"requester"}, S.ABN),  # the requester alone
     "expire": ({S.ARS, S.AVS}, {"scheduler"}, {S.ARS: S.ABN, S.AVS: S.TER}),
     "add_information": (set(OPEN_STATES), REQUESTER_SIDE | STAFF, None),
     "reply": (set(OPEN_STATES), STAFF, None),

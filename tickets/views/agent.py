@@ -47,9 +47,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     if data is None:
         filters.statuses = sorted(OPEN_STATES)  # by default: what is still to do
     sort = filters.sort if filters.sort in q.SORT_KEYS else "activity"
-    page = q.keyset_page(
-        q.queue_tickets(user=request.user, filters=filters), sort=sort, after=request.GET.get("after", "")
-    )
+    after = af.QueuePageForm(request.GET).values()["after"]
+    page = q.keyset_page(q.queue_tickets(user=request.user, filters=filters), sort=sort, after=after)
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("after", None)
@@ -121,17 +120,14 @@ def bulk(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     require_staff(request)
-    query = request.GET.get("q", "").strip()[:200]
+    params = af.StaffSearchForm(request.GET).values()
+    query = params["q"]
     ticket = reference_match(request.user, query)
     if ticket is not None:
         return redirect("agent:ticket", reference=ticket.reference)
     page = None
     if query and not query.lstrip("#").strip().isdigit():
-        try:
-            number = int(request.GET.get("page", "1"))
-        except ValueError:
-            number = 1
-        page = q.queue_page(search_tickets(user=request.user, q=query), number)
+        page = q.queue_page(search_tickets(user=request.user, q=query), params["page"] or 1)
     context = {"query": query, "page": page, "query_string": urlencode({"q": query})}
     return render(request, "tickets/agent/search.html", context)
 
@@ -140,13 +136,10 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def journal(request: HttpRequest) -> HttpResponse:
     require_staff(request)
-    action = request.GET.get("action", "")
-    if action not in EventAction.values:
-        action = ""
-    actor = request.GET.get("agent", "")
-    actor_id = int(actor) if actor.isdigit() else None
+    params = af.JournalForm(request.GET).values()
+    action, actor_id = params["action"], params["agent"]
     events = journal_events(user=request.user, action=action, actor_id=actor_id)
-    page = Paginator(events, JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events, JOURNAL_PAGE_SIZE).get_page(params["page"])
     services = list(q.queue_services(request.user).values_list("pk", flat=True))
     context = {
         "page": page,
@@ -154,6 +147,6 @@ def journal(request: HttpRequest) -> HttpResponse:
         "agents": User.objects.filter(service_memberships__service_id__in=services).distinct().order_by("first_name"),
         "action": action,
         "actor_id": actor_id,
-        "query_string": urlencode({"action": action, "agent": actor}),
+        "query_string": urlencode({"action": action, "agent": actor_id or ""}),
     }
     return render(request, "tickets/agent/journal.html", context)

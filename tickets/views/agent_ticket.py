@@ -17,6 +17,7 @@ from catalogue.request_forms import labelled_values
 from tickets import permissions as perms
 from tickets import selectors
 from tickets.actions import ACTIONS, available_actions
+from tickets.agent import forms as af
 from tickets.agent import presence
 from tickets.agent import responses as saved
 from tickets.models import Ticket, TicketEvent
@@ -40,9 +41,10 @@ def staff_ticket(request: HttpRequest, reference: int) -> Ticket:
 
 
 def _inserted_text(request: HttpRequest, ticket: Ticket, current: str = "") -> str:
+    params = af.AgentPageForm(request.GET).values()
     return selectors.insertable_text(
-        ticket=ticket, agent=request.user, response_id=request.GET.get("reponse", ""),
-        article_id=request.GET.get("article", ""), current=current, absolute_url=request.build_absolute_uri,
+        ticket=ticket, agent=request.user, response_id=params["reponse"], article_id=params["article"],
+        current=current, absolute_url=request.build_absolute_uri,
     )  # fmt: skip
 
 
@@ -56,7 +58,8 @@ def render_agent_ticket(
 ) -> HttpResponse:
     user = request.user
     specs = available_actions(ticket, user, "service")
-    target = request.GET.get("cible", "reply")
+    params = af.AgentPageForm(request.GET).values()
+    target = params["cible"] or "reply"
     forms = {}
     for spec in specs:
         initial = {"version": ticket.version}
@@ -74,8 +77,8 @@ def render_agent_ticket(
         "saved_responses": list(saved.responses_for_ticket(ticket)) if insert_targets else [],
         "insert_targets": insert_targets,
         "insert_target": target,
-        "kb_query": request.GET.get("kb", ""),
-        "kb_results": selectors.article_search(query=request.GET.get("kb", ""), limit=KB_RESULTS),
+        "kb_query": params["kb"],
+        "kb_results": selectors.article_search(query=params["kb"], limit=KB_RESULTS),
         "action_forms": [(spec, forms[name]) for name, spec in SERVICE_ACTIONS.items() if name in forms],
         "stale_events": stale_events,
         "placeholders": saved.PLACEHOLDERS,
@@ -101,10 +104,11 @@ def insert(request: HttpRequest, reference: int) -> HttpResponse:
     script sends the chosen one under its own name); the answer retargets the swap onto that textarea.
     A box whose action is not allowed in the current state is 404, like on the page."""
     ticket = staff_ticket(request, reference)
-    spec = SERVICE_ACTIONS.get(request.GET.get("cible", "reply"))
+    params = af.AgentPageForm(request.GET).values()
+    spec = SERVICE_ACTIONS.get(params["cible"] or "reply")
     if spec is None or not spec.insertable or not spec.is_available(ticket, request.user):
         raise Http404
-    typed = request.GET.get("saisie", request.GET.get("text", ""))
+    typed = params["saisie"] if "saisie" in request.GET else params["text"]
     form = spec.make_form(ticket, request.user, initial={"text": _inserted_text(request, ticket, typed)})
     field = form["text"]
     response = render(request, "tickets/agent/includes/textarea.html", {"field": field})

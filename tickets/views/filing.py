@@ -20,13 +20,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.profile import profile_initial
 from catalogue.models import Category, CategoryKind
 from catalogue.request_forms import build_request_form, serialise_values
 from catalogue.selectors import category_for_user_or_404
 from tickets import workflow as wf
 from tickets.forms import TicketForm
 from tickets.models import PendingUpload, Ticket
-from tickets.priority import Level
+from tickets.priority import BLOCKING_LABELS, Level
 from tickets.uploads import pending_uploads_create
 
 STEP_PREVIEW, STEP_EDIT, STEP_SUBMIT = "preview", "edit", "submit"
@@ -54,7 +55,7 @@ def _rebind(request: HttpRequest, category: Category, pending: list[PendingUploa
 def _priority_label(form: TicketForm) -> str:
     data = form.cleaned_data
     if "is_blocking" in data:
-        return _("Bloquant") if data["is_blocking"] else _("Non bloquant")
+        return str(BLOCKING_LABELS[data["is_blocking"]])
     if "impact" in data:
         return _("Impact : %(impact)s, urgence : %(urgency)s") % {
             "impact": Level(data["impact"]).label,
@@ -69,7 +70,9 @@ def file_ticket(request: HttpRequest, slug: str) -> HttpResponse:
     category = _leaf(request, slug)
     extra_class = build_request_form(category)
     if request.method == "GET":
-        context = {"form": TicketForm(category=category, user=request.user), "extra_form": extra_class(prefix="f")}
+        # Identity fields start from the requester's profile; changing them here changes this request only.
+        extra_form = extra_class(prefix="f", initial=profile_initial(request.user, extra_class.field_specs))
+        context = {"form": TicketForm(category=category, user=request.user), "extra_form": extra_form}
         return render(request, "tickets/file.html", {"category": category, **context})
 
     step = request.POST.get("step", STEP_PREVIEW)

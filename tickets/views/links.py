@@ -30,7 +30,7 @@ from accounts.models import User
 from helpdesk.signing import SignedLinkExpired, SignedLinkInvalid, SignedLinkRevoked, check_ticket_link
 from tickets.models import Ticket
 from tickets.notifications.compose import uses_signed_link
-from tickets.signed_links import LINK_SCOPE, LINK_SCOPE_UNTIL
+from tickets.signed_links import LINK_SCOPE, LINK_SCOPE_TOKEN, LINK_SCOPE_UNTIL
 
 
 def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
@@ -55,7 +55,7 @@ def open_signed_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         if request.user.pk == user.pk:
             if request.session.get(LINK_SCOPE) is not None:
-                _scope(request, reference)  # the scoped session moves to this ticket
+                _scope(request, reference, token)  # the scoped session moves to this ticket
             return redirect(target)
         return _refused(request, "other_account", 403)
     if not uses_signed_link(user):
@@ -63,11 +63,12 @@ def open_signed_link(request: HttpRequest, token: str) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if user.language:
         request.session[PENDING_LANGUAGE] = user.language
-    _scope(request, reference)
+    _scope(request, reference, token)
     request.session.set_expiry(0)  # ends with the browser
     return redirect(target)
 
 
-def _scope(request: HttpRequest, reference: int) -> None:
+def _scope(request: HttpRequest, reference: int, token: str) -> None:
     request.session[LINK_SCOPE] = reference
+    request.session[LINK_SCOPE_TOKEN] = token
     request.session[LINK_SCOPE_UNTIL] = time.time() + settings.GUICHET_SIGNED_LINK_SESSION_MINUTES * 60

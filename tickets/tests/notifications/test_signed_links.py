@@ -111,3 +111,18 @@ def test_link_is_get_only(email_only, make_ticket, client):
     ticket = make_ticket()
     response = client.post(make_ticket_link(ticket_reference=ticket.reference, user_id=email_only.pk))
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize("revoke", ["one", "all"])
+def test_revoking_the_link_ends_the_session_it_opened(email_only, make_ticket, client, revoke):
+    """Issue 14, low 14: the link is checked again on each request of the session it opened."""
+    ticket = make_ticket()
+    path = make_ticket_link(ticket_reference=ticket.reference, user_id=email_only.pk)
+    client.get(path)
+    assert client.get(f"/demandes/{ticket.reference}/").status_code == 200
+    if revoke == "one":
+        revoke_ticket_link(path.removeprefix("/lien/"))
+    else:
+        revoke_ticket_links(user_id=email_only.pk)
+    assert client.get(f"/demandes/{ticket.reference}/").status_code == 302  # to the login page
+    assert "_auth_user_id" not in client.session

@@ -247,7 +247,7 @@ class InstalledSoftwareAdmin(admin.ModelAdmin):
 
 @admin.register(InboundAddress)
 class InboundAddressAdmin(admin.ModelAdmin):
-    list_display = ["email", "category", "service"]
+    list_display = ["email", "category", "service", "reply_mode"]
     search_fields = ["email", "category__name"]
     autocomplete_fields = ["category"]
     list_select_related = ["category__service"]

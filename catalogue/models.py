@@ -379,11 +379,25 @@ class Category(TreeNode):
             raise ValidationError(errors)
 
 
+class ReplyMode(models.TextChoices):
+    """How ticket mails show the inbound address so that "Répondre" continues the ticket."""
+
+    REPLY_TO = "reply_to", _("En « Répondre à » (l'expéditeur reste l'adresse d'envoi de Guichet)")
+    FROM = "from", _("Comme expéditeur (le serveur d'envoi doit être autorisé à écrire en son nom)")
+
+
 class InboundAddress(models.Model):
-    """An email address whose messages file tickets into a category."""
+    """An email address whose messages file tickets into a category.
+
+    Mails about the category's tickets (and, failing an address of their
+    own, about the other tickets of its service) carry it so that replies
+    come back to it (``tickets.notifications.compose.reply_address``)."""
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="inbound_addresses")
     email = models.EmailField(_("adresse"), unique=True)
+    reply_mode = models.CharField(
+        _("dans les courriels envoyés"), max_length=10, choices=ReplyMode.choices, default=ReplyMode.REPLY_TO
+    )
 
     class Meta:
         verbose_name = _("adresse de réception")

@@ -356,6 +356,14 @@ GUICHET_INBOUND_DEFAULT_CATEGORY = env.str("GUICHET_INBOUND_DEFAULT_CATEGORY", d
 # seconds; more are quarantined (replies to existing tickets are not counted).
 GUICHET_INBOUND_RATE_LIMIT_COUNT = env.int("GUICHET_INBOUND_RATE_LIMIT_COUNT", default=10)
 GUICHET_INBOUND_RATE_LIMIT_WINDOW = env.int("GUICHET_INBOUND_RATE_LIMIT_WINDOW", default=3600)
+# Global limit of automatic answers to incoming mail (acknowledgements, "unverified
+# message" notices) per hour, all senders together: beyond it tickets are still
+# filed but not answered, so forged mail cannot make us mail strangers in bulk.
+GUICHET_INBOUND_ACK_RATE_LIMIT_PER_HOUR = env.int("GUICHET_INBOUND_ACK_RATE_LIMIT_PER_HOUR", default=300)
+# authserv-id of OUR receiving MTA's Authentication-Results header (RFC 8601),
+# e.g. "mx.univ.example.fr". Empty: no such header is trusted, and only replies
+# carrying one of our signed Message-IDs may change a ticket's state.
+GUICHET_INBOUND_TRUSTED_AUTHSERV_ID = env.str("GUICHET_INBOUND_TRUSTED_AUTHSERV_ID", default="")
 # Raw messages up to this size are kept in the database row, larger ones in the file storage.
 GUICHET_INBOUND_RAW_INLINE_MAX = env.int("GUICHET_INBOUND_RAW_INLINE_MAX", default=256 * 1024)
 # IMAP mailboxes to poll, as a JSON list of objects; keys (see

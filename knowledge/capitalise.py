@@ -12,8 +12,12 @@ from collections.abc import Iterable, Sequence
 
 from catalogue.models import Category, KnowledgePolicy, Software
 from knowledge.models import Article
+from knowledge.names import looks_personal
 from knowledge.scrub import scrub
 from knowledge.services import article_publish
+
+# The kind of a scrub_report entry saying why the article waits for review.
+REVIEW = "review"
 
 
 def article_from_answer(
@@ -34,7 +38,9 @@ def article_from_answer(
     """Create the article the category's policy asks for: published, draft, or none.
 
     Every text field is scrubbed; what was removed is kept in ``scrub_report``
-    for the editor (never shown publicly).
+    for the editor (never shown publicly). An article whose scrubbed text
+    still looks personal (``knowledge.names.looks_personal``) is a draft for
+    review whatever the policy: a leaked name cannot be taken back.
     """
     policy = category.knowledge_policy if category is not None else KnowledgePolicy.REVIEW
     if policy == KnowledgePolicy.NEVER:
@@ -47,6 +53,8 @@ def article_from_answer(
         clean, removed = scrub(value or "", names=names, extra_values=personal_values)
         cleaned[field_name] = clean
         report += [{"field": field_name, "kind": kind, "value": found} for kind, found in removed]
+        report += [{"field": field_name, "kind": REVIEW, "value": why} for why in looks_personal(clean)]
+    publish = policy == KnowledgePolicy.PUBLISH and not any(item["kind"] == REVIEW for item in report)
     article = Article.objects.create(
         title=cleaned["title"][:255],
         problem=cleaned["problem"],
@@ -60,6 +68,6 @@ def article_from_answer(
         author=author,
         scrub_report=report,
     )
-    if policy == KnowledgePolicy.PUBLISH:
+    if publish:
         article_publish(article=article, editor=None)
     return article

@@ -10,6 +10,12 @@ signed links and URLs carrying tokens, email addresses, given values (form
 values such as a postal address), French phone numbers, 8-digit student
 numbers, postal addresses written in the text, and people's names ("Prénom
 NOM", "NOM Prénom", and each part alone when it is written capitalised).
+
+People's names are the participants' (given by the caller) and anyone else's
+that ``knowledge.names`` recognises: a given name from the shipped list
+followed by a surname, a title or a "contact :" cue, a signature, a
+``prenom.nom@`` address, a form value that is a name. Each part of a name
+found that way is then removed wherever else it is written capitalised.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from knowledge.names import find_people, name_of_value, names_in_emails
 from knowledge.text import fold
 
 PLACEHOLDERS = {
@@ -162,6 +169,28 @@ def _value_patterns(extra_values: Iterable[str | tuple[str, str]]) -> list[tuple
     return sorted(((k, p) for p, k in found.items()), key=lambda kp: (-len(kp[1]), kp[1]))
 
 
+def _names_of_values(values: Iterable[str | tuple[str, str]]) -> list[tuple[str, str]]:
+    found = []
+    for item in values:
+        value = item[1] if isinstance(item, tuple) else item
+        if (name := name_of_value(str(value or ""))) is not None:
+            found.append(name)
+    return found
+
+
+def _sub_people(text: str, removed: list[tuple[str, str]], learned: list[tuple[str, str]]) -> str:
+    """Replace the names ``knowledge.names`` finds; their parts join ``learned``."""
+    pieces, last = [], 0
+    for start, end in find_people(text):
+        value = text[start:end]
+        pieces += [text[last:start], PLACEHOLDERS["name"]]
+        removed.append(("name", value))
+        last = end
+        name = name_of_value(value)
+        learned += [name] if name else [(word, "") for word in re.findall(r"[^\W\d_]{3,}", value) if word[0].isupper()]
+    return "".join(pieces) + text[last:] if pieces else text
+
+
 def scrub(
     text: str,
     *,
@@ -177,6 +206,8 @@ def scrub(
     removed: list[tuple[str, str]] = []
     if not text:
         return text or "", removed
+    extra_values = list(extra_values)
+    learned = names_in_emails(text) + _names_of_values(extra_values)
     text = _sub(text, URL_RE, "link", removed, keep=lambda url: not _is_token_link(url))
     text = _sub(text, EMAIL_RE, "email", removed)
     for kind, pattern in _value_patterns(extra_values):
@@ -184,7 +215,8 @@ def scrub(
     text = _sub(text, PHONE_RE, "phone", removed)
     text = _sub(text, STUDENT_NUMBER_RE, "student_number", removed)
     text = _sub(text, ADDRESS_RE, "address", removed)
-    full, single = _name_patterns(names)
+    text = _sub_people(text, removed, learned)
+    full, single = _name_patterns([*names, *learned])
     text = _sub_folded(text, full, "name", removed)
     text = _sub_folded(text, single, "name", removed, capitalised_only=True)
     return text, removed

@@ -2,7 +2,8 @@
 
 Written from DESIGN.md: the agent workspace is for agents, managers and
 administrators; saved responses, the knowledge base's editorial review and its
-statistics for managers and administrators; drafts for the helpdesk staff.
+statistics for managers and administrators; drafts for administrators and the
+service handling the article's category.
 """
 
 from __future__ import annotations
@@ -53,15 +54,14 @@ def test_role_capability_table(role, cast, client_for, category):
     expected = {name: (200 if role in who else 302 if role == "anonymous" else 404) for name, who in PAGES.items()}
     assert {name: client.get(reverse(name)).status_code for name in PAGES} == expected
 
-    draft = Article.objects.create(title="Brouillon", problem="p", solution="s", status=ArticleStatus.DRAFT)
+    # Drafts are for administrators and the service handling the article's category.
+    draft = Article.objects.create(title="Brouillon", problem="p", solution="s", category=category)
+    orphan = Article.objects.create(title="Sans catégorie", problem="p", solution="s")
     published = Article.objects.create(title="Publié", problem="p", solution="s", status=ArticleStatus.PUBLISHED)
-    sees_drafts = role in STAFF
-    assert set(Article.objects.visible_to(user)) == ({draft, published} if sees_drafts else {published})
-    draft.category = category
-    draft.save()
-    assert set(Article.objects.editable_by(user)) == (
-        {draft, published} if role == "admin" else {draft} if role == "manager" else set()
-    )
+    sees = {"admin": {draft, orphan, published}, "agent": {draft, published}, "manager": {draft, published}}
+    assert set(Article.objects.visible_to(user)) == sees.get(role, {published})
+    edits = {"admin": {draft, orphan, published}, "manager": {draft}}
+    assert set(Article.objects.editable_by(user)) == edits.get(role, set())
 
 
 @pytest.mark.django_db

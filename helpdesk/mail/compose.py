@@ -65,6 +65,7 @@ def queue_email(
     cc: Iterable[str] = (),
     related: str = "",
     auto_submitted: str = AUTO_GENERATED,
+    from_email: str | None = None,
 ) -> OutboundEmail:
     """Render ``template``.txt (and ``template``.html if it exists) in
     ``language`` and save the mail in the current transaction; it is sent
@@ -73,6 +74,7 @@ def queue_email(
     ``subject`` may be a lazy translation: it is evaluated in the recipient's
     language. ``auto_submitted`` is ``auto-generated`` for notifications,
     ``auto-replied`` for answers to an incoming mail (RFC 3834).
+    ``from_email`` replaces ``DEFAULT_FROM_EMAIL`` (a service's inbound address).
     """
     if auto_submitted not in (AUTO_GENERATED, AUTO_REPLIED):
         raise ValueError(f"Auto-Submitted must be {AUTO_GENERATED} or {AUTO_REPLIED}, not {auto_submitted!r}")
@@ -108,7 +110,7 @@ def queue_email(
         to=recipients,
         cc=list(cc),
         reply_to=reply_to or "",
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=" ".join((from_email or settings.DEFAULT_FROM_EMAIL).split()),  # no header injection
         subject=subject_text,
         body_text=body_text,
         body_html=body_html,

@@ -17,6 +17,7 @@ SCRUB_KINDS = {
     "address": _("adresse"),
     "personal": _("donnée personnelle"),
     "link": _("lien personnel"),
+    "review": _("à relire : semble encore personnel"),
 }
 FIELD_LABELS = {"title": _("titre"), "problem": _("problème"), "solution": _("solution"), "codes": _("codes")}
 

@@ -8,12 +8,18 @@ The callback every way in calls (contract in ``handler.py``). In order:
    the outcome is the same and a second delivery costs one query.)
 3. Our own mail, auto-replies and bounces are recorded and never answered;
    a bounce of our own mail marks the address as bouncing (``bounces.py``).
+   Mail *from* one of our addresses (``DEFAULT_FROM_EMAIL``, ``SERVER_EMAIL``,
+   a service's inbound address) is ours too, whatever its headers.
 4. The sender: a known user by address, or a new email-only account.
 5. Threading (``threading.py``): signed In-Reply-To/References, then the
    subject tag, only for a sender who may act on that ticket. ARS → the
    requester's answer (→ ECT); other open states → added information;
    closed → a follow-up request. Otherwise a new ticket in the category of
    the address (``routing.py``), linked to a ticket it referred to.
+   Changing an open ticket's state needs an authenticated sender
+   (``authentication.py``): an unauthenticated mail is added as information
+   flagged "sender not verified", changes nothing else, and the ticket's
+   requester is told at the address we know (never the mail's From).
 6. Anything that cannot be processed — refused sender, flood, no
    category, a refusal of the workflow, an unexpected error — is
    quarantined with its raw source and the reason. Only a database outage
@@ -48,10 +54,12 @@ from tickets.models import (
     QuarantineStatus,
     Ticket,
 )
+from tickets.notifications.rules import notify_unverified_mail
 from tickets.status import OPEN_STATES, TicketStatus
 
+from .authentication import sender_verdict
 from .bounces import record_bounce
-from .classify import MailKind, classify
+from .classify import Classification, MailKind, classify
 from .content import build_content, nul_free, refused_note
 from .handler import IngestResult, Outcome, TemporaryFailure
 from .parse import ParsedMessage, parse_message
@@ -98,6 +106,10 @@ def _ingest(raw: bytes, *, source: str) -> IngestResult:
     if InboundMessage.objects.filter(dedup_key=inbound.dedup_key).exists():
         return IngestResult(outcome=Outcome.DUPLICATE, source=source, dedup_key=inbound.dedup_key, parsed=parsed)
     classification = classify(parsed)
+    if classification.kind == MailKind.NORMAL and is_one_of_our_addresses(parsed.from_address):
+        classification = Classification(
+            kind=MailKind.OWN, reasons=(f"sent from our own address {parsed.from_address}",)
+        )
     inbound.kind = classification.kind
     if classification.kind != MailKind.NORMAL:
         try:
@@ -184,7 +196,7 @@ def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit:
     thread = find_thread(parsed, user)
     ticket = thread.ticket
     if ticket is not None and ticket.status in OPEN_STATES:
-        return _continue(inbound, parsed, ticket, user)
+        return _continue(inbound, parsed, ticket, user, via=thread.via)
     if enforce_rate_limit:
         _check_rate_limit(address)
     is_reply = bool(ticket or thread.related or parsed.in_reply_to or parsed.references)
@@ -225,12 +237,21 @@ def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit:
     return outcome
 
 
-def _continue(inbound: InboundMessage, parsed: ParsedMessage, ticket: Ticket, user: Any) -> Outcome:
+def _continue(inbound: InboundMessage, parsed: ParsedMessage, ticket: Ticket, user: Any, *, via: str) -> Outcome:
     content = build_content(parsed, is_reply=True, **attachment_usage(ticket))
-    if ticket.status == TicketStatus.ARS and perms.is_requester_side(ticket, user):
+    verdict = sender_verdict(parsed, via=via)
+    if not verdict.authenticated:
+        event = wf.ticket_add_information(
+            ticket=ticket, actor=user, text=content.text, files=content.files, sender_verified=False
+        )
+        inbound.reason = f"sender not authenticated ({verdict.how}): added as unverified information"
+        notify_unverified_mail(ticket)
+    elif ticket.status == TicketStatus.ARS and perms.is_requester_side(ticket, user):
         event = wf.ticket_answer(ticket=ticket, actor=user, text=content.text, files=content.files)
     else:
         event = wf.ticket_add_information(ticket=ticket, actor=user, text=content.text, files=content.files)
+    if verdict.authenticated:
+        inbound.reason = f"sender authenticated by {verdict.how}"
     if content.refused:
         wf.ticket_add_system_note(ticket=ticket, text=refused_note(content.refused))
     inbound.ticket, inbound.ticket_message = ticket, event.message

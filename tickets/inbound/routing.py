@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from email.utils import getaddresses
+
 from django.conf import settings
 
 from catalogue.models import Category, InboundAddress
@@ -35,6 +37,16 @@ def route(parsed: ParsedMessage) -> Category | None:
     return None
 
 
+def own_sender_addresses() -> set[str]:
+    """The addresses Guichet itself sends from (``DEFAULT_FROM_EMAIL``, ``SERVER_EMAIL``)."""
+    values = [settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL]
+    return {address.strip().lower() for _name, address in getaddresses(values) if "@" in address}
+
+
 def is_one_of_our_addresses(address: str) -> bool:
-    """Mail *from* a service address is a loop (one of our mailboxes writing to another)."""
-    return InboundAddress.objects.filter(email=address.lower()).exists()
+    """Mail *from* our sending address or a service address is ours come back
+    (a loop, or a forgery of our own name): recorded, never filed nor answered."""
+    address = (address or "").strip().lower()
+    if not address:
+        return False
+    return address in own_sender_addresses() or InboundAddress.objects.filter(email=address).exists()

@@ -9,18 +9,26 @@ get a signed ``/lien/<token>`` link instead of the plain page address.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import formataddr, parseaddr
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts import roles
 from accounts.notifications import wants_notification
-from helpdesk.mail import AUTO_GENERATED, absolute_url, queue_email, ticket_subject
+from catalogue.models import InboundAddress, ReplyMode
+from helpdesk.mail import AUTO_GENERATED, AUTO_REPLIED, absolute_url, queue_email, ticket_subject
 from helpdesk.models import OutboundEmail
 from helpdesk.signing import make_ticket_link
+from tickets.status import CLOSED_STATES
+
+logger = logging.getLogger(__name__)
 
 
 def uses_signed_link(user: Any) -> bool:
@@ -57,6 +65,10 @@ class TicketMail:
     template: str = "email/tickets/notification"
     auto_submitted: str = AUTO_GENERATED
     extra: dict[str, Any] = field(default_factory=dict)
+    # Mails to people who may continue the ticket by mail carry its inbound
+    # address; agents answer in the application (a mailed reply from an agent
+    # would file a new ticket), so their mails do not.
+    replies_by_mail: bool = True
 
 
 def may_receive(user: Any, *, actor: Any, optional: str = "", notify_actor: bool = False) -> bool:
@@ -68,12 +80,41 @@ def may_receive(user: Any, *, actor: Any, optional: str = "", notify_actor: bool
     return not optional or wants_notification(user, optional)
 
 
+def reply_address(ticket: Any) -> InboundAddress | None:
+    """The inbound address a reply about ``ticket`` should go to: one of its
+    category's, else one of its handling service's other categories'."""
+    addresses = InboundAddress.objects.order_by("pk")
+    return (
+        addresses.filter(category_id=ticket.category_id).first()
+        or addresses.filter(category__service_id=ticket.service_id).first()
+    )
+
+
+def _sender_name() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[0] or "Guichet"
+
+
+def auto_reply_allowed() -> bool:
+    """Under the global limit of automatic answers to incoming mail
+    (``GUICHET_INBOUND_ACK_RATE_LIMIT_PER_HOUR``): a flood of forged mail
+    must not turn us into a relay that mails thousands of strangers."""
+    limit = settings.GUICHET_INBOUND_ACK_RATE_LIMIT_PER_HOUR
+    since = timezone.now() - timedelta(hours=1)
+    # Auto-Submitted: auto-replied marks exactly the answers to incoming mail (RFC 3834).
+    sent = OutboundEmail.objects.filter(created_at__gte=since, **{"headers__Auto-Submitted": AUTO_REPLIED}).count()
+    if sent >= limit:
+        logger.warning("notifications: %s automatic replies in the last hour (limit %s): not answering", sent, limit)
+        return False
+    return True
+
+
 def send_ticket_mail(ticket: Any, mail: TicketMail) -> OutboundEmail:
     """Render ``mail`` in its recipient's language and queue it in the current transaction."""
     user = mail.recipient
     language = user.language or None
     from helpdesk.mail import email_language
 
+    inbound = reply_address(ticket) if mail.replies_by_mail else None
     with translation.override(email_language(language)):
         content = dict(mail.build())
         subject = ticket_subject(ticket.reference, str(content.pop("subject")))
@@ -81,8 +122,15 @@ def send_ticket_mail(ticket: Any, mail: TicketMail) -> OutboundEmail:
             "ticket": ticket,
             "recipient_name": user.get_full_name(),
             "action_url": ticket_url(user, ticket.reference),
+            "reply_enabled": inbound is not None,
+            "reply_files_follow_up": ticket.status in CLOSED_STATES,
             **content,
         }
+    from_email = reply_to = None
+    if inbound is not None and inbound.reply_mode == ReplyMode.FROM:
+        from_email = formataddr((_sender_name(), inbound.email))
+    elif inbound is not None:
+        reply_to = inbound.email
     return queue_email(
         to=user.email,
         subject=subject,
@@ -93,4 +141,6 @@ def send_ticket_mail(ticket: Any, mail: TicketMail) -> OutboundEmail:
         ticket_reference=ticket.reference,
         related=f"user:{user.pk}",
         auto_submitted=mail.auto_submitted,
+        reply_to=reply_to,
+        from_email=from_email,
     )

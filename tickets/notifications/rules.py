@@ -12,6 +12,7 @@ are always sent.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.utils import formats, timezone
@@ -22,10 +23,17 @@ from accounts.models import User
 from accounts.notifications import OptionalNotification as Opt
 from accounts.notifications import wants_immediate_queue_mail
 from helpdesk.mail import AUTO_REPLIED
+from helpdesk.models import OutboundEmail
 from tickets import permissions
 from tickets.models import Channel, EventAction, Ticket, TicketEvent
 from tickets.notifications import sve
-from tickets.notifications.compose import TicketMail, may_receive, send_ticket_mail, ticket_url
+from tickets.notifications.compose import (
+    TicketMail,
+    auto_reply_allowed,
+    may_receive,
+    send_ticket_mail,
+    ticket_url,
+)
 from tickets.priority import Level
 from tickets.status import TicketStatus
 
@@ -63,7 +71,7 @@ def _to_each(
     users: Iterable[User], event: TicketEvent, kind: str, build_for: Callable[[User], Any], *, optional: str
 ) -> list[TicketMail]:
     return [
-        TicketMail(user, kind, build_for(user), optional=optional)
+        TicketMail(user, kind, build_for(user), optional=optional, replies_by_mail=False)
         for user in users
         if may_receive(user, actor=event.actor, optional=optional)
     ]
@@ -79,33 +87,46 @@ def _name(user: User | None) -> str:
 def filed(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
     mails: list[TicketMail] = []
     requester = ticket.requester
-    # The acknowledgement goes to the requester even when they filed it themselves.
-    if may_receive(requester, actor=None):
+    by_mail = ticket.channel == Channel.EMAIL
+    # The acknowledgement goes to the requester even when they filed it themselves;
+    # an answer to a mail only within the global limit of automatic replies.
+    if may_receive(requester, actor=None) and (not by_mail or auto_reply_allowed()):
         # RFC 3834: an answer to an incoming mail is "auto-replied" (the
         # inbound side relies on it to stop mail loops); otherwise generated.
-        auto = {"auto_submitted": AUTO_REPLIED} if ticket.channel == Channel.EMAIL else {}
+        auto = {"auto_submitted": AUTO_REPLIED} if by_mail else {}
+        # Nothing the mail's sender wrote (subject, display name) is quoted back
+        # to its From address: anyone can send in someone else's name.
+        anonymous = {"recipient_name": ""} if by_mail else {}
         if ticket.category.is_sve:
             mails.append(
                 TicketMail(
                     requester,
                     "sve_acknowledgement",
-                    lambda: sve.mail_content(ticket, requester),
+                    lambda: {**sve.mail_content(ticket, requester), **anonymous},
                     template="email/tickets/sve_acknowledgement",
                     **auto,
                 )
             )
         else:
-            mails.append(TicketMail(requester, "acknowledgement", lambda: _acknowledgement(ticket), **auto))
+            mails.append(
+                TicketMail(requester, "acknowledgement", lambda: {**_acknowledgement(ticket), **anonymous}, **auto)
+            )
     mails += _queue_new(event, ticket)
     return mails
 
 
 def _acknowledgement(ticket: Ticket) -> dict[str, Any]:
+    if ticket.channel == Channel.EMAIL:  # the title is the mail's subject: not quoted back
+        received = _("Nous avons bien reçu votre demande par courriel le %(date)s.") % {"date": _date(ticket.created)}
+    else:
+        received = _("Nous avons bien reçu votre demande « %(title)s » le %(date)s.") % {
+            "title": ticket.title,
+            "date": _date(ticket.created),
+        }
     return {
         "subject": _("Votre demande a bien été reçue"),
         "paragraphs": [
-            _("Nous avons bien reçu votre demande « %(title)s » le %(date)s.")
-            % {"title": ticket.title, "date": _date(ticket.created)},
+            received,
             _("Elle a été transmise au service %(service)s, qui vous tiendra informé(e).")
             % {"service": ticket.service.name},
             _("Sa référence est #%(ref)s : elle figure dans l'objet de chaque courriel à son sujet.")
@@ -318,6 +339,39 @@ def requalified(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
     return mails
 
 
+def notify_unverified_mail(ticket: Ticket) -> None:
+    """Tell the ticket's requester, at the address we know (never the mail's
+    From), that a mail in their name could not be authenticated and was only
+    added as information. Quotes nothing the mail's sender wrote; at most
+    one such notice per ticket an hour, so forged mail cannot flood anyone."""
+    requester = ticket.requester
+    recent = OutboundEmail.objects.filter(
+        kind="unverified_mail", ticket_reference=ticket.reference, created_at__gte=timezone.now() - timedelta(hours=1)
+    )
+    if not may_receive(requester, actor=None) or recent.exists() or not auto_reply_allowed():
+        return
+
+    def build() -> dict[str, Any]:
+        return {
+            "subject": _("Un courriel non vérifié a été ajouté à votre demande"),
+            "recipient_name": "",
+            "paragraphs": [
+                _(
+                    "Nous avons reçu un courriel au sujet de votre demande n° %(ref)s sans pouvoir vérifier qu'il "
+                    "vient bien de vous. Il a été ajouté à la demande comme simple information, signalée comme "
+                    "non vérifiée au service, et n'a pas changé son état."
+                )
+                % {"ref": ticket.reference},
+                _(
+                    "Si vous en êtes l'auteur et que le service attend votre réponse, répondez depuis la page de "
+                    "la demande ou en répondant à ce courriel. Sinon, vous n'avez rien à faire."
+                ),
+            ],
+        }
+
+    send_ticket_mail(ticket, TicketMail(requester, "unverified_mail", build, auto_submitted=AUTO_REPLIED))
+
+
 # --- Agent mails ----------------------------------------------------------------------
 
 
@@ -351,6 +405,7 @@ def requester_spoke(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
     """The requester answered the question, or added information."""
     if event.action == EventAction.ADD_INFORMATION and not _is_requester_side(ticket, event.actor):
         return []  # the service's own additions are not news to the service
+    unverified = event.message is not None and not event.message.sender_verified
     return _to_each(
         _handlers(ticket),
         event,
@@ -361,6 +416,16 @@ def requester_spoke(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
                 "paragraphs": [
                     _("%(actor)s a écrit sur la demande « %(title)s » :")
                     % {"actor": _name(event.actor), "title": ticket.title},
+                    *(
+                        [
+                            _(
+                                "Attention : l'expéditeur de ce courriel n'a pas pu être vérifié. Il a été ajouté "
+                                "comme information et n'a pas changé l'état de la demande."
+                            )
+                        ]
+                        if unverified
+                        else []
+                    ),
                 ],
                 "quote": event.message.body if event.message else "",
             }

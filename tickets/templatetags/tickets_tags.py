@@ -7,7 +7,6 @@ from typing import Any
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import localize
-from django.utils.translation import gettext
 
 from tickets.models import Ticket
 from tickets.priority import BLOCKING_LABELS, Level

@@ -134,6 +134,7 @@ def act(
     message_kind: str | None = None,
     text: str = "",
     files: Sequence[FileInput] = (),
+    sender_verified: bool = True,
 ) -> TicketEvent:
     """The common body of every action on an existing ticket."""
     check_version(ticket, expected_version)
@@ -156,7 +157,10 @@ def act(
             save(ticket, to_save, now)
             message = None
             if message_kind:
-                message = Message.objects.create(ticket=ticket, kind=message_kind, author=actor, body=text, created=now)
+                message = Message.objects.create(
+                    ticket=ticket, kind=message_kind, author=actor, body=text, created=now,
+                    sender_verified=sender_verified,
+                )  # fmt: skip
             attach(ticket, message, actor, files, stored)
             return record(
                 ticket, actor=actor, action=action, from_status=from_status, changes=changes, reason=reason,

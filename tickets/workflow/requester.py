@@ -56,9 +56,18 @@ def ticket_withdraw(*, ticket: Ticket, actor: Any, text: str, expected_version: 
 
 
 def ticket_add_information(
-    *, ticket: Ticket, actor: Any, text: str, files: Sequence[FileInput] = (), expected_version: int | None = None
+    *,
+    ticket: Ticket,
+    actor: Any,
+    text: str,
+    files: Sequence[FileInput] = (),
+    expected_version: int | None = None,
+    sender_verified: bool = True,
 ) -> TicketEvent:
-    """Anyone who sees an open ticket may add a dated piece of information; the status does not change."""
+    """Anyone who sees an open ticket may add a dated piece of information; the status does not change.
+
+    ``sender_verified=False``: a mail in ``actor``'s name whose sender could not
+    be authenticated (``tickets.inbound.authentication``); the message is flagged."""
     if actor is None or not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
         raise ActionForbidden(_("Vous n'avez pas le droit de faire cette action sur cette demande."))
     check_open(ticket)
@@ -67,5 +76,5 @@ def ticket_add_information(
     kind = MessageKind.PUBLIC_REPLY if staff_only else MessageKind.REQUESTER_INFO
     return act(
         ticket=ticket, actor=actor, action=EventAction.ADD_INFORMATION, expected_version=expected_version,
-        message_kind=kind, text=text, files=files,
+        message_kind=kind, text=text, files=files, sender_verified=sender_verified,
     )  # fmt: skip

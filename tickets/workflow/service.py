@@ -232,43 +232,47 @@ def ticket_mark_duplicate(
                 expected_version=expected_version, fields={"duplicate_of": original},
                 changes={"duplicate_of": [None, original.reference]}, reason=text,
             )  # fmt: skip
-            carried = _carry_over(ticket, original)
-            act(
-                ticket=original, actor=actor, action=EventAction.MERGE,
-                changes={"duplicates": [None, ticket.reference], **carried},
-            )  # fmt: skip
+            _carry_over(ticket, original, actor)
     except BaseException:
         ticket.refresh_from_db()  # the duplicate's own change was rolled back with the original's
         raise
     return event
 
 
-def _carry_over(duplicate: Ticket, original: Ticket) -> dict[str, Any]:
+def _carry_over(duplicate: Ticket, original: Ticket, actor: Any) -> TicketEvent:
     """Watchers (and the duplicate's requester) follow the original; attachments are copied
-    (same stored file, new rows: the duplicate keeps its own)."""
+    (same stored file, new rows: the duplicate keeps its own). Internal stays internal:
+    the attachments of internal notes go onto one internal note of the original, the
+    MERGE event's message. Returns the original's MERGE event."""
     followers = {w.user_id for w in duplicate.watchers.all()} | {duplicate.requester_id}
     already = set(original.watchers.values_list("user_id", flat=True)) | {original.requester_id}
     new_watchers = [Watcher(ticket=original, user_id=uid) for uid in sorted(followers - already)]
     Watcher.objects.bulk_create(new_watchers)
-    copies = [
+    attachments = list(duplicate.attachments.select_related("message").order_by("pk"))
+    internal = [a for a in attachments if a.message is not None and a.message.is_internal]
+    changes: dict[str, Any] = {"duplicates": [None, duplicate.reference]}
+    if new_watchers:
+        changes["watchers"] = [None, len(new_watchers)]
+    if attachments:
+        changes["attachments"] = [None, len(attachments)]
+    note = _("Pièces jointes des notes internes du doublon #%(ref)s.") % {"ref": duplicate.reference}
+    event = act(
+        ticket=original, actor=actor, action=EventAction.MERGE, changes=changes,
+        message_kind=MessageKind.INTERNAL_NOTE if internal else None, text=note if internal else "",
+    )  # fmt: skip
+    Attachment.objects.bulk_create(
         Attachment(
             ticket=original,
-            message=None,
+            message=event.message if a in internal else None,
             file=a.file.name,
             original_name=a.original_name,
             content_type=a.content_type,
             size=a.size,
             uploaded_by_id=a.uploaded_by_id,
         )
-        for a in duplicate.attachments.order_by("pk")
-    ]
-    Attachment.objects.bulk_create(copies)
-    carried: dict[str, Any] = {}
-    if new_watchers:
-        carried["watchers"] = [None, len(new_watchers)]
-    if copies:
-        carried["attachments"] = [None, len(copies)]
-    return carried
+        for a in attachments
+    )
+    return event
 
 
 def ticket_add_watcher(*, ticket: Ticket, actor: Any, user: Any, expected_version: int | None = None) -> TicketEvent:

@@ -75,12 +75,19 @@ def test_own_domain_default_is_the_instance_id(settings):
     assert make_message_id().endswith(f"@{settings.GUICHET_INSTANCE_ID}>")
 
 
-def test_mail_from_one_of_our_addresses_is_a_loop(category):
-    result = ingest(build_mail(sender="assistance@univ.example.org"), source="test")
+@pytest.mark.parametrize(
+    "sender", ["assistance@univ.example.org", "Guichet <guichet@localhost>", "Serveur <root@guichet.example.org>"]
+)
+def test_mail_from_one_of_our_addresses_is_recorded_as_ours(category, sender, settings):
+    # Issue 14 (12): our sending address was filed and answered like a stranger's.
+    settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL = "Guichet <guichet@localhost>", "root@guichet.example.org"
 
-    assert result.outcome == Outcome.QUARANTINED
-    assert "mail loop" in result.reason
-    assert Ticket.objects.count() == 0
+    result = ingest(build_mail(sender=sender), source="test")
+
+    inbound = InboundMessage.objects.get()
+    assert (result.outcome, inbound.kind, inbound.outcome) == (Outcome.IGNORED, "own", InboundOutcome.IGNORED)
+    assert "our own address" in inbound.reason
+    assert (Ticket.objects.count(), OutboundEmail.objects.count()) == (0, 0)
 
 
 def dsn(*, original_id: str, recipient: str, status: str = "5.1.1", action: str = "failed") -> bytes:

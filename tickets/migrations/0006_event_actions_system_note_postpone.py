@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0004_ticket_search_document'),
+        ("tickets", "0005_message_sender_verified"),
     ]
 
     operations = [

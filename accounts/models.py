@@ -298,7 +298,7 @@ class BouncingAddress(models.Model):
     """An address our mail could not be delivered to (a permanent failure).
 
     Written by inbound email when a delivery report comes back for a message
-    of our outbox (``tickets.inbound.bounces``); shown in the admin so that
+    of our outbox (``inbound.bounces``); shown in the admin so that
     someone can fix the address, then delete the row.
     """
 

@@ -4,7 +4,7 @@
     psql -h 127.0.0.1 -U postgres -c 'create database guichet_bench_ingest'
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/guichet_bench_ingest .venv/bin/python bench/ingest.py
 
-Two runs through the real pipeline (``tickets.inbound.pipeline.ingest``:
+Two runs through the real pipeline (``inbound.pipeline.ingest``:
 parse, classify, deduplicate, resolve the sender, thread, file or continue
 through ``tickets.workflow``, store attachments and the raw source):
 
@@ -186,8 +186,8 @@ def main() -> None:
     if not settings.IS_POSTGRES:
         sys.exit("bench/ingest.py measures PostgreSQL: set DATABASE_URL=postgres://…/guichet_bench_ingest")
     call_command("migrate", verbosity=0)
-    from tickets.inbound.pipeline import ingest
-    from tickets.inbound.tests.test_corpus import CORPUS, corpus_files
+    from inbound.pipeline import ingest
+    from inbound.tests.test_corpus import CORPUS, corpus_files
 
     category = setup_catalogue()
     settings.GUICHET_INBOUND_DEFAULT_CATEGORY = category.slug  # corpus mail is addressed to strangers

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "catalogue",
     "tickets",
     "knowledge",
+    "inbound",
 ]
 
 MIDDLEWARE = [
@@ -337,10 +338,10 @@ CONTENT_SECURITY_POLICY = (
 GUICHET_INSTANCE_ID = env.str("GUICHET_INSTANCE_ID", default="guichet")
 GUICHET_DEMO_PASSWORD = env.str("GUICHET_DEMO_PASSWORD", default="guichet-demo-2026")
 
-# --- Inbound email (tickets/inbound) ----------------------------------------
+# --- Inbound email (the inbound app) ---------------------------------------
 # The function every way in (IMAP polling, `manage.py ingest_email`, maildir
 # import) hands raw messages to: ingest(raw: bytes, *, source: str) -> result.
-GUICHET_INBOUND_HANDLER = env.str("GUICHET_INBOUND_HANDLER", default="tickets.inbound.pipeline.ingest")
+GUICHET_INBOUND_HANDLER = env.str("GUICHET_INBOUND_HANDLER", default="inbound.pipeline.ingest")
 # Messages larger than this are refused (kept in quarantine, never parsed).
 GUICHET_INBOUND_MAX_BYTES = env.int("GUICHET_INBOUND_MAX_BYTES", default=30 * 1024 * 1024)
 # A Message-ID on one of these domains is one Guichet sent: such mail coming
@@ -367,13 +368,11 @@ GUICHET_INBOUND_TRUSTED_AUTHSERV_ID = env.str("GUICHET_INBOUND_TRUSTED_AUTHSERV_
 # Raw messages up to this size are kept in the database row, larger ones in the file storage.
 GUICHET_INBOUND_RAW_INLINE_MAX = env.int("GUICHET_INBOUND_RAW_INLINE_MAX", default=256 * 1024)
 # IMAP mailboxes to poll, as a JSON list of objects; keys (see
-# tickets/inbound/sources.py MailboxConfig): name, host, port, user, password,
+# inbound/sources.py MailboxConfig): name, host, port, user, password,
 # security ("ssl" | "starttls" | "none"), folder ("INBOX"), processed_folder
 # (messages are moved there once filed; "" to only flag them), timeout,
 # poll_every (seconds; each mailbox gets its own beat entry).
 GUICHET_IMAP_MAILBOXES = env.json("GUICHET_IMAP_MAILBOXES", default=[])
-# The worker imports the polling task (it is not in an app's tasks.py).
-CELERY_IMPORTS = ["tickets.inbound.tasks"]
 
 # --- Outbox: notification mail (helpdesk.mail) -------------------------------
 # A failed send is retried by the every-minute sweeper after 1, 2, 4… minutes

@@ -82,6 +82,3 @@ class WatcherAdmin(admin.ModelAdmin):
 
 
 admin.site.register(PendingUpload, list_display=("original_name", "user", "size", "created"))
-
-# Inbound email's screens (quarantine, messages taken) live with the feature.
-import tickets.inbound.admin  # noqa: E402, F401

@@ -194,6 +194,8 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in APPS:
+            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]  # from tickets import wf
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.append((node.lineno, node.module))
     return found
@@ -219,5 +221,20 @@ def test_middleware_imports_no_view_module():
         if path.name == "middleware.py"
         for lineno, module in imported_modules(path)
         if ".views" in module
+    ]
+    assert wrong == []
+
+
+# Inbound email reaches tickets through its doors, models, rules and mail helpers only.
+INBOUND_MAY_USE = ("tickets.workflow", "tickets.models", "tickets.permissions", "tickets.status",
+                   "tickets.exceptions", "tickets.attachments", "tickets.notifications")  # fmt: skip
+
+
+def test_inbound_uses_tickets_through_its_doors_only():
+    wrong = [
+        f"{relative(path)}:{lineno} imports {module}"
+        for path in production_files("inbound")
+        for lineno, module in imported_modules(path)
+        if module.split(".")[0] == "tickets" and not module.startswith(INBOUND_MAY_USE)
     ]
     assert wrong == []

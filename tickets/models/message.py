@@ -54,7 +54,7 @@ class Message(models.Model):
     )
     body = models.TextField(_("message"))
     created = models.DateTimeField(_("écrit le"), default=timezone.now, editable=False)
-    # False for a mail whose sender could not be authenticated (tickets.inbound.authentication):
+    # False for a mail whose sender could not be authenticated (inbound.authentication):
     # shown flagged to the agent, it never changed the ticket's state.
     sender_verified = models.BooleanField(_("expéditeur vérifié"), default=True)
 

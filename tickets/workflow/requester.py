@@ -67,7 +67,7 @@ def ticket_add_information(
     """Anyone who sees an open ticket may add a dated piece of information; the status does not change.
 
     ``sender_verified=False``: a mail in ``actor``'s name whose sender could not
-    be authenticated (``tickets.inbound.authentication``); the message is flagged."""
+    be authenticated (``inbound.authentication``); the message is flagged."""
     if actor is None or not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
         raise ActionForbidden(_("Vous n'avez pas le droit de faire cette action sur cette demande."))
     check_open(ticket)

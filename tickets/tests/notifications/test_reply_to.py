@@ -17,9 +17,9 @@ from django.utils import timezone
 from catalogue.models import Category, InboundAddress, ReplyMode
 from helpdesk.mail.outbox import build_message
 from helpdesk.models import OutboundEmail
+from inbound.handler import Outcome
+from inbound.pipeline import ingest
 from tickets import workflow as wf
-from tickets.inbound.handler import Outcome
-from tickets.inbound.pipeline import ingest
 from tickets.models import MessageKind, Ticket
 from tickets.status import TicketStatus
 

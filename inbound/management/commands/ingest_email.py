@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from tickets.inbound.sources import EX_OK, ingest_stream
+from inbound.sources import EX_OK, ingest_stream
 
 
 class Command(BaseCommand):

@@ -11,17 +11,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from accounts.models import User
-from tickets.inbound.handler import Outcome
-from tickets.inbound.pipeline import ingest
-from tickets.models import (
-    InboundMessage,
-    InboundOutcome,
-    MessageKind,
-    Quarantine,
-    QuarantineReason,
-    QuarantineStatus,
-    Ticket,
-)
+from inbound.handler import Outcome
+from inbound.models import InboundMessage, InboundOutcome, Quarantine, QuarantineReason, QuarantineStatus
+from inbound.pipeline import ingest
+from tickets.models import MessageKind, Ticket
 from tickets.status import TicketStatus
 from tickets.tests.conftest import EXE, PDF, PNG
 
@@ -118,7 +111,7 @@ def test_too_large_is_quarantined_then_reprocessed_by_admin(settings, requester,
     assert (result.outcome, quarantine.reason) == (Outcome.QUARANTINED, QuarantineReason.TOO_LARGE)
     assert quarantine.inbound.raw == raw
     response = client_for(admin).post(
-        "/admin/tickets/quarantine/", {"action": "reprocess_selected", "_selected_action": [quarantine.pk]}
+        "/admin/inbound/quarantine/", {"action": "reprocess_selected", "_selected_action": [quarantine.pk]}
     )
     assert response.status_code == 302
     quarantine.refresh_from_db()
@@ -153,9 +146,9 @@ def test_disabled_sender_is_quarantined_and_admin_can_discard(requester, admin, 
     quarantine = Quarantine.objects.get()
     assert quarantine.reason == QuarantineReason.REFUSED_SENDER
     client = client_for(admin)
-    assert client.get("/admin/tickets/quarantine/").status_code == 200
-    assert client.get(f"/admin/tickets/quarantine/{quarantine.pk}/change/").status_code == 200
-    client.post("/admin/tickets/quarantine/", {"action": "discard_selected", "_selected_action": [quarantine.pk]})
+    assert client.get("/admin/inbound/quarantine/").status_code == 200
+    assert client.get(f"/admin/inbound/quarantine/{quarantine.pk}/change/").status_code == 200
+    client.post("/admin/inbound/quarantine/", {"action": "discard_selected", "_selected_action": [quarantine.pk]})
     quarantine.refresh_from_db()
     assert quarantine.status == QuarantineStatus.DISCARDED
     assert quarantine.inbound.outcome == InboundOutcome.DISCARDED
@@ -163,7 +156,7 @@ def test_disabled_sender_is_quarantined_and_admin_can_discard(requester, admin, 
 
 
 def test_quarantine_admin_is_for_administrators_only(agent, client_for):
-    assert client_for(agent).get("/admin/tickets/quarantine/").status_code == 302
+    assert client_for(agent).get("/admin/inbound/quarantine/").status_code == 302
 
 
 def test_garbage_is_quarantined_with_raw_source(db):
@@ -178,8 +171,8 @@ def test_unexpected_failure_quarantines_and_the_batch_goes_on(requester, monkeyp
 
     from django.core.files.storage import FileSystemStorage
 
-    from tickets.inbound.pipeline import reprocess
-    from tickets.inbound.sources import import_maildir
+    from inbound.pipeline import reprocess
+    from inbound.sources import import_maildir
 
     box = mailbox.Maildir(tmp_path / "Maildir", create=True)
     box.add(build_mail(sender=requester.email, subject="un", message_id="<un@x>"))

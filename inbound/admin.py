@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tickets.models import InboundMessage, Quarantine, QuarantineStatus
+from inbound.models import InboundMessage, Quarantine, QuarantineStatus
 
 from .handler import Outcome
 from .pipeline import discard, reprocess

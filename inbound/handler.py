@@ -1,6 +1,6 @@
 """The ingestion callback every way in calls: ``ingest(raw, *, source)``.
 
-Contract (kept by ``tickets.inbound.pipeline.ingest``, the handler that files tickets):
+Contract (kept by ``inbound.pipeline.ingest``, the handler that files tickets):
 
 - It receives the raw bytes of exactly one message and a short ``source``
   label (``"stdin"``, ``"maildir:<path>"``, ``"imap:<mailbox name>"``).
@@ -18,7 +18,7 @@ Contract (kept by ``tickets.inbound.pipeline.ingest``, the handler that files ti
 
 ``handle_message`` here parses and classifies only and stores nothing (the
 first step, also used on its own by tests and tools); the ingestion function
-that files tickets is ``tickets.inbound.pipeline.ingest``, the default
+that files tickets is ``inbound.pipeline.ingest``, the default
 ``GUICHET_INBOUND_HANDLER``.
 """
 

@@ -7,7 +7,7 @@ import os
 import uuid
 from pathlib import Path
 
-from tickets.inbound.handler import IngestResult, TemporaryFailure, handle_message
+from inbound.handler import IngestResult, TemporaryFailure, handle_message
 
 
 def record_to_directory(raw: bytes, *, source: str) -> IngestResult:

@@ -8,9 +8,9 @@ import pytest
 from imap_tools import AND
 from imap_tools.errors import MailboxLoginError
 
-from tickets.inbound.handler import IngestResult, Outcome, TemporaryFailure, handle_message
-from tickets.inbound.sources import PROCESSED_KEYWORD, poll_mailbox
-from tickets.inbound.tasks import poll_mailboxes
+from inbound.handler import IngestResult, Outcome, TemporaryFailure, handle_message
+from inbound.sources import PROCESSED_KEYWORD, poll_mailbox
+from inbound.tasks import poll_mailboxes
 
 from .conftest import build_mail
 from .dovecot import free_port
@@ -104,7 +104,7 @@ def test_poll_mailbox_one_failing_message_does_not_stop_the_batch(imap_config):
 
 def test_poll_mailboxes_task_polls_every_configured_mailbox(imap_config, settings):
     deliver(imap_config, [build_mail()])
-    settings.GUICHET_INBOUND_HANDLER = "tickets.inbound.handler.handle_message"
+    settings.GUICHET_INBOUND_HANDLER = "inbound.handler.handle_message"
     settings.GUICHET_IMAP_MAILBOXES = [
         {"name": "injoignable", "host": "127.0.0.1", "port": free_port(), "user": "x", "password": "y",
          "security": "none", "timeout": 3},
@@ -129,9 +129,10 @@ def test_poll_mailbox_wrong_password_raises(imap_config):
 
 
 def test_poll_mailbox_files_tickets_and_never_reimports(imap_config, inbound_address, requester, settings):
-    from tickets.models import InboundMessage, Quarantine, Ticket
+    from inbound.models import InboundMessage, Quarantine
+    from tickets.models import Ticket
 
-    settings.GUICHET_INBOUND_HANDLER = "tickets.inbound.pipeline.ingest"
+    settings.GUICHET_INBOUND_HANDLER = "inbound.pipeline.ingest"
     bounce = b"Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.example.org\r\nSubject: failure\r\n\r\nGone.\r\n"
     deliver(
         imap_config,
@@ -171,7 +172,7 @@ def test_beat_has_one_entry_per_configured_mailbox(settings):
 
     entries = {k: v for k, v in schedule.items() if k.startswith("inbound-imap-")}
     assert sorted(entries) == ["inbound-imap-dsi", "inbound-imap-scol"]
-    assert entries["inbound-imap-scol"]["task"] == "tickets.inbound.tasks.poll_mailboxes"
+    assert entries["inbound-imap-scol"]["task"] == "inbound.tasks.poll_mailboxes"
     assert entries["inbound-imap-scol"]["args"] == ("scol",)
     assert entries["inbound-imap-scol"]["schedule"].total_seconds() == 300
     assert entries["inbound-imap-dsi"]["schedule"].total_seconds() == 60

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tickets.inbound.subject import clean_subject, find_ticket_reference, format_tag, strip_reply_prefixes
+from inbound.subject import clean_subject, find_ticket_reference, format_tag, strip_reply_prefixes
 
 
 @pytest.mark.parametrize(

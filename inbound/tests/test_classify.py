@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tickets.inbound.classify import MailKind, classify, parse_delivery_status
-from tickets.inbound.parse import parse_message
+from inbound.classify import MailKind, classify, parse_delivery_status
+from inbound.parse import parse_message
 
 from .conftest import build_mail
 

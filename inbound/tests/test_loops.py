@@ -7,9 +7,10 @@ import pytest
 from accounts.models import BouncingAddress
 from helpdesk.mail import make_message_id
 from helpdesk.models import OutboundEmail
-from tickets.inbound.handler import Outcome
-from tickets.inbound.pipeline import ingest
-from tickets.models import InboundMessage, InboundOutcome, MessageKind, Ticket, TicketStatus
+from inbound.handler import Outcome
+from inbound.models import InboundMessage, InboundOutcome
+from inbound.pipeline import ingest
+from tickets.models import MessageKind, Ticket, TicketStatus
 
 from .conftest import build_mail
 

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 import pytest
 
 from catalogue.models import InboundAddress
-from tickets.inbound.sources import MailboxConfig
+from inbound.sources import MailboxConfig
 from tickets.tests.conftest import make_ticket  # noqa: F401 - the tickets app's factory, shared here
 
 from .dovecot import DovecotServer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tickets.inbound.quotes import trim_quoted
+from inbound.quotes import trim_quoted
 
 NEW = "Merci, cela fonctionne maintenant."
 

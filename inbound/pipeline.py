@@ -41,19 +41,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.email_only import user_for_email
+from inbound.models import InboundMessage, InboundOutcome, Quarantine, QuarantineReason, QuarantineStatus
 from tickets import permissions as perms
 from tickets import workflow as wf
 from tickets.attachments import attachment_usage
 from tickets.exceptions import ActionRefused
-from tickets.models import (
-    Channel,
-    InboundMessage,
-    InboundOutcome,
-    Quarantine,
-    QuarantineReason,
-    QuarantineStatus,
-    Ticket,
-)
+from tickets.models import Channel, Ticket
 from tickets.notifications.rules import notify_unverified_mail
 from tickets.status import OPEN_STATES, TicketStatus
 

@@ -40,7 +40,7 @@ class InboundMessage(models.Model):
     from_address = models.CharField(_("expéditeur"), max_length=254, blank=True, db_index=True)
     recipients = models.JSONField(_("destinataires"), default=list, blank=True)
     subject = models.CharField(_("objet"), max_length=998, blank=True)
-    kind = models.CharField(_("nature"), max_length=20, blank=True)  # tickets.inbound.classify.MailKind
+    kind = models.CharField(_("nature"), max_length=20, blank=True)  # inbound.classify.MailKind
     outcome = models.CharField(_("résultat"), max_length=20, choices=InboundOutcome.choices)
     reason = models.TextField(_("détail"), blank=True)
     problems = models.JSONField(_("anomalies de lecture"), default=list, blank=True)
@@ -60,6 +60,7 @@ class InboundMessage(models.Model):
     raw_file = models.FileField(_("source (fichier)"), max_length=255, blank=True)
 
     class Meta:
+        db_table = "tickets_inboundmessage"  # created inside the tickets app, kept when the app moved out
         verbose_name = _("courriel reçu")
         verbose_name_plural = _("courriels reçus")
         ordering = ["-received_at", "-pk"]
@@ -122,6 +123,7 @@ class Quarantine(models.Model):
     )
 
     class Meta:
+        db_table = "tickets_quarantine"
         verbose_name = _("courriel en quarantaine")
         verbose_name_plural = _("courriels en quarantaine")
         ordering = ["-created_at", "-pk"]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tickets.inbound.classify import MailKind, classify
-from tickets.inbound.handler import IngestResult, Outcome, handle_message
-from tickets.inbound.parse import parse_message
+from inbound.classify import MailKind, classify
+from inbound.handler import IngestResult, Outcome, handle_message
+from inbound.parse import parse_message
 
 CORPUS = Path(settings.BASE_DIR).parent / "shared" / "mail-corpus"
 NOT_MAIL = {"LICENSE", "README", "README.md", "NOTICE"}
@@ -176,8 +176,9 @@ def default_category(settings, category):
 
 @pytest.mark.parametrize("name", corpus_files())
 def test_corpus_message_files_or_is_recorded_nothing_vanishes(name, default_category):
-    from tickets.inbound.pipeline import ingest
-    from tickets.models import InboundMessage, InboundOutcome, Quarantine, Ticket
+    from inbound.models import InboundMessage, InboundOutcome, Quarantine
+    from inbound.pipeline import ingest
+    from tickets.models import Ticket
 
     raw = (CORPUS / name).read_bytes()
 
@@ -205,8 +206,8 @@ def test_corpus_outcomes_overall(default_category):
     """The whole corpus in one batch: how many file, are ignored or quarantined."""
     from collections import Counter
 
-    from tickets.inbound.pipeline import ingest
-    from tickets.models import InboundMessage, Quarantine
+    from inbound.models import InboundMessage, Quarantine
+    from inbound.pipeline import ingest
 
     names = corpus_files()
     outcomes = Counter(ingest((CORPUS / n).read_bytes(), source="corpus").outcome for n in names)

@@ -6,8 +6,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from tickets.inbound.filenames import safe_filename
-from tickets.inbound.parse import parse_message
+from inbound.filenames import safe_filename
+from inbound.parse import parse_message
 
 from .conftest import build_mail
 

@@ -11,7 +11,7 @@ from .sources import MailboxConfig, configured_mailboxes, poll_mailbox
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="tickets.inbound.tasks.poll_mailboxes")
+@shared_task(name="inbound.tasks.poll_mailboxes")
 def poll_mailboxes(name: str | None = None) -> dict[str, dict[str, object]]:
     """Poll every configured IMAP mailbox (or only the one called ``name``).
 

@@ -5,19 +5,10 @@ from __future__ import annotations
 import pytest
 
 from helpdesk.mail import make_message_id
-from tickets.inbound.handler import Outcome
-from tickets.inbound.pipeline import ingest
-from tickets.models import (
-    Channel,
-    InboundMessage,
-    InboundOutcome,
-    MessageKind,
-    Quarantine,
-    QuarantineReason,
-    Ticket,
-    TicketStatus,
-    Watcher,
-)
+from inbound.handler import Outcome
+from inbound.models import InboundMessage, InboundOutcome, Quarantine, QuarantineReason
+from inbound.pipeline import ingest
+from tickets.models import Channel, MessageKind, Ticket, TicketStatus, Watcher
 
 from .conftest import build_mail
 

@@ -17,11 +17,12 @@ from django.urls import reverse
 
 from helpdesk.mail import make_message_id
 from helpdesk.models import OutboundEmail
-from tickets.inbound.authentication import parse_authentication_results
-from tickets.inbound.handler import Outcome
-from tickets.inbound.parse import parse_message
-from tickets.inbound.pipeline import ingest
-from tickets.models import Channel, InboundMessage, Ticket, TicketStatus
+from inbound.authentication import parse_authentication_results
+from inbound.handler import Outcome
+from inbound.models import InboundMessage
+from inbound.parse import parse_message
+from inbound.pipeline import ingest
+from tickets.models import Channel, Ticket, TicketStatus
 
 from .conftest import build_mail
 

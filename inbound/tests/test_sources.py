@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tickets.inbound.handler import IngestResult, Outcome, TemporaryFailure, handle_message
-from tickets.inbound.sources import EX_TEMPFAIL, import_maildir
+from inbound.handler import IngestResult, Outcome, TemporaryFailure, handle_message
+from inbound.sources import EX_TEMPFAIL, import_maildir
 
 from .conftest import build_mail
 
@@ -37,7 +37,7 @@ def run_ingest_email(raw: bytes, *, handler: str, record_dir=None) -> subprocess
 def test_ingest_email_command_hands_exact_bytes_to_the_handler(tmp_path):
     raw = build_mail() + b"8-bit \xe9 and CRLF\r\n"
 
-    done = run_ingest_email(raw, handler="tickets.inbound.tests.handlers.record_to_directory", record_dir=tmp_path)
+    done = run_ingest_email(raw, handler="inbound.tests.handlers.record_to_directory", record_dir=tmp_path)
 
     assert done.returncode == 0, done.stderr.decode()
     assert [p.read_bytes() for p in tmp_path.glob("*.stdin.eml")] == [raw]
@@ -45,18 +45,18 @@ def test_ingest_email_command_hands_exact_bytes_to_the_handler(tmp_path):
 
 def test_ingest_email_command_exits_zero_for_refused_mail():
     # Garbage and bounces are taken (quarantined or ignored): the MTA must not bounce them.
-    done = run_ingest_email(b"\x00\x01 not a mail", handler="tickets.inbound.handler.handle_message")
+    done = run_ingest_email(b"\x00\x01 not a mail", handler="inbound.handler.handle_message")
     assert done.returncode == 0, done.stderr.decode()
 
 
 def test_ingest_email_command_exits_tempfail_when_not_taken():
-    done = run_ingest_email(build_mail(), handler="tickets.inbound.tests.handlers.database_down")
+    done = run_ingest_email(build_mail(), handler="inbound.tests.handlers.database_down")
     assert done.returncode == EX_TEMPFAIL
     assert b"database unreachable" in done.stderr + done.stdout
 
 
 def test_ingest_email_command_reads_a_file(tmp_path, settings, monkeypatch):
-    settings.GUICHET_INBOUND_HANDLER = "tickets.inbound.tests.handlers.record_to_directory"
+    settings.GUICHET_INBOUND_HANDLER = "inbound.tests.handlers.record_to_directory"
     monkeypatch.setenv("GUICHET_TEST_INBOUND_DIR", str(tmp_path))
     message = tmp_path / "in.eml"
     message.write_bytes(build_mail())
@@ -122,7 +122,7 @@ def test_import_maildir_one_failing_message_does_not_stop_the_batch(tmp_path):
 
 
 def test_import_maildir_command(tmp_path, settings, capsys):
-    settings.GUICHET_INBOUND_HANDLER = "tickets.inbound.handler.handle_message"
+    settings.GUICHET_INBOUND_HANDLER = "inbound.handler.handle_message"
     make_maildir(tmp_path / "Maildir", ["un", "deux"])
 
     call_command("import_maildir", str(tmp_path / "Maildir"))

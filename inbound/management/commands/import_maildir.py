@@ -11,7 +11,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tickets.inbound.sources import EX_TEMPFAIL, MAILDIR_PROCESSED_FOLDER, import_maildir
+from inbound.sources import EX_TEMPFAIL, MAILDIR_PROCESSED_FOLDER, import_maildir
 
 
 class Command(BaseCommand):

@@ -26,6 +26,9 @@ from django.test import Client
 from accounts.models import Institution, Membership, MembershipRole, RequesterProfile, User
 from catalogue.models import Category, CategoryKind, Service, ServiceMembership, ServiceRole
 
+# The closing "Tests that ran: N" line, and no skip under `make test`.
+pytest_plugins = ["helpdesk.testing.summary"]
+
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - the test cast's password
 
 

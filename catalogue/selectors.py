@@ -131,6 +131,26 @@ def category_for_user_or_404(*, user: AnyUser, slug: str) -> Category:
     return node
 
 
+def restricting_category(*, user: AnyUser, slug: str) -> Category | None:
+    """Why ``user`` may not see the active node ``slug``: the node itself or the
+    ancestor whose audience keeps them out. ``None`` when the node does not
+    exist, is inactive (or under an inactive one), or is visible after all.
+    """
+    nodes = _whole_tree()
+    by_pk = {node.pk: node for node in nodes}
+    target = next((node for node in nodes if node.slug == slug), None)
+    if target is None:
+        return None
+    path = [target]
+    while path[0].parent_id is not None:
+        path.insert(0, by_pk[path[0].parent_id])
+    if not all(node.is_active for node in path) or (user.is_authenticated and user.is_staff):
+        return None
+    profile, institution_ids = _audience_of(user)
+    refusing = (node for node in path if not node.audience_allows(profile=profile, institution_ids=institution_ids))
+    return next(refusing, None)
+
+
 def breadcrumb(*, category: Category) -> list[Category]:
     """The category's ancestors from the root, then the category (one or two queries)."""
     if hasattr(category, "visible_children"):

@@ -8,6 +8,8 @@ does not depend on ``tickets``.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -30,6 +32,26 @@ class OutboundEmailQuerySet(models.QuerySet):
     def stuck(self, *, claimed_before) -> OutboundEmailQuerySet:
         """Rows claimed by a sender that never finished (a worker killed mid-send)."""
         return self.filter(status=OutboundStatus.SENDING, claimed_at__lt=claimed_before)
+
+    def problem_counts(self, *, now, stuck_after: int, overdue_after: int = 600) -> dict[str, int]:
+        """What an administrator must know about the outbox (admin index, ``/healthz``, daily summary).
+
+        - ``failed``: given up (every recipient refused for good, or out of attempts);
+        - ``retrying``: pending after at least one failed attempt (4xx, relay refusal);
+        - ``stuck``: claimed and never finished, or due for ``overdue_after``
+          seconds without a sweeper taking them (worker or beat down).
+        """
+        claimed_before = now - timedelta(seconds=stuck_after)
+        overdue_before = now - timedelta(seconds=overdue_after)
+        return self.aggregate(
+            failed=models.Count("pk", filter=Q(status=OutboundStatus.FAILED)),
+            retrying=models.Count("pk", filter=Q(status=OutboundStatus.PENDING, attempts__gt=0)),
+            stuck=models.Count(
+                "pk",
+                filter=Q(status=OutboundStatus.SENDING, claimed_at__lt=claimed_before)
+                | Q(status=OutboundStatus.PENDING, next_attempt_at__lt=overdue_before),
+            ),
+        )
 
 
 class OutboundEmail(models.Model):

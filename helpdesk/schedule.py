@@ -22,6 +22,17 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # Every day at 08:00: one mail to the administrators when mail failed,
+    # waits on retries (often a relay refusing us) or is stuck — nobody
+    # watches the admin all day. Sent at most once a day per administrator.
+    "outbox-problems-summary": {"task": "helpdesk.tasks.send_outbox_summary", "schedule": crontab(hour=8, minute=0)},
+    # Every night at 03:50: delete attachment files nothing refers to (a
+    # failed write, a crash between the file and its row), older than
+    # GUICHET_ORPHAN_FILE_GRACE_HOURS so that uploads in progress are kept.
+    "tickets-purge-orphan-files": {
+        "task": "tickets.tasks.purge_orphan_files",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # Every night at 03:40: rebuild the knowledge-base word list used for typo
     # tolerance (saving an article only adds words; this also drops stale ones).
     "knowledge-search-words": {"task": "knowledge.tasks.rebuild_search_words", "schedule": crontab(hour=3, minute=40)},
@@ -71,3 +82,11 @@ def _imap_mailbox_entries() -> dict[str, dict]:
 # Every `poll_every` seconds (60 by default), per configured IMAP mailbox: file
 # the new mail of that mailbox (processed mails are flagged and moved, never re-imported).
 BEAT_SCHEDULE.update(_imap_mailbox_entries())
+
+# Beat never reads a result: sending its tasks with ignore_result keeps beat
+# off the result backend entirely. Otherwise each send subscribes to the
+# Redis result channel, and after ~20 s without Redis that subscriber gives up
+# and logs "The Celery application must be restarted" although beat itself
+# reconnects to the broker and goes on (issue 23).
+for _entry in BEAT_SCHEDULE.values():
+    _entry.setdefault("options", {})["ignore_result"] = True

@@ -26,7 +26,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = secret_key(VAR_DIR, debug=DEBUG)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-# The public address of the site, used in links inside emails.
+# The public address of the site, used in links inside emails. `make run`
+# (run_all) sets it to the address it serves, e.g. PORT=8001 → :8001.
 SITE_URL = env.str("GUICHET_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_ID = 1
 
@@ -111,13 +112,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: a Celery worker started by the tests must see it.
     DATABASES["default"].setdefault("TEST", {"NAME": str(VAR_DIR / "test.sqlite3")})
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if IS_POSTGRES:
+    # libpq waits forever for a server that accepts and never answers.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("GUICHET_DB_CONNECT_TIMEOUT", default=5)
+    )
+# /healthz answers within this many seconds whatever the backing services do.
+GUICHET_HEALTH_DEADLINE_SECONDS = env.float("GUICHET_HEALTH_DEADLINE_SECONDS", default=2.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker, Celery --------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# A Redis outage must never fail a request: the cache bounds every call and
+# falls back to process memory meanwhile (helpdesk/cache.py).
+GUICHET_CACHE_TIMEOUT = env.float("GUICHET_CACHE_TIMEOUT", default=0.5)
+GUICHET_CACHE_RETRY_SECONDS = env.float("GUICHET_CACHE_RETRY_SECONDS", default=5.0)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    from helpdesk.cache import cache_settings
+
+    CACHES = {
+        "default": cache_settings(REDIS_URL, timeout=GUICHET_CACHE_TIMEOUT, retry_seconds=GUICHET_CACHE_RETRY_SECONDS)
+    }
 else:
     # A file cache is shared by the web server and the worker on one machine,
     # which local memory is not (rate limits must hold across processes).
@@ -213,6 +229,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Files browsers ask for at the root of the site (/favicon.ico).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # --- Identity ---------------------------------------------------------------
 # Owned by accounts/: local accounts (allauth), institutional SSO (CAS through
@@ -327,6 +345,8 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), midi=(), payment=(), usb=()"
 )
+# Error pages in the site layout and the visitor's language (helpdesk/errors.py).
+CSRF_FAILURE_VIEW = "helpdesk.errors.csrf_failure"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
@@ -376,20 +396,30 @@ GUICHET_IMAP_MAILBOXES = env.json("GUICHET_IMAP_MAILBOXES", default=[])
 
 # --- Outbox: notification mail (helpdesk.mail) -------------------------------
 # A failed send is retried by the every-minute sweeper after 1, 2, 4… minutes
-# (capped), then marked failed for an administrator to retry from admin.
+# (capped), then marked failed for an administrator to retry from admin —
+# except a relay problem (the relay refuses or drops the whole transaction),
+# retried without limit; see helpdesk/mail/delivery.py.
 GUICHET_OUTBOX_MAX_ATTEMPTS = env.int("GUICHET_OUTBOX_MAX_ATTEMPTS", default=8)
 GUICHET_OUTBOX_RETRY_BASE_SECONDS = env.int("GUICHET_OUTBOX_RETRY_BASE_SECONDS", default=60)
 GUICHET_OUTBOX_RETRY_MAX_SECONDS = env.int("GUICHET_OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600)
 GUICHET_OUTBOX_BATCH_SIZE = env.int("GUICHET_OUTBOX_BATCH_SIZE", default=100)
 # A row claimed longer ago than this was abandoned by a dead worker; it goes
-# back to pending. Well above EMAIL_TIMEOUT so that a slow send is not doubled.
-GUICHET_OUTBOX_STUCK_AFTER_SECONDS = env.int("GUICHET_OUTBOX_STUCK_AFTER_SECONDS", default=15 * 60)
+# back to pending. A sender refreshes the claim of the row it sends and,
+# every HEARTBEAT seconds, of the rest of its batch: the limit only has to
+# exceed one send (a few EMAIL_TIMEOUTs), not a whole batch.
+GUICHET_OUTBOX_STUCK_AFTER_SECONDS = env.int("GUICHET_OUTBOX_STUCK_AFTER_SECONDS", default=3 * 60)
+GUICHET_OUTBOX_HEARTBEAT_SECONDS = env.int("GUICHET_OUTBOX_HEARTBEAT_SECONDS", default=30)
+# Marking a row SENT is retried this many times (0.5, 1, 2, 4, 5 s) when the
+# database is away: losing that update means sending the mail twice.
+GUICHET_OUTBOX_RECORD_RETRIES = env.int("GUICHET_OUTBOX_RECORD_RETRIES", default=5)
 # After a failed publish, web processes stop trying the broker for this long
 # (the sweeper sends the rows), so an outage costs at most one timeout.
 GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS = env.int("GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS", default=30)
 # The function that tells which recipients are known to bounce, (addresses) -> set of them: the
 # outbox (in helpdesk, which imports no app) does not send to them.
 GUICHET_OUTBOX_SUPPRESSION_LIST = "accounts.bounces.bouncing_among"
+# ... and the function that adds the recipients the relay refused for good: (refusals, *, message_id).
+GUICHET_OUTBOX_MARK_BOUNCING = "accounts.bounces.mark_bouncing"
 # --- Knowledge base ---------------------------------------------------------
 # Search result counts stop at this number ("more than N"): counting every match costs a full scan.
 KNOWLEDGE_SEARCH_COUNT_CAP = env.int("KNOWLEDGE_SEARCH_COUNT_CAP", default=10_000)
@@ -409,6 +439,8 @@ GUICHET_SIGNED_LINK_SESSION_MINUTES = env.int("GUICHET_SIGNED_LINK_SESSION_MINUT
 GUICHET_TIMER_BATCH_SIZE = env.int("GUICHET_TIMER_BATCH_SIZE", default=200)
 # Files kept between a new ticket's preview and its submission are purged after this many hours.
 GUICHET_PENDING_UPLOAD_HOURS = env.int("GUICHET_PENDING_UPLOAD_HOURS", default=24)
+# Stored files no row refers to are purged nightly once older than this (uploads in progress are younger).
+GUICHET_ORPHAN_FILE_GRACE_HOURS = env.int("GUICHET_ORPHAN_FILE_GRACE_HOURS", default=6)
 
 # --- Logging: everything to stdout, the process manager collects it ---------
 

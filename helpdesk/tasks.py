@@ -40,3 +40,11 @@ def send_outbound_email(outbound_id: int) -> str | None:
 def sweep_outbox() -> dict[str, int]:
     """Send due pending rows (retries, and rows that could not be queued)."""
     return asdict(sweep())
+
+
+@shared_task(ignore_result=True)
+def send_outbox_summary() -> int:
+    """Tell the administrators about failed, retrying and stuck mail (daily)."""
+    from helpdesk.mail.summary import send_outbox_summary as send
+
+    return send()

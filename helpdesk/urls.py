@@ -11,6 +11,9 @@ from tickets.views import links as ticket_links
 # (with ?next=), and refuses (403) a signed-in user who is not staff.
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler400 = "helpdesk.errors.bad_request"
+handler500 = "helpdesk.errors.server_error"
+
 urlpatterns = [
     path("", catalogue_views.home, name="home"),
     path("catalogue/", include("catalogue.urls")),

@@ -3,6 +3,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from helpdesk.health import run_checks
+from helpdesk.mail import outbox_problem_counts
 
 
 @never_cache
@@ -15,4 +16,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body: dict = {"status": "ok" if healthy else "error"}
     if request.user.is_authenticated and request.user.is_staff:
         body["checks"] = checks
+        if checks["database"]:
+            # Mail that did not go out is not an outage of the site (no 503), but staff must see it.
+            body["mail"] = outbox_problem_counts()
     return JsonResponse(body, status=200 if healthy else 503)

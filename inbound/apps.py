@@ -10,3 +10,11 @@ class InboundConfig(AppConfig):
 
     name = "inbound"
     verbose_name = _("Courriel entrant")
+
+    def ready(self) -> None:
+        # Imported here: an AppConfig module is imported before the models are ready.
+        from inbound.models import raw_files_in_use
+        from tickets.hooks import register_stored_files
+
+        # Raw sources of large messages live under inbound/ in the storage (see InboundMessage.raw).
+        register_stored_files("inbound", raw_files_in_use)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.models.message import Message
 from tickets.models.ticket import Ticket
+from tickets.storage import save_whole
 
 
 class InboundOutcome(models.TextChoices):
@@ -79,7 +80,7 @@ class InboundMessage(models.Model):
             self.raw_inline = raw
             return
         now = timezone.now()
-        self.raw_file = default_storage.save(f"inbound/{now:%Y/%m}/{uuid.uuid4().hex}.eml", ContentFile(raw))
+        self.raw_file = save_whole(f"inbound/{now:%Y/%m}/{uuid.uuid4().hex}.eml", ContentFile(raw))
 
     @property
     def raw(self) -> bytes:
@@ -130,3 +131,8 @@ class Quarantine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} — {self.inbound}"
+
+
+def raw_files_in_use(names: list[str]) -> set[str]:
+    """The stored raw sources among ``names`` that a row still refers to (for the orphan-file purge)."""
+    return set(InboundMessage.objects.filter(raw_file__in=names).values_list("raw_file", flat=True))

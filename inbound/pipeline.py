@@ -22,8 +22,9 @@ The callback every way in calls (contract in ``handler.py``). In order:
    requester is told at the address we know (never the mail's From).
 6. Anything that cannot be processed — refused sender, flood, no
    category, a refusal of the workflow, an unexpected error — is
-   quarantined with its raw source and the reason. Only a database outage
-   raises (``TemporaryFailure``): the source keeps the message for later.
+   quarantined with its raw source and the reason. Only an outage (the
+   database, or Redis) raises (``TemporaryFailure``): the source keeps the
+   message and offers it again later.
 
 Every message taken leaves exactly one ``InboundMessage`` row.
 """
@@ -41,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.email_only import user_for_email
+from helpdesk.cache import REDIS_UNAVAILABLE
 from inbound.models import InboundMessage, InboundOutcome, Quarantine, QuarantineReason, QuarantineStatus
 from tickets import permissions as perms
 from tickets import workflow as wf
@@ -83,6 +85,10 @@ def ingest(raw: bytes, *, source: str) -> IngestResult:
         return _ingest(raw, source=source)
     except (OperationalError, InterfaceError) as exc:
         raise TemporaryFailure(f"database unavailable: {exc}") from exc
+    except REDIS_UNAVAILABLE as exc:
+        # Not the message's fault: it is offered again (MTA retry, IMAP and
+        # Maildir leave it unprocessed) and files itself once Redis is back.
+        raise TemporaryFailure(f"Redis unavailable: {exc}") from exc
 
 
 def _ingest(raw: bytes, *, source: str) -> IngestResult:
@@ -156,8 +162,8 @@ def process(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limi
             return IngestResult(outcome=Outcome.DUPLICATE, source=inbound.source, dedup_key=inbound.dedup_key)
         logger.exception("inbound %s: integrity error", inbound.source)
         return _quarantine(inbound, QuarantineReason.ERROR, "integrity error while filing", parsed)
-    except (OperationalError, InterfaceError):
-        raise
+    except (OperationalError, InterfaceError, *REDIS_UNAVAILABLE):
+        raise  # an outage, not a bad message: TemporaryFailure (see ``ingest``)
     except Exception as exc:  # one bad message never stops the batch: it waits in quarantine
         logger.exception("inbound %s: message %s could not be processed", inbound.source, inbound.dedup_key)
         _reset(inbound, is_new)

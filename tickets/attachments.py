@@ -21,13 +21,13 @@ from typing import IO, Any
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import Count, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tickets.models.message import attachment_path
+from tickets.storage import save_whole
 
 HEAD_SIZE = 64 * 1024
 
@@ -218,7 +218,7 @@ def check_limits(sizes: Iterable[int], *, existing_count: int = 0, existing_tota
 def store(checked: CheckedFile, *, prefix: str = "attachments") -> str:
     """Save the file under a random name; return the storage name."""
     checked.file.seek(0)
-    return default_storage.save(attachment_path(prefix), checked.file)
+    return save_whole(attachment_path(prefix), checked.file)
 
 
 def attachment_usage(ticket: Any) -> dict[str, int]:

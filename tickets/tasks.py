@@ -6,15 +6,20 @@ from dataclasses import asdict
 
 from celery import shared_task
 
-from tickets import sweeps
+from tickets import sweeps, uploads
 from tickets.notifications import digest
-from tickets.uploads import purge_pending_uploads
 
 
 @shared_task
 def purge_stale_pending_uploads() -> int:
     """Delete files kept for a preview that was never submitted."""
-    return purge_pending_uploads()
+    return uploads.purge_pending_uploads()
+
+
+@shared_task
+def purge_orphan_files() -> int:
+    """Delete stored files that no row refers to (past a grace period)."""
+    return len(uploads.purge_orphan_files().removed)
 
 
 @shared_task(ignore_result=False)

@@ -10,6 +10,7 @@ every-minute sweeper sends the row instead.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -30,6 +31,8 @@ AUTO_REPLIED = "auto-replied"
 
 # Broker URL → monotonic time until which publishing is not even tried.
 _broker_down_until: dict[str, float] = {}
+# Per thread: broker URL → open kombu connection.
+_publishing = threading.local()
 
 
 def email_language(language: str | None) -> str:
@@ -121,41 +124,101 @@ def queue_email(
         kind=kind,
         language=language,
     )
-    pk = row.pk
-    transaction.on_commit(lambda: publish_send(pk), robust=True)
+    _publish_after_commit(row.pk)
     return row
 
 
+class _PublishBatch:
+    """The rows queued in one transaction, published together after its commit."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def flush(self) -> None:
+        publish_send_many(self.ids)
+
+
+def _publish_after_commit(pk: int) -> None:
+    """Queue the send of ``pk`` after commit, with the other rows of the same transaction.
+
+    A filing writes a mail per agent of the service: one broker session for
+    all of them instead of one each. A batch whose hook a rollback discarded
+    is not reused (its rows are gone with it)."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        publish_send_many([pk])
+        return
+    batch = getattr(conn, "_guichet_publish_batch", None)
+    if batch is None or not any(hook[1] == batch.flush for hook in conn.run_on_commit):
+        batch = conn._guichet_publish_batch = _PublishBatch()
+        transaction.on_commit(batch.flush, robust=True)
+    batch.ids.append(pk)
+
+
 def publish_send(outbound_id: int) -> bool:
-    """Queue the send task for one row; never raises, never blocks for long.
+    """Queue the send task for one row (see ``publish_send_many``)."""
+    return publish_send_many([outbound_id]) == 1
+
+
+def _broker_connection(url: str, timeout: float):
+    """This thread's open connection to ``url``, reused from request to request
+    (a new connection also re-declares the queue: two round trips more)."""
+    from helpdesk.celery import app
+
+    connections = _publishing.__dict__.setdefault("connections", {})
+    conn = connections.get(url)
+    if conn is None:
+        # A broker that accepts the connection and then never answers would
+        # block a plain publish forever: bound every socket operation too.
+        transport_options = {
+            **app.conf.broker_transport_options,
+            "socket_timeout": timeout,
+            "socket_connect_timeout": timeout,
+        }
+        conn = connections[url] = app.connection_for_write(
+            url=url, connect_timeout=timeout, transport_options=transport_options
+        )
+    return conn
+
+
+def _drop_broker_connection(url: str) -> None:
+    conn = _publishing.__dict__.get("connections", {}).pop(url, None)
+    if conn is not None:
+        try:
+            conn.release()
+        except Exception:  # already broken: nothing more to free
+            logger.debug("outbox: broker connection release failed", exc_info=True)
+
+
+def publish_send_many(outbound_ids: list[int]) -> int:
+    """Queue the send task for each row over one broker connection; return how
+    many were queued. Never raises, never blocks for long.
 
     Reads the broker URL from settings at call time. On any broker error it
-    logs and returns False: the row stays pending for the sweeper. After a
-    failure, the same broker is not tried again for a short while so that an
-    outage costs one connect timeout, not one per mail.
+    logs and stops: the rows stay pending for the sweeper. After a failure,
+    the same broker is not tried again for a short while so that an outage
+    costs one connect timeout, not one per mail.
     """
-    from helpdesk.celery import app
     from helpdesk.tasks import send_outbound_email
 
+    if not outbound_ids:
+        return 0
     url = settings.CELERY_BROKER_URL
     if _broker_down_until.get(url, 0.0) > time.monotonic():
-        logger.info("outbox: broker recently unreachable, row %s left to the sweeper", outbound_id)
-        return False
+        logger.info("outbox: broker recently unreachable, rows %s left to the sweeper", outbound_ids)
+        return 0
     timeout = settings.CELERY_BROKER_CONNECTION_TIMEOUT
-    # A broker that accepts the connection and then never answers would
-    # block a plain publish forever: bound every socket operation too.
-    transport_options = {
-        **app.conf.broker_transport_options,
-        "socket_timeout": timeout,
-        "socket_connect_timeout": timeout,
-    }
+    queued = 0
     try:
-        with app.connection_for_write(url=url, connect_timeout=timeout, transport_options=transport_options) as conn:
-            conn.ensure_connection(max_retries=0, timeout=timeout)
+        conn = _broker_connection(url, timeout)
+        conn.ensure_connection(max_retries=0, timeout=timeout)
+        for outbound_id in outbound_ids:
             send_outbound_email.apply_async((outbound_id,), connection=conn, retry=False)
+            queued += 1
     except Exception as exc:  # whatever the broker does, the request must go on
+        _drop_broker_connection(url)
         _broker_down_until[url] = time.monotonic() + settings.GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS
-        logger.warning("outbox: could not queue row %s (%s); the sweeper will send it", outbound_id, exc)
-        return False
+        logger.warning("outbox: could not queue rows %s (%s); the sweeper will send them", outbound_ids[queued:], exc)
+        return queued
     _broker_down_until.pop(url, None)
-    return True
+    return queued

@@ -7,27 +7,31 @@ for the same row; exactly one of them sends. On PostgreSQL the sweeper first
 locks a batch with ``SELECT … FOR UPDATE SKIP LOCKED`` so that concurrent
 sweepers take different rows instead of contending for the same ones.
 
-The one window left is a worker that dies after the SMTP server accepted a
-message and before the row is marked SENT: the row is then "stuck" in
-SENDING and is sent again after GUICHET_OUTBOX_STUCK_AFTER_SECONDS. That
-duplicate is the price of never losing a mail.
+The one window left is a worker that dies (or loses the database for longer
+than the retried status update) after the SMTP server accepted a message and
+before the row is marked SENT: the row is then "stuck" in SENDING and is
+sent again after GUICHET_OUTBOX_STUCK_AFTER_SECONDS (short, because a
+sender refreshes ``claimed_at`` as it goes). The resent copy carries the
+row's own Message-ID, the same as the first, so mail clients and our own
+inbound deduplication show and file it once. That duplicate is the price of
+never losing a mail.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from helpdesk.mail.delivery import Delivery, Refusals, RelayProblem, deliver
 from helpdesk.models import OutboundEmail, OutboundStatus
 
 logger = logging.getLogger(__name__)
@@ -98,28 +102,94 @@ def build_message(row: OutboundEmail, *, smtp_connection=None) -> EmailMultiAlte
     return message
 
 
-def _is_permanent(exc: Exception) -> bool:
-    """A 5xx answer will not change by retrying; 4xx and network errors may."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return bool(exc.recipients) and all(code >= 500 for code, _msg in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500
-    return False
+def _update_claimed(row: OutboundEmail, **fields) -> int:
+    """Record an outcome on a row this process claimed.
+
+    Retried for a few seconds when the database went away: after the relay
+    said "250", losing this update means sending the mail again later."""
+    for attempt in range(settings.GUICHET_OUTBOX_RECORD_RETRIES + 1):
+        try:
+            return OutboundEmail.objects.filter(pk=row.pk, status=OutboundStatus.SENDING).update(**fields)
+        except (OperationalError, InterfaceError):
+            if attempt == settings.GUICHET_OUTBOX_RECORD_RETRIES:
+                raise
+            logger.warning("outbox: row %s outcome not recorded yet (database unavailable), retrying", row.pk)
+            connection.close()
+            time.sleep(min(2**attempt * 0.5, 5))
+    return 0
 
 
 def _record_failure(row: OutboundEmail, exc: Exception) -> OutboundStatus:
+    """An attempt that reached nobody: retry (relay problem, 4xx, unknown error) or give up."""
     now = timezone.now()
     error = f"{type(exc).__name__}: {exc}"[:2000]
-    if _is_permanent(exc) or row.attempts >= settings.GUICHET_OUTBOX_MAX_ATTEMPTS:
+    if isinstance(exc, RelayProblem):
+        # Never the mail's fault: retried with back-off without limit.
+        status, next_attempt = OutboundStatus.PENDING, now + retry_delay(row.attempts)
+        log = logger.error if exc.is_refusal else logger.warning
+        log("outbox: relay problem for row %s (attempt %s): %s; next at %s", row.pk, row.attempts, error, next_attempt)
+    elif row.attempts >= settings.GUICHET_OUTBOX_MAX_ATTEMPTS:
         status, next_attempt = OutboundStatus.FAILED, row.next_attempt_at
         logger.error("outbox: row %s failed for good after %s attempt(s): %s", row.pk, row.attempts, error)
     else:
         status, next_attempt = OutboundStatus.PENDING, now + retry_delay(row.attempts)
         logger.warning("outbox: row %s attempt %s failed (%s), next at %s", row.pk, row.attempts, error, next_attempt)
-    OutboundEmail.objects.filter(pk=row.pk, status=OutboundStatus.SENDING).update(
-        status=status, next_attempt_at=next_attempt, last_error=error, claimed_at=None
-    )
+    _update_claimed(row, status=status, next_attempt_at=next_attempt, last_error=error, claimed_at=None)
     return status
+
+
+def _describe(refusals: Refusals) -> str:
+    return "; ".join(f"{address} ({code} {text})" for address, (code, text) in sorted(refusals.items()))
+
+
+def _mark_bouncing(row: OutboundEmail, refusals: Refusals) -> None:
+    """A 5xx at RCPT: later mails skip the address until an administrator clears it
+    (the suppression list is kept by ``GUICHET_OUTBOX_MARK_BOUNCING``: helpdesk imports no app)."""
+    import_string(settings.GUICHET_OUTBOX_MARK_BOUNCING)(refusals, message_id=row.message_id)
+    logger.warning("outbox: row %s refused for good by the relay for %s", row.pk, _describe(refusals))
+
+
+def _retry_for(row: OutboundEmail, refusals: Refusals) -> None:
+    """A 4xx at RCPT after others accepted the mail: a new row for those addresses only."""
+    from helpdesk.mail.message_id import make_message_id
+
+    OutboundEmail.objects.create(
+        to=sorted(refusals), cc=[], reply_to=row.reply_to, from_email=row.from_email, subject=row.subject,
+        body_text=row.body_text, body_html=row.body_html, headers=row.headers,
+        message_id=make_message_id(ticket_reference=row.ticket_reference), ticket_reference=row.ticket_reference,
+        related=row.related, kind=row.kind, language=row.language, attempts=1,
+        next_attempt_at=timezone.now() + retry_delay(1), last_error="temporarily refused: " + _describe(refusals),
+    )  # fmt: skip
+
+
+def _record_delivery(row: OutboundEmail, delivery: Delivery) -> OutboundStatus:
+    if delivery.permanent:
+        _mark_bouncing(row, delivery.permanent)
+    if not delivery.accepted:
+        if delivery.temporary:  # the bouncing ones are skipped at the next attempt
+            return _record_failure(row, RecipientsRefused(delivery))
+        error = "refused for good: " + _describe(delivery.permanent)
+        logger.error("outbox: row %s failed, every recipient refused: %s", row.pk, error)
+        _update_claimed(row, status=OutboundStatus.FAILED, last_error=error[:2000], claimed_at=None)
+        return OutboundStatus.FAILED
+    if delivery.temporary:
+        _retry_for(row, delivery.temporary)
+    notes = []
+    if delivery.permanent:
+        notes.append("refused for good: " + _describe(delivery.permanent))
+    if delivery.temporary:
+        notes.append("retried apart: " + _describe(delivery.temporary))
+    _update_claimed(
+        row, status=OutboundStatus.SENT, sent_at=timezone.now(), last_error="; ".join(notes)[:2000], claimed_at=None
+    )
+    return OutboundStatus.SENT
+
+
+class RecipientsRefused(Exception):
+    """Every recipient refused at RCPT, some only for now."""
+
+    def __init__(self, delivery: Delivery) -> None:
+        super().__init__(_describe({**delivery.permanent, **delivery.temporary}))
 
 
 def _drop_bouncing(row: OutboundEmail) -> list[str]:
@@ -141,28 +211,22 @@ def send_claimed(row: OutboundEmail, *, smtp_connection=None) -> OutboundStatus:
     """Send a row this process has claimed and record SENT, PENDING (retry) or FAILED.
 
     Recipients marked as bouncing are skipped; a mail left with none is FAILED
-    with the reason, not sent.
+    with the reason, not sent. Refusals are read per recipient and per stage
+    (``helpdesk.mail.delivery``).
     """
     skipped = _drop_bouncing(row)
     if skipped and not row.to:
         error = "bouncing address(es), not sent: " + ", ".join(skipped)
         logger.warning("outbox: row %s %s", row.pk, error)
-        OutboundEmail.objects.filter(pk=row.pk, status=OutboundStatus.SENDING).update(
-            status=OutboundStatus.FAILED, last_error=error, claimed_at=None
-        )
+        _update_claimed(row, status=OutboundStatus.FAILED, last_error=error, claimed_at=None)
         return OutboundStatus.FAILED
     try:
-        if smtp_connection is not None:
-            smtp_connection.open()  # no-op when already open: one SMTP session per sweep
-        build_message(row, smtp_connection=smtp_connection).send(fail_silently=False)
+        delivery = deliver(build_message(row, smtp_connection=smtp_connection))
     except Exception as exc:  # every failure is recorded on the row
         if smtp_connection is not None:
             smtp_connection.close()  # a half-failed SMTP session is not reused
         return _record_failure(row, exc)
-    OutboundEmail.objects.filter(pk=row.pk, status=OutboundStatus.SENDING).update(
-        status=OutboundStatus.SENT, sent_at=timezone.now(), last_error="", claimed_at=None
-    )
-    return OutboundStatus.SENT
+    return _record_delivery(row, delivery)
 
 
 def deliver_outbound_email(*, outbound_id: int) -> OutboundStatus | None:
@@ -185,7 +249,12 @@ def sweep_outbox(
     *, batch_size: int | None = None, time_budget: float = 50.0, skip_locked: bool | None = None
 ) -> SweepReport:
     """Send every due pending row, batch after batch, within ``time_budget``
-    seconds (so that one run ends before beat starts the next)."""
+    seconds (so that one run ends before beat starts the next).
+
+    The rows of a batch still waiting get a heartbeat (``claimed_at`` moved
+    to now) every ``GUICHET_OUTBOX_HEARTBEAT_SECONDS`` and the row about to
+    be sent gets one too, so that a long batch is never taken for abandoned
+    and the stuck-row recovery can be short."""
     report = SweepReport(recovered=recover_stuck())
     batch_size = batch_size or settings.GUICHET_OUTBOX_BATCH_SIZE
     deadline = time.monotonic() + time_budget
@@ -196,10 +265,14 @@ def sweep_outbox(
             if not ids:
                 break
             rows = list(OutboundEmail.objects.filter(pk__in=ids).order_by("pk"))
+            last_beat = time.monotonic()
             for index, row in enumerate(rows):
                 if time.monotonic() >= deadline:
                     _release([r.pk for r in rows[index:]])
                     break
+                beat_all = time.monotonic() - last_beat >= settings.GUICHET_OUTBOX_HEARTBEAT_SECONDS
+                _heartbeat([r.pk for r in rows[index:]] if beat_all else [row.pk])
+                last_beat = time.monotonic() if beat_all else last_beat
                 outcome = send_claimed(row, smtp_connection=smtp_connection)
                 if outcome == OutboundStatus.SENT:
                     report.sent += 1
@@ -210,6 +283,11 @@ def sweep_outbox(
     finally:
         smtp_connection.close()
     return report
+
+
+def _heartbeat(ids: list[int]) -> None:
+    """Claimed rows still in this process's hands: not abandoned."""
+    OutboundEmail.objects.filter(pk__in=ids, status=OutboundStatus.SENDING).update(claimed_at=timezone.now())
 
 
 def _release(ids: list[int]) -> None:
@@ -235,3 +313,10 @@ def retry_outbound_emails(*, ids: list[int]) -> int:
         for pk in retried:
             transaction.on_commit(lambda pk=pk: publish_send(pk), robust=True)
     return len(retried)
+
+
+def outbox_problem_counts() -> dict[str, int]:
+    """Failed, retrying and stuck mail (see ``OutboundEmailQuerySet.problem_counts``)."""
+    return OutboundEmail.objects.problem_counts(
+        now=timezone.now(), stuck_after=settings.GUICHET_OUTBOX_STUCK_AFTER_SECONDS
+    )

@@ -3,8 +3,8 @@ checks and screenshots.
 
 Chromium comes from Debian (`apt-get install chromium`, done by
 `.ci/system-deps`); axe-core from the npm registry (`npm install`, done by
-`make install`). On CI a missing piece is a failure; on a laptop without
-Chromium the browser tests are skipped with the reason.
+`make install`). A missing piece is a failure naming what to install, never
+a skip: `make test` installs both when run as root.
 """
 
 from __future__ import annotations
@@ -36,10 +36,11 @@ def require_browser_tools() -> None:
     missing = [str(p) for p in (CHROMIUM, AXE_JS) if not p.exists()]
     if not missing:
         return
-    message = f"browser tests need {', '.join(missing)} (apt-get install chromium; npm install)"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    pytest.fail(
+        f"browser tests need {', '.join(missing)}: run .ci/system-deps as root (Debian packages chromium, npm), "
+        "then npm install",
+        pytrace=False,
+    )
 
 
 def axe_violations(page) -> list[dict]:

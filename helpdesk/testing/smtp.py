@@ -46,7 +46,32 @@ class RecordingHandler:
     refused: int = 0
     refuse_next: int = 0
     refusal: str = "451 4.3.0 Try again later"
+    # MAIL FROM refused with this reply for the next ``refuse_mail_from_next`` transactions.
+    refuse_mail_from_next: int = 0
+    mail_from_refusal: str = "554 5.7.1 Relay access denied"
+    # RCPT TO refused per address: address → [reply, how many more times (None: always)].
+    rcpt_refusals: dict[str, list] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:
+        with self.lock:
+            if self.refuse_mail_from_next > 0:
+                self.refuse_mail_from_next -= 1
+                self.refused += 1
+                return self.mail_from_refusal
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        with self.lock:
+            refusal = self.rcpt_refusals.get(address.lower())
+            if refusal is not None and refusal[1] != 0:
+                if refusal[1] is not None:
+                    refusal[1] -= 1
+                return refusal[0]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd names its hooks so
         with self.lock:
@@ -86,12 +111,25 @@ class SMTPServer:
             self.handler.received.clear()
             self.handler.refused = 0
             self.handler.refuse_next = 0
+            self.handler.refuse_mail_from_next = 0
+            self.handler.rcpt_refusals.clear()
 
     def refuse(self, count: int, reply: str = "451 4.3.0 Try again later") -> None:
         """Answer the next ``count`` messages with ``reply`` instead of accepting them."""
         with self.handler.lock:
             self.handler.refuse_next = count
             self.handler.refusal = reply
+
+    def refuse_mail_from(self, count: int, reply: str = "554 5.7.1 Relay access denied") -> None:
+        """Refuse the sender (MAIL FROM) of the next ``count`` transactions with ``reply``."""
+        with self.handler.lock:
+            self.handler.refuse_mail_from_next = count
+            self.handler.mail_from_refusal = reply
+
+    def refuse_recipient(self, address: str, reply: str = "550 5.1.1 No such user", count: int | None = None) -> None:
+        """Refuse ``address`` at RCPT TO with ``reply`` (``count`` times, or always)."""
+        with self.handler.lock:
+            self.handler.rcpt_refusals[address.lower()] = [reply, count]
 
     def wait_for(self, count: int, timeout: float = 30.0) -> list[ReceivedMail]:
         """Wait until at least ``count`` messages were accepted; return them all."""

@@ -227,7 +227,8 @@ def test_middleware_imports_no_view_module():
 
 # Inbound email reaches tickets through its doors, models, rules and mail helpers only.
 INBOUND_MAY_USE = ("tickets.workflow", "tickets.models", "tickets.permissions", "tickets.status",
-                   "tickets.exceptions", "tickets.attachments", "tickets.notifications")  # fmt: skip
+                   "tickets.exceptions", "tickets.attachments", "tickets.storage", "tickets.notifications",
+                   "tickets.hooks")  # fmt: skip
 
 
 def test_inbound_uses_tickets_through_its_doors_only():

@@ -10,7 +10,9 @@ from django.conf import settings
 def test_healthz_ok_when_everything_answers(client_for, admin):
     response = client_for(admin).get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": True, "broker": True, "storage": True}}
+    body = response.json()
+    assert (body["status"], body["checks"]) == ("ok", {"database": True, "broker": True, "storage": True})
+    assert set(body["mail"]) >= {"failed", "stuck"}
     assert response["Cache-Control"].startswith("max-age=0")
 
 
@@ -20,7 +22,8 @@ def test_healthz_503_when_broker_unreachable(client_for, admin, settings):
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
     response = client_for(admin).get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "checks": {"database": True, "broker": False, "storage": True}}
+    body = response.json()
+    assert (body["status"], body["checks"]) == ("error", {"database": True, "broker": False, "storage": True})
 
 
 @pytest.mark.django_db
@@ -59,3 +62,52 @@ def test_healthz_503_when_database_unreachable(tmp_path):
 
 def test_healthz_rejects_post(client):
     assert client.post("/healthz").status_code == 405
+
+
+class SilentServer:
+    """Accepts TCP connections and never answers (a hung Redis, a stuck proxy)."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.accepted: list = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _addr = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.accepted:
+            conn.close()
+
+
+@pytest.mark.django_db
+def test_healthz_503_within_its_deadline_when_the_broker_accepts_and_never_answers(client, settings):
+    """Anonymous, as a monitor calls it: only the status code and the status."""
+    import time
+
+    silent = SilentServer()
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{silent.port}/0"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    settings.GUICHET_HEALTH_DEADLINE_SECONDS = 2.0
+    try:
+        started = time.monotonic()
+        response = client.get("/healthz")
+        elapsed = time.monotonic() - started
+    finally:
+        silent.close()
+    assert (response.status_code, response.json()) == (503, {"status": "error"})
+    assert silent.accepted  # the connection was accepted: only the deadline ended the wait
+    assert elapsed < 3.0

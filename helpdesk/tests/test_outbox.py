@@ -110,11 +110,11 @@ def test_queue_email_subject_newlines_cannot_inject_headers():
 
 
 @pytest.mark.django_db
-def test_queue_email_publishes_only_on_commit(django_capture_on_commit_callbacks):
+def test_queue_email_publishes_only_on_commit_once_per_transaction(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        queue()
-        queue()
-    assert len(callbacks) == 2
+        first, second = queue(), queue()
+    [publish] = callbacks  # one broker session for every mail of the transaction
+    assert publish.__self__.ids == [first.pk, second.pk]
 
 
 # --- Message-IDs -----------------------------------------------------------------
@@ -248,8 +248,9 @@ def test_retry_delay_doubles_and_is_capped(settings):
 
 @pytest.mark.django_db
 def test_attempts_are_bounded_then_admin_retry_sends(smtp, settings, client_for, admin):
+    """A temporary refusal of the recipient (4xx at RCPT) is bounded; a relay problem is not (test_outbox_smtp)."""
     settings.GUICHET_OUTBOX_MAX_ATTEMPTS = 3
-    smtp.refuse(3)
+    smtp.refuse_recipient("camille@example.org", "450 4.2.1 Mailbox busy", count=3)
     row = queue()
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         for _attempt in range(3):
@@ -271,13 +272,19 @@ def test_attempts_are_bounded_then_admin_retry_sends(smtp, settings, client_for,
 
 
 @pytest.mark.django_db
-def test_permanent_refusal_fails_at_once(smtp):
-    smtp.refuse(1, "550 5.1.1 No such user")
+def test_permanent_refusal_of_the_only_recipient_fails_at_once(smtp):
+    from accounts.models import BouncingAddress
+
+    smtp.refuse_recipient("camille@example.org", "550 5.1.1 No such user")
     row = queue()
     assert deliver_outbound_email(outbound_id=row.pk) == OutboundStatus.FAILED
     row.refresh_from_db()
-    assert (row.status, row.attempts) == (OutboundStatus.FAILED, 1)
-    assert "550" in row.last_error
+    assert (row.status, row.attempts, row.last_error) == (
+        OutboundStatus.FAILED,
+        1,
+        "refused for good: camille@example.org (550 5.1.1 No such user)",
+    )
+    assert list(BouncingAddress.objects.values_list("email", "last_status")) == [("camille@example.org", "550")]
 
 
 @pytest.mark.django_db

@@ -78,7 +78,7 @@ def test_settings_read_from_environment(tmp_path):
     assert values["db"] == "django.db.backends.postgresql"
     assert values["db_name"] == "guichet"
     assert values["broker"] == "redis://cache.example:6379/2"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "helpdesk.cache.TolerantRedisCache"  # never fails a request (issue 23)
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert values["storage"] == "storages.backends.s3.S3Storage"
     assert values["debug"] is False

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
+
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
 
@@ -88,7 +90,12 @@ service imap-login {{
 
     def start(self, timeout: float = 20.0) -> None:
         if not Path(DOVECOT).exists():
-            raise RuntimeError("dovecot is not installed: run .ci/system-deps (Debian package dovecot-imapd)")
+            # A failure naming what to install, not a fixture error with a traceback (nor a skip).
+            pytest.fail(
+                f"dovecot is not installed ({DOVECOT} missing): run .ci/system-deps as root "
+                "(Debian package dovecot-imapd)",
+                pytrace=False,
+            )
         self.passwd.write_text(
             "".join(f"support{n}@example.org:{{PLAIN}}{self.password}::::::\n" for n in range(1, self.pool_size + 1))
         )

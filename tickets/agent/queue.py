@@ -14,6 +14,7 @@ that service invalidates (``tickets.agent.receivers``).
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,8 @@ from accounts.models import User
 from catalogue.models import Category, Service
 from tickets.models import Ticket
 from tickets.status import WAITING_REQUESTER, WAITING_SERVICE, TicketStatus
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 COUNTS_TTL = 60  # seconds; events invalidate sooner
@@ -197,10 +200,18 @@ def _counts_key(service_id: int) -> str:
     return f"agent:queue-counts:{service_id}"
 
 
+def _cache_usable() -> bool:
+    """False while the cache serves from process memory (Redis down, see
+    ``helpdesk.cache``): another process's invalidations would not reach it."""
+    return not getattr(cache, "is_degraded", False)
+
+
 def status_counts(service_ids: list[int]) -> dict[str, int]:
-    """Tickets per status over ``service_ids``; cached per service, one query for the missing ones."""
+    """Tickets per status over ``service_ids``; cached per service, one query for the missing ones.
+
+    Without a usable cache the counts are computed each time."""
     keys = {sid: _counts_key(sid) for sid in service_ids}
-    cached = cache.get_many(list(keys.values()))
+    cached = _cached_counts(list(keys.values()))
     missing = [sid for sid, key in keys.items() if key not in cached]
     per_service: dict[int, dict[str, int]] = {sid: cached[keys[sid]] for sid in service_ids if keys[sid] in cached}
     if missing:
@@ -213,7 +224,8 @@ def status_counts(service_ids: list[int]) -> dict[str, int]:
         )
         for row in rows:
             fresh[row["service_id"]][row["status"]] = row["n"]
-        cache.set_many({keys[sid]: counts for sid, counts in fresh.items()}, COUNTS_TTL)
+        if _cache_usable():
+            _tolerant(cache.set_many, {keys[sid]: counts for sid, counts in fresh.items()}, COUNTS_TTL)
         per_service.update(fresh)
     total = dict.fromkeys(TicketStatus.values, 0)
     for counts in per_service.values():
@@ -222,8 +234,24 @@ def status_counts(service_ids: list[int]) -> dict[str, int]:
     return total
 
 
+def _cached_counts(keys: list[str]) -> dict[str, Any]:
+    if not _cache_usable():
+        return {}
+    return _tolerant(cache.get_many, keys) or {}
+
+
+def _tolerant(call: Any, *args: Any) -> Any:
+    """A cache call whose failure is logged, never raised: counts are only a shortcut."""
+    try:
+        return call(*args)
+    except Exception:  # any cache backend, any failure: recompute instead
+        logger.warning("queue counts: cache call %s failed", getattr(call, "__name__", call), exc_info=True)
+        return None
+
+
 def forget_counts(service_ids: list[int]) -> None:
-    cache.delete_many([_counts_key(sid) for sid in service_ids])
+    """Invalidate the cached counts of these services; never raises."""
+    _tolerant(cache.delete_many, [_counts_key(sid) for sid in service_ids])
 
 
 def service_members(service_ids: list[int]) -> QuerySet:

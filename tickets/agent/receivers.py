@@ -19,7 +19,8 @@ def forget_queue_counts(sender: Any, event: Any, **kwargs: Any) -> None:
         # A transfer: the old service's counts change too, and the event holds
         # its name only; forget every service (rare, and cheap to recount).
         service_ids = list(Service.objects.values_list("pk", flat=True))
-    # Now (a reader in this request sees fresh counts) and after commit (a
-    # reader that cached the old counts meanwhile does not keep them).
-    forget_counts(service_ids)
-    transaction.on_commit(lambda: forget_counts(service_ids))
+    # After commit only: a cache call inside the action's transaction could
+    # hold its locks for a Redis timeout, and a reader that cached the old
+    # counts before the commit does not keep them. ``forget_counts`` never
+    # raises; ``robust`` keeps even a surprise from touching the request.
+    transaction.on_commit(lambda: forget_counts(service_ids), robust=True)

@@ -1,11 +1,14 @@
 """Run the web server, a Celery worker and celery beat together (``make run``).
 
 Ctrl-C (or SIGTERM) stops all three. Meant for a laptop and for demos; in
-production each runs under the process manager (see README).
+production each runs under the process manager (see README). Unless
+``GUICHET_SITE_URL`` is set, the links inside mails point at the address
+served here (``make run PORT=8001`` → ``http://127.0.0.1:8001``).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -13,6 +16,23 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+
+def served_site_url(host: str, port: str) -> str:
+    """The address people reach when the web server listens on ``host:port``."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - naming the wildcard address, not binding to it
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def child_environment(host: str, port: str, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of the three processes: ``GUICHET_SITE_URL`` defaults to the served address."""
+    environ = dict(os.environ if environ is None else environ)
+    if not environ.get("GUICHET_SITE_URL"):
+        environ["GUICHET_SITE_URL"] = served_site_url(host, port)
+    return environ
 
 
 class Command(BaseCommand):
@@ -39,8 +59,10 @@ class Command(BaseCommand):
                 settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ],
         }
-        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()}
+        environ = child_environment(host, port)
+        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=environ) for name, cmd in commands.items()}
         self.stdout.write(self.style.SUCCESS(f"Guichet is running at http://{host}:{port}/  (Ctrl-C to stop)"))
+        self.stdout.write(f"Links in mails use {environ['GUICHET_SITE_URL']} (GUICHET_SITE_URL)")
         self.stdout.write(
             f"Mail is written to {settings.EMAIL_FILE_PATH if hasattr(settings, 'EMAIL_FILE_PATH') else 'SMTP'}"
         )

@@ -98,11 +98,15 @@ def test_queue_filters(make_ticket, agent, manager, category, client_for):
 
 
 @pytest.mark.django_db
-def test_status_counts_cached_and_invalidated_by_events(make_ticket, agent, service):
+def test_status_counts_cached_and_invalidated_by_events(
+    make_ticket, agent, service, django_capture_on_commit_callbacks
+):
     ticket = make_ticket()
     assert status_counts([service.pk])["NEW"] == 1
     Ticket.objects.filter(pk=ticket.pk).update(title="no event: the cache is kept")
-    wf.ticket_take(ticket=ticket, actor=agent)
+    # Invalidated after commit: a cache call never runs inside the action's transaction.
+    with django_capture_on_commit_callbacks(execute=True):
+        wf.ticket_take(ticket=ticket, actor=agent)
     counts = status_counts([service.pk])
     assert (counts["NEW"], counts["ECT"]) == (0, 1)
 

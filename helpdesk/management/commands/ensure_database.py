@@ -17,7 +17,7 @@ from django.db import connections
 def _connect(params: dict, dbname: str):
     import psycopg
 
-    return psycopg.connect(**{**params, "dbname": dbname}, autocommit=True, connect_timeout=5)
+    return psycopg.connect(**{"connect_timeout": 5, **params, "dbname": dbname}, autocommit=True)
 
 
 def _first_line(exc: Exception) -> str:

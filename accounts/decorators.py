@@ -30,10 +30,3 @@ def verified_email_required(view: Callable[..., HttpResponse]) -> Callable[..., 
         return _refuse_unverified(request) or view(request, *args, **kwargs)
 
     return wrapper
-
-
-class VerifiedEmailRequiredMixin:
-    """The same guard for class-based views."""
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return _refuse_unverified(request) or super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

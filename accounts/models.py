@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
+
 
 class RequesterProfile(models.TextChoices):
     """The requester kinds of the Télé-demande seed; the catalogue filters on them."""
@@ -125,11 +127,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_agent(self) -> bool:
-        return bool(self.service_ids)
+        return roles.is_agent(self)
 
     @property
     def is_service_manager(self) -> bool:
-        return bool(self.managed_service_ids)
+        return roles.is_manager(self)
 
     @cached_property
     def correspondent_institution_ids(self) -> frozenset[int]:
@@ -143,7 +145,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_helpdesk_staff(self) -> bool:
         """Agents, service managers and administrators: the people MFA may be required of."""
-        return self.is_staff or self.is_superuser or self.is_agent
+        return roles.is_helpdesk_staff(self)
 
     @cached_property
     def has_verified_email(self) -> bool:
@@ -296,7 +298,7 @@ class BouncingAddress(models.Model):
     """An address our mail could not be delivered to (a permanent failure).
 
     Written by inbound email when a delivery report comes back for a message
-    of our outbox (``tickets.inbound.bounces``); shown in the admin so that
+    of our outbox (``inbound.bounces``); shown in the admin so that
     someone can fix the address, then delete the row.
     """
 
@@ -320,8 +322,3 @@ class BouncingAddress(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
-
-
-def is_bouncing(email: str) -> bool:
-    """True when mail to ``email`` came back as a permanent failure."""
-    return BouncingAddress.objects.filter(email=(email or "").strip().lower()).exists()

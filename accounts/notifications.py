@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -52,7 +54,7 @@ def choices_for(user: User) -> list[tuple[str, str]]:
     return [
         (code, label)
         for code, label in OptionalNotification.choices
-        if code not in STAFF_ONLY or user.is_agent
+        if code not in STAFF_ONLY or roles.is_agent(user)
         if code != OptionalNotification.COLLEAGUE_ACTIVITY or user.is_correspondent
     ]
 

@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/ingest.py           # DATABASE_URL defaults to …/guichet_bench (created if missing)
 
-Two runs through the real pipeline (``tickets.inbound.pipeline.ingest``:
+Two runs through the real pipeline (``inbound.pipeline.ingest``:
 parse, classify, deduplicate, resolve the sender, thread, file or continue
 through ``tickets.workflow``, store attachments and the raw source):
 
@@ -192,8 +192,8 @@ def main() -> None:
         sys.exit("bench/ingest.py measures PostgreSQL: set DATABASE_URL=postgres://…")
     reset()
     load_tickets(args.background)
-    from tickets.inbound.pipeline import ingest
-    from tickets.inbound.tests.test_corpus import CORPUS, corpus_files
+    from inbound.pipeline import ingest
+    from inbound.tests.test_corpus import CORPUS, corpus_files
 
     category = setup_catalogue()
     settings.GUICHET_INBOUND_DEFAULT_CATEGORY = category.slug  # corpus mail is addressed to strangers

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
 
-from accounts.models import Institution, ProfileKey
+from accounts.models import Institution, ProfileKey, RequesterProfile
 
 
 class Service(models.Model):
@@ -323,8 +323,6 @@ class Category(TreeNode):
 
         def refuse(field: str, message: str) -> None:
             errors.setdefault(field, []).append(message)
-
-        from accounts.models import RequesterProfile
 
         unknown = [p for p in self.audience_profiles or [] if p not in RequesterProfile.values]
         if unknown:

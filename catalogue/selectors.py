@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from accounts import roles
 from accounts.models import Membership, User
 from catalogue.models import Category, CategoryKind, Service
 
@@ -56,10 +57,6 @@ class CatalogueTree:
         while path[0].visible_parent is not None:
             path.insert(0, path[0].visible_parent)
         return path
-
-    def leaves_under(self, node: Category) -> list[Category]:
-        """The visible leaves below ``node`` (the node itself if it is a leaf)."""
-        return [n for n in self.nodes if n.is_leaf and node.pk in n.tree_path]
 
     def search(self, query: str) -> list[Category]:
         """Nodes whose name or description contains every word of ``query``
@@ -105,7 +102,7 @@ def _whole_tree() -> list[Category]:
 def visible_categories(*, user: AnyUser) -> CatalogueTree:
     """The catalogue as ``user`` sees it: a hidden or inactive node hides its subtree."""
     profile, institution_ids = _audience_of(user)
-    sees_everything = bool(user.is_authenticated and user.is_staff)
+    sees_everything = roles.is_admin(user)
     visible: dict[int, Category] = {}
     for node in _whole_tree():  # depth-first: a parent comes before its children
         node.visible_children = []

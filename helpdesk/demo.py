@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 SEEDERS = ["accounts.demo", "catalogue.demo", "tickets.demo", "knowledge.demo"]
 
@@ -37,9 +38,7 @@ class DemoContext:
 
 def demo_user(ctx: DemoContext, *, key: str, email: str, first_name: str, last_name: str, **extra: Any):
     """Create or refresh a demo user whose password is the demo password."""
-    from accounts.models import User
-
-    user, _created = User.objects.update_or_create(
+    user, _created = get_user_model().objects.update_or_create(
         email=email.lower(), defaults={"first_name": first_name, "last_name": last_name, **extra}
     )
     if not user.check_password(ctx.password):

@@ -70,7 +70,7 @@ def _imap_mailbox_entries() -> dict[str, dict]:
     for mailbox in settings.GUICHET_IMAP_MAILBOXES:
         every = int(mailbox.get("poll_every", 60))
         entries[f"inbound-imap-{mailbox['name']}"] = {
-            "task": "tickets.inbound.tasks.poll_mailboxes",
+            "task": "inbound.tasks.poll_mailboxes",
             "schedule": timedelta(seconds=every),
             "args": (mailbox["name"],),
             # A poll not started before the next one is due is dropped, not piled up.

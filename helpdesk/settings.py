@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "catalogue",
     "tickets",
     "knowledge",
+    "inbound",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "helpdesk.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     },
@@ -369,17 +370,17 @@ CONTENT_SECURITY_POLICY = (
 GUICHET_INSTANCE_ID = env.str("GUICHET_INSTANCE_ID", default="guichet")
 GUICHET_DEMO_PASSWORD = env.str("GUICHET_DEMO_PASSWORD", default="guichet-demo-2026")
 
-# --- Inbound email (tickets/inbound) ----------------------------------------
+# --- Inbound email (the inbound app) ---------------------------------------
 # The function every way in (IMAP polling, `manage.py ingest_email`, maildir
 # import) hands raw messages to: ingest(raw: bytes, *, source: str) -> result.
-GUICHET_INBOUND_HANDLER = env.str("GUICHET_INBOUND_HANDLER", default="tickets.inbound.pipeline.ingest")
+GUICHET_INBOUND_HANDLER = env.str("GUICHET_INBOUND_HANDLER", default="inbound.pipeline.ingest")
 # Messages larger than this are refused (kept in quarantine, never parsed).
 GUICHET_INBOUND_MAX_BYTES = env.int("GUICHET_INBOUND_MAX_BYTES", default=30 * 1024 * 1024)
 # A Message-ID on one of these domains is one Guichet sent: such mail coming
-# back is ours and never filed. Default: the host of SITE_URL.
-# (Our signed Message-IDs, helpdesk.mail.message_id, are recognised first
-# whatever this says; this catches other mail of the instance.) Default: the
-# domain of our Message-IDs, GUICHET_INSTANCE_ID, so the two always agree.
+# back is ours and never filed. Default: the domain of our Message-IDs,
+# GUICHET_INSTANCE_ID, so the two always agree. (Our signed Message-IDs,
+# helpdesk.mail.message_id, are recognised first whatever this says; this
+# catches other mail of the instance.)
 GUICHET_INBOUND_OWN_DOMAINS = env.list("GUICHET_INBOUND_OWN_DOMAINS", default=[GUICHET_INSTANCE_ID])
 # Mail to an address of ours that no category claims (catalogue InboundAddress)
 # files into this leaf category (its slug); empty: such mail is quarantined.
@@ -399,13 +400,12 @@ GUICHET_INBOUND_TRUSTED_AUTHSERV_ID = env.str("GUICHET_INBOUND_TRUSTED_AUTHSERV_
 # Raw messages up to this size are kept in the database row, larger ones in the file storage.
 GUICHET_INBOUND_RAW_INLINE_MAX = env.int("GUICHET_INBOUND_RAW_INLINE_MAX", default=256 * 1024)
 # IMAP mailboxes to poll, as a JSON list of objects; keys (see
-# tickets/inbound/sources.py MailboxConfig): name, host, port, user, password,
+# inbound/sources.py MailboxConfig): name, host, port, user, password,
 # security ("ssl" | "starttls" | "none"), folder ("INBOX"), processed_folder
 # (messages are moved there once filed; "" to only flag them), timeout,
 # poll_every (seconds; each mailbox gets its own beat entry).
 GUICHET_IMAP_MAILBOXES = env.json("GUICHET_IMAP_MAILBOXES", default=[])
-# The worker imports the polling task (it is not in an app's tasks.py).
-CELERY_IMPORTS = ["tickets.inbound.tasks"]
+
 # --- Outbox: notification mail (helpdesk.mail) -------------------------------
 # A failed send is retried by the every-minute sweeper after 1, 2, 4… minutes
 # (capped), then marked failed for an administrator to retry from admin —
@@ -427,6 +427,15 @@ GUICHET_OUTBOX_RECORD_RETRIES = env.int("GUICHET_OUTBOX_RECORD_RETRIES", default
 # After a failed publish, web processes stop trying the broker for this long
 # (the sweeper sends the rows), so an outage costs at most one timeout.
 GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS = env.int("GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS", default=30)
+# The function that tells which recipients are known to bounce, (addresses) -> set of them: the
+# outbox (in helpdesk, which imports no app) does not send to them.
+GUICHET_OUTBOX_SUPPRESSION_LIST = "accounts.bounces.bouncing_among"
+# ... and the function that adds the recipients the relay refused for good: (refusals, *, message_id).
+GUICHET_OUTBOX_MARK_BOUNCING = "accounts.bounces.mark_bouncing"
+# --- Knowledge base ---------------------------------------------------------
+# Search result counts stop at this number ("more than N"): counting every match costs a full scan.
+KNOWLEDGE_SEARCH_COUNT_CAP = env.int("KNOWLEDGE_SEARCH_COUNT_CAP", default=1_000)
+
 # --- Tickets ----------------------------------------------------------------
 
 # Attachment limits: per file, number of files per ticket, total per ticket (bytes).
@@ -436,13 +445,13 @@ GUICHET_ATTACHMENT_MAX_TOTAL = env.int("GUICHET_ATTACHMENT_MAX_TOTAL", default=5
 # Requester timers when the category sets none (DESIGN.md: 5 + 5 working days).
 GUICHET_REMINDER_DELAY_DAYS = env.int("GUICHET_REMINDER_DELAY_DAYS", default=5)
 GUICHET_CLOSURE_DELAY_DAYS = env.int("GUICHET_CLOSURE_DELAY_DAYS", default=5)
-# Files kept between a new ticket's preview and its submission are purged after this many hours.
 # A session opened by a signed ticket link (email-only requesters) lasts at most this long.
 # A bare logged-in page (base layout, no data) at /bench/page/: the yardstick of bench/queue.py --http.
 GUICHET_BENCH_PAGE = env.bool("GUICHET_BENCH_PAGE", default=TESTING)
 GUICHET_SIGNED_LINK_SESSION_MINUTES = env.int("GUICHET_SIGNED_LINK_SESSION_MINUTES", default=120)
 # Timer sweeps: tickets handled per batch (one transaction each).
 GUICHET_TIMER_BATCH_SIZE = env.int("GUICHET_TIMER_BATCH_SIZE", default=200)
+# Files kept between a new ticket's preview and its submission are purged after this many hours.
 GUICHET_PENDING_UPLOAD_HOURS = env.int("GUICHET_PENDING_UPLOAD_HOURS", default=24)
 # Stored files no row refers to are purged nightly once older than this (uploads in progress are younger).
 GUICHET_ORPHAN_FILE_GRACE_HOURS = env.int("GUICHET_ORPHAN_FILE_GRACE_HOURS", default=6)

@@ -1,9 +1,13 @@
 """Project-wide Celery tasks."""
 
 import logging
+from dataclasses import asdict
 
 from celery import shared_task
 from django.utils import timezone
+
+from helpdesk.mail import deliver_outbound_email
+from helpdesk.mail import sweep_outbox as sweep
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +32,6 @@ def send_outbound_email(outbound_id: int) -> str | None:
     Safe to run twice or concurrently with the sweeper: the row is claimed
     first. A failure is recorded on the row and retried by ``sweep_outbox``.
     """
-    from helpdesk.mail import deliver_outbound_email
-
     outcome = deliver_outbound_email(outbound_id=outbound_id)
     return str(outcome) if outcome else None
 
@@ -37,10 +39,6 @@ def send_outbound_email(outbound_id: int) -> str | None:
 @shared_task(ignore_result=False)
 def sweep_outbox() -> dict[str, int]:
     """Send due pending rows (retries, and rows that could not be queued)."""
-    from dataclasses import asdict
-
-    from helpdesk.mail import sweep_outbox as sweep
-
     return asdict(sweep())
 
 

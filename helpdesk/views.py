@@ -8,17 +8,12 @@ from helpdesk.health import run_checks
 from helpdesk.mail import outbox_problem_counts
 
 
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
-
-
 @login_required
 @require_GET
 def bench_page(request: HttpRequest) -> HttpResponse:
     """The base layout for a logged-in user and nothing else: what every page costs before its own work
     (``bench/queue.py --http`` divides the ticket page's throughput by this one's). On with GUICHET_BENCH_PAGE."""
-    return render(request, "home.html")
+    return render(request, "bench/page.html")
 
 
 @never_cache

@@ -106,30 +106,6 @@ class WorkCalendar:
         return self.closure_containing(day) is not None
 
 
-def calendar_for_institution(institution: object | None) -> WorkCalendar:
-    """The calendar of ``institution`` (an ``accounts.Institution``) or, for
-    None, metropolitan France with the global closures only.
-
-    One query: the institution's closure periods and the global ones. An
-    unknown ``holiday_region`` is logged and treated as metropolitan France,
-    so that a typo in admin cannot stop the timer sweeps.
-    """
-    from django.db.models import Q
-
-    from accounts.models import ClosurePeriod
-
-    scope = Q(institution__isnull=True)
-    subdivision = None
-    if institution is not None:
-        scope |= Q(institution_id=institution.pk)
-        try:
-            subdivision = resolve_holiday_region(institution.holiday_region)
-        except ValueError:
-            logger.warning("institution %s: unknown holiday region %r", institution.pk, institution.holiday_region)
-    closures = ClosurePeriod.objects.filter(scope).values_list("start", "end")
-    return WorkCalendar(subdivision=subdivision, closures=tuple(sorted(closures)))
-
-
 # --- Day arithmetic -----------------------------------------------------------
 
 

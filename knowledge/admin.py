@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from knowledge import services
 from knowledge.models import Article, Deflection, FaqEntry
 
 
@@ -9,7 +12,29 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["status", "domain", "software", "language"]
     search_fields = ["title", "codes"]
     raw_id_fields = ["category", "author", "editor"]
-    readonly_fields = ["created_at", "updated_at", "view_count", "helpful_count", "scrub_report"]
+    # The status changes only through knowledge.services (the actions below, the review pages).
+    readonly_fields = [
+        "status", "published_at", "editor", "created_at", "updated_at", "view_count", "helpful_count", "scrub_report",
+    ]  # fmt: skip
+    actions = ["publish", "archive"]
+
+    @admin.action(description=_("Publier les articles choisis"))
+    def publish(self, request, queryset) -> None:
+        self._door(request, queryset, services.article_publish)
+
+    @admin.action(description=_("Archiver les articles choisis"))
+    def archive(self, request, queryset) -> None:
+        self._door(request, queryset, services.article_archive)
+
+    def _door(self, request, queryset, door) -> None:
+        done = 0
+        for article in queryset:
+            try:
+                door(article=article, editor=request.user)
+            except services.InvalidTransition:
+                continue
+            done += 1
+        self.message_user(request, ngettext("%d article modifié.", "%d articles modifiés.", done) % done)
 
 
 @admin.register(FaqEntry)

@@ -7,10 +7,13 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Base de connaissances")
 
     def ready(self) -> None:
+        # Imported here, not at module level: an AppConfig module is imported before the models are ready.
         from django.db.models.signals import post_delete, post_save
 
+        from knowledge import api
         from knowledge.models import Article
         from knowledge.receivers import on_article_change, on_ticket_event
+        from tickets import hooks
         from tickets.signals import ticket_event_recorded
 
         # The search form's cached domain list (knowledge.selectors.domain_choices).
@@ -19,3 +22,5 @@ class KnowledgeConfig(AppConfig):
 
         # A requester's approval becomes an article (capitalisation), in the approval's transaction.
         ticket_event_recorded.connect(on_ticket_event, dispatch_uid="knowledge.capitalise")
+        # The ticket pages' suggestions and article search (tickets imports no knowledge module).
+        hooks.register(**api.PROVIDED)

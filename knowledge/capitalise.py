@@ -1,9 +1,9 @@
 """Turn an approved answer into a knowledge-base article, scrubbed of personal data.
 
-Phase 2 calls ``article_from_answer`` from ``tickets.workflow.ticket_approve``
-(approval only: never automatic closures, rejections or withdrawals) with the
-ticket's title and description, the approved answer, and the names and
-personal form values to remove.
+``knowledge.receivers`` calls ``article_from_answer`` on the approval event of
+``tickets.workflow.ticket_approve`` (approval only: never automatic closures,
+rejections or withdrawals) with the ticket's title and description, the
+approved answer, and the names and personal form values to remove.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from catalogue.models import Category, KnowledgePolicy, Software
-from knowledge.models import Article, ArticleStatus
+from knowledge.models import Article
 from knowledge.names import looks_personal
 from knowledge.scrub import scrub
+from knowledge.services import article_publish
 
 # The kind of a scrub_report entry saying why the article waits for review.
 REVIEW = "review"
@@ -54,7 +55,7 @@ def article_from_answer(
         report += [{"field": field_name, "kind": kind, "value": found} for kind, found in removed]
         report += [{"field": field_name, "kind": REVIEW, "value": why} for why in looks_personal(clean)]
     publish = policy == KnowledgePolicy.PUBLISH and not any(item["kind"] == REVIEW for item in report)
-    return Article.objects.create(
+    article = Article.objects.create(
         title=cleaned["title"][:255],
         problem=cleaned["problem"],
         solution=cleaned["solution"],
@@ -63,8 +64,10 @@ def article_from_answer(
         domain=domain,
         software=software,
         version=version,
-        status=ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT,
         source_ticket_reference=source_ticket_reference,
         author=author,
         scrub_report=report,
     )
+    if publish:
+        article_publish(article=article, editor=None)
+    return article

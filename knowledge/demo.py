@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from catalogue.models import Category, Software
 from helpdesk.demo import DemoContext
+from knowledge import services
 from knowledge.models import Article, ArticleStatus, FaqEntry
 
 # (title, category slugs to try, domain, software, version, codes, problem, solution)
@@ -234,8 +235,9 @@ def seed(ctx: DemoContext) -> None:
         article.category = _category(slugs)
         article.domain, article.software, article.version = domain, software, version
         article.codes, article.problem, article.solution = "\n".join(codes), problem, solution
-        article.status = ArticleStatus.PUBLISHED
         article.save()
+        if article.status != ArticleStatus.PUBLISHED:
+            services.article_publish(article=article, editor=author)
     for position, (slugs, question, answer) in enumerate(FAQ):
         FaqEntry.objects.update_or_create(
             question=question,

@@ -6,9 +6,10 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from catalogue.models import Category, Software
 from helpdesk.query import QueryForm, id_field, page_field, text_field
-from knowledge.models import Article, ArticleStatus, is_kb_staff
+from knowledge.models import Article, ArticleStatus
 from knowledge.selectors import STATUS_ALL, ArticleFilters, domain_choices
 
 
@@ -78,7 +79,7 @@ class ArticleSearchForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("position", "name")
         self.fields["domain"].choices = [("", _("Tous"))] + [(d, d) for d in domain_choices()]
-        if is_kb_staff(user):
+        if roles.is_helpdesk_staff(user):
             self.fields["status"] = forms.ChoiceField(
                 label=_("Statut"),
                 required=False,

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from knowledge import text
 
 
@@ -23,11 +25,6 @@ class ArticleStatus(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     PUBLISHED = "published", _("Publié")
     ARCHIVED = "archived", _("Archivé")
-
-
-def is_kb_staff(user) -> bool:
-    """Agents and administrators see drafts, archives and the source ticket."""
-    return bool(user and user.is_authenticated and (user.is_staff or user.is_agent))
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -39,18 +36,18 @@ class ArticleQuerySet(models.QuerySet):
         unreviewed drafts and archives (which name their source ticket) are for
         administrators and the service handling the article's category (its
         agents and managers), not for every agent of every service."""
-        if not is_kb_staff(user):
+        if not roles.is_helpdesk_staff(user):
             return self.published()
-        if user.is_staff:
+        if roles.is_admin(user):
             return self.all()
         return self.filter(Q(status=ArticleStatus.PUBLISHED) | Q(category__service_id__in=user.service_ids))
 
     def editable_by(self, user) -> ArticleQuerySet:
         """Editors: administrators, and managers of the service handling the article's category."""
-        if not (user and user.is_authenticated):
-            return self.none()
-        if user.is_staff:
+        if roles.is_admin(user):
             return self.all()
+        if not roles.can_edit_articles(user):
+            return self.none()
         return self.filter(category__service_id__in=user.managed_service_ids)
 
 
@@ -142,8 +139,6 @@ class Article(models.Model):
             index_article_words(self)
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("knowledge:article", args=[self.pk])
 
     @property

@@ -16,9 +16,12 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts.models import User
 from catalogue.models import FieldKind
 from knowledge.capitalise import article_from_answer
 from knowledge.models import Article
+from tickets.models import EventAction, MessageKind
+from tickets.status import TicketStatus
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +32,6 @@ _KIND_OF_FIELD = {FieldKind.EMAIL: "email", FieldKind.PHONE: "phone"}
 
 
 def on_ticket_event(sender: Any, event: Any, **kwargs: Any) -> None:
-    from tickets.models import EventAction
-    from tickets.status import TicketStatus
-
     if event.action != EventAction.APPROVE or event.to_status != TicketStatus.TER:
         return
     try:
@@ -43,8 +43,6 @@ def on_ticket_event(sender: Any, event: Any, **kwargs: Any) -> None:
 
 def capitalise_ticket(*, ticket: Any, approved_by: Any = None) -> Article | None:
     """Create the article of an approved ticket, as its category's policy says (or None)."""
-    from tickets.models import MessageKind
-
     answer = ticket.messages.filter(kind=MessageKind.PROPOSED_ANSWER).select_related("author").last()
     if answer is None or ticket.category is None:
         return None
@@ -70,8 +68,6 @@ def _codes(*texts: str) -> list[str]:
 
 def _people(ticket: Any, approved_by: Any) -> list[Any]:
     """Everyone who took part: requester, approver, assignee, watchers, authors and actors."""
-    from accounts.models import User
-
     ids = {ticket.requester_id, ticket.assignee_id, getattr(approved_by, "pk", None)}
     ids |= set(ticket.messages.values_list("author_id", flat=True))
     ids |= set(ticket.events.values_list("actor_id", flat=True))

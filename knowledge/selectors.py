@@ -12,9 +12,10 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 
+from accounts import roles
 from catalogue.models import Category, Software
 from knowledge import search
-from knowledge.models import Article, ArticleStatus, ArticleVote, Deflection, FaqEntry, is_kb_staff
+from knowledge.models import Article, ArticleStatus, ArticleVote, Deflection, FaqEntry
 
 PAGE_SIZE = 50
 
@@ -22,7 +23,7 @@ PAGE_SIZE = 50
 def count_cap() -> int:
     """Counting stops here, and so do ranking and paging: "plus de 1 000" says enough (20 pages),
     and counting or ranking 300,000 matches of a very common word costs 600 ms."""
-    return getattr(settings, "KNOWLEDGE_SEARCH_COUNT_CAP", 1_000)
+    return settings.KNOWLEDGE_SEARCH_COUNT_CAP
 
 
 # The staff-only status filter: "" means published (the public view).
@@ -65,7 +66,7 @@ def category_subtree_ids(category: Category) -> list[int]:
 
 def _filtered(*, user, filters: ArticleFilters) -> QuerySet[Article]:
     qs = Article.objects.visible_to(user).select_related("category", "software")
-    status = filters.status if is_kb_staff(user) else ""
+    status = filters.status if roles.is_helpdesk_staff(user) else ""
     if status == "":
         qs = qs.filter(status=ArticleStatus.PUBLISHED)
     elif status != STATUS_ALL:
@@ -206,7 +207,7 @@ def deflection_statistics(*, user, now: datetime, recent_days: int = 30) -> list
 
     Administrators see every category, service managers the categories of their services.
     """
-    service_ids = None if user.is_staff else user.managed_service_ids
+    service_ids = None if roles.is_admin(user) else user.managed_service_ids
     recent = {
         row["category_id"]: row["count"]
         for row in deflection_counts(since=now - timedelta(days=recent_days), service_ids=service_ids)

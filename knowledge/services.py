@@ -1,4 +1,9 @@
-"""Writes of the knowledge base: votes, deflections and editorial actions."""
+"""Writes of the knowledge base: votes, deflections and editorial actions.
+
+``article_publish`` and ``article_archive`` are the doors of an article's
+status: nothing else changes it (the admin shows it read-only;
+``tickets/tests/test_architecture.py`` checks it). A new article is a draft.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +53,7 @@ def article_save_edit(*, article: Article, editor) -> Article:
 
 
 def article_publish(*, article: Article, editor) -> Article:
+    """Draft or archived → published; ``editor`` is ``None`` when the category's policy publishes it."""
     if article.status == ArticleStatus.PUBLISHED:
         raise InvalidTransition(article.status)
     article.status = ArticleStatus.PUBLISHED
@@ -58,6 +64,7 @@ def article_publish(*, article: Article, editor) -> Article:
 
 
 def article_archive(*, article: Article, editor) -> Article:
+    """Hidden from the public, kept for the staff."""
     if article.status == ArticleStatus.ARCHIVED:
         raise InvalidTransition(article.status)
     article.status = ArticleStatus.ARCHIVED

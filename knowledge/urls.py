@@ -15,6 +15,6 @@ urlpatterns = [
     path("agent/search/", views.agent_search, name="agent_search"),
     path("relecture/", views.review_list, name="review_list"),
     path("relecture/<int:pk>/", views.review_edit, name="review_edit"),
-    path("relecture/<int:pk>/publier/", views.review_publish, name="review_publish"),
-    path("relecture/<int:pk>/archiver/", views.review_archive, name="review_archive"),
+    path("relecture/<int:pk>/publier/", views.review_act, {"action": "publish"}, name="review_publish"),
+    path("relecture/<int:pk>/archiver/", views.review_act, {"action": "archive"}, name="review_archive"),
 ]

@@ -8,12 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import roles
 from catalogue.models import Category
 from knowledge import selectors, services
 from knowledge.forms import AgentSearchForm, ArticleEditForm, ArticleSearchForm, PageForm, SuggestForm
-from knowledge.models import Article, FaqEntry, is_kb_staff
+from knowledge.models import Article, FaqEntry
 
 # --- Access helpers ----------------------------------------------------------------
 
@@ -23,8 +25,7 @@ def _get_visible_article(request: HttpRequest, pk: int) -> Article:
 
 
 def _require_editor(request: HttpRequest) -> None:
-    user = request.user
-    if not (user.is_staff or user.is_service_manager):
+    if not roles.can_edit_articles(request.user):
         raise Http404
 
 
@@ -58,8 +59,8 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "outcome": outcome,
-            "is_kb_staff": is_kb_staff(request.user),
-            "is_editor": request.user.is_authenticated and (request.user.is_staff or request.user.is_service_manager),
+            "is_kb_staff": roles.is_helpdesk_staff(request.user),
+            "is_editor": roles.can_edit_articles(request.user),
         },
     )
 
@@ -74,7 +75,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "article": article,
             "related": selectors.related_articles(article),
-            "is_kb_staff": is_kb_staff(request.user),
+            "is_kb_staff": roles.is_helpdesk_staff(request.user),
             "can_edit": Article.objects.editable_by(request.user).filter(pk=article.pk).exists(),
             "has_voted": selectors.has_voted(
                 article=article, user=request.user, session_key=request.session.session_key or ""
@@ -146,7 +147,7 @@ def deflection_stats(request: HttpRequest) -> HttpResponse:
 @require_GET
 def agent_search(request: HttpRequest) -> HttpResponse:
     """Fragment of article links an agent can insert into a reply or a saved response."""
-    if not is_kb_staff(request.user):
+    if not roles.is_helpdesk_staff(request.user):
         raise Http404
     filters = selectors.ArticleFilters(q=AgentSearchForm(request.GET).values()["q"])
     outcome = selectors.article_search(user=request.user, filters=filters)
@@ -179,27 +180,30 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "knowledge/review_edit.html", {"article": article, "form": form})
 
 
-@login_required
-@require_POST
-def review_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    article = _get_editable_article(request, pk)
-    try:
-        services.article_publish(article=article, editor=request.user)
-    except services.InvalidTransition:
-        messages.error(request, _("Cet article est déjà publié."))
-    else:
-        messages.success(request, _("L'article est publié."))
-    return redirect("knowledge:review_edit", pk=article.pk)
+# Editorial action -> its door, the message when done, the message when already done.
+EDITORIAL_ACTIONS = {
+    "publish": (
+        services.article_publish,
+        gettext_lazy("L'article est publié."),
+        gettext_lazy("Cet article est déjà publié."),
+    ),
+    "archive": (
+        services.article_archive,
+        gettext_lazy("L'article est archivé : il n'est plus visible du public."),
+        gettext_lazy("Cet article est déjà archivé."),
+    ),
+}
 
 
 @login_required
 @require_POST
-def review_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def review_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     article = _get_editable_article(request, pk)
+    door, done, already = EDITORIAL_ACTIONS[action]
     try:
-        services.article_archive(article=article, editor=request.user)
+        door(article=article, editor=request.user)
     except services.InvalidTransition:
-        messages.error(request, _("Cet article est déjà archivé."))
+        messages.error(request, already)
     else:
-        messages.success(request, _("L'article est archivé : il n'est plus visible du public."))
+        messages.success(request, done)
     return redirect("knowledge:review_edit", pk=article.pk)

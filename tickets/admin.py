@@ -59,9 +59,26 @@ class AttachmentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # view only: attachments are stored by tickets.workflow with their message
 
-admin.site.register(Watcher, list_display=("ticket", "user", "created"), raw_id_fields=("ticket", "user"))
+
+@admin.register(Watcher)
+class WatcherAdmin(admin.ModelAdmin):
+    """Read-only: a watcher is added through ``tickets.workflow.ticket_add_watcher`` (the page's form),
+    which records who added whom."""
+
+    list_display = ("ticket", "user", "created")
+    list_select_related = ("ticket", "user")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 admin.site.register(PendingUpload, list_display=("original_name", "user", "size", "created"))
-
-# Inbound email's screens (quarantine, messages taken) live with the feature.
-import tickets.inbound.admin  # noqa: E402, F401

@@ -21,6 +21,7 @@ from typing import IO, Any
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -218,3 +219,9 @@ def store(checked: CheckedFile, *, prefix: str = "attachments") -> str:
     """Save the file under a random name; return the storage name."""
     checked.file.seek(0)
     return save_whole(attachment_path(prefix), checked.file)
+
+
+def attachment_usage(ticket: Any) -> dict[str, int]:
+    """How many files and bytes ``ticket`` holds, as ``check_limits`` and the upload forms take them."""
+    usage = ticket.attachments.aggregate(count=Count("pk"), total=Sum("size"))
+    return {"existing_count": usage["count"], "existing_total": usage["total"] or 0}

@@ -29,7 +29,7 @@ def _take(t: Ticket, who: dict[str, Any]) -> Any:
 
 def _ask(t: Ticket, who: dict[str, Any]) -> Any:
     return wf.ticket_ask(
-        ticket=t, actor=who["agent"], question="Pouvez-vous préciser le message d'erreur exact et l'heure ?"
+        ticket=t, actor=who["agent"], text="Pouvez-vous préciser le message d'erreur exact et l'heure ?"
     )
 
 
@@ -37,7 +37,7 @@ def _propose(t: Ticket, who: dict[str, Any]) -> Any:
     return wf.ticket_propose(
         ticket=t,
         actor=who["agent"],
-        answer="Videz le cache du navigateur puis reconnectez-vous ; le problème devrait disparaître.",
+        text="Videz le cache du navigateur puis reconnectez-vous ; le problème devrait disparaître.",
     )
 
 
@@ -48,15 +48,15 @@ SCENARIOS: list[tuple[str, str, list[Step]]] = [
     ("Inscription pédagogique bloquée", "requester", [_take, _ask]),
     ("Mot de passe refusé après changement", "requester", [_take, _propose]),
     ("Nouveau rôle pour les gestionnaires", "correspondent", [_take, lambda t, w: wf.ticket_await_decision(
-        ticket=t, actor=w["agent"], comment="La demande sera étudiée par le comité des évolutions.")]),
+        ticket=t, actor=w["agent"], text="La demande sera étudiée par le comité des évolutions.")]),
     ("Export des notes au format CSV", "correspondent", [_take, lambda t, w: wf.ticket_await_development(
-        ticket=t, actor=w["agent"], comment="Une évolution est planifiée pour la prochaine version.")]),
+        ticket=t, actor=w["agent"], text="Une évolution est planifiée pour la prochaine version.")]),
     ("Impression du relevé de notes", "requester", [_take, _propose, lambda t, w: wf.ticket_approve(
-        ticket=t, actor=w["requester"], comment="Merci, c'est réglé.")]),
+        ticket=t, actor=w["requester"], text="Merci, c'est réglé.")]),
     ("Plusieurs problèmes dans une même demande", "correspondent", [lambda t, w: wf.ticket_reject(
-        ticket=t, actor=w["agent"], reason="Un seul problème par demande : merci d'en déposer une par problème.")]),
+        ticket=t, actor=w["agent"], text="Un seul problème par demande : merci d'en déposer une par problème.")]),
     ("Question déjà résolue", "requester", [lambda t, w: wf.ticket_withdraw(
-        ticket=t, actor=w["requester"], reason="J'ai trouvé la réponse dans la base de connaissances.")]),
+        ticket=t, actor=w["requester"], text="J'ai trouvé la réponse dans la base de connaissances.")]),
 ]  # fmt: skip
 
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Category, InstalledSoftware, PriorityScheme
-from knowledge.forms import suggest_input_attrs
 from tickets import attachments as att
+from tickets.hooks import hooks
 from tickets.models import PendingUpload
 from tickets.priority import BLOCKING_DEFINITION, BLOCKING_LABELS, level_choices
 
@@ -105,7 +105,7 @@ class TicketForm(AttachmentsMixin, forms.Form):
         self.user = user
         self.fields["attachments"].help_text = attachment_help()
         # While the title is typed, knowledge-base articles and FAQ entries are suggested (htmx).
-        self.fields["title"].widget.attrs.update(suggest_input_attrs(category))
+        self.fields["title"].widget.attrs.update(hooks.title_input_attrs(category))
         scheme = category.priority_scheme
         if scheme in (PriorityScheme.MATRIX_3, PriorityScheme.MATRIX_5):
             choices = [("", "—"), *level_choices(scheme)]

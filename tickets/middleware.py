@@ -1,4 +1,4 @@
-"""Keeps a session opened by a signed link (``tickets.views.links``) on its ticket."""
+"""Keeps a session opened by a signed link (``tickets.views.links``, keys in ``tickets.signed_links``) on its ticket."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 from helpdesk.signing import SignedLinkError, check_ticket_link
+from tickets.signed_links import LINK_SCOPE, LINK_SCOPE_TOKEN, LINK_SCOPE_UNTIL
 
 # Paths a ticket-scoped session may reach besides the ticket's own pages.
 ALWAYS_ALLOWED = ("/lien/", "/static/", "/i18n/", "/healthz")
@@ -24,8 +25,6 @@ class SignedLinkScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from tickets.views.links import LINK_SCOPE, LINK_SCOPE_TOKEN, LINK_SCOPE_UNTIL
-
         session = getattr(request, "session", None)
         reference = session.get(LINK_SCOPE) if session is not None else None
         if reference is not None and request.user.is_authenticated:

@@ -2,7 +2,7 @@
 
 The ``@transition`` methods of ``Ticket`` name these functions as their
 ``permission=``, ``tickets.workflow`` checks them before every action, and
-``tickets.workflow.available_actions`` uses them to show only the buttons a
+``tickets.actions.available_actions`` uses them to show only the buttons a
 user may press. Every function takes ``(ticket, user)`` in that order (the
 order django-fsm calls permissions with); ``user`` is ``None`` for the
 scheduler and for machine actions.
@@ -15,17 +15,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from accounts.roles import is_active_user as _authenticated
+from accounts.roles import is_admin
+
 if TYPE_CHECKING:
     from tickets.models import Ticket
-
-
-def _authenticated(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def is_admin(user: Any) -> bool:
-    """Administrators (``is_staff``) may do every agent action, on every service."""
-    return _authenticated(user) and bool(user.is_staff or user.is_superuser)
 
 
 def is_service_staff(ticket: Ticket, user: Any) -> bool:

@@ -29,7 +29,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from helpdesk.workdays import PARIS, WorkCalendar, calendar_for_institution, next_working_day_outside_closure
+from accounts.calendars import calendar_for_institution
+from helpdesk.workdays import PARIS, WorkCalendar, next_working_day_outside_closure
 from tickets import workflow as wf
 from tickets.models import Ticket
 from tickets.status import WAITING_REQUESTER
@@ -99,8 +100,14 @@ def _sweep(select, field: str, action, *, now: datetime | None, batch_size: int 
                 moved = postponed_deadline(getattr(ticket, field), now, calendars[ticket.institution_id])
                 if moved is not None:
                     # Conditional: a concurrent sweep or action that changed the row wins.
-                    Ticket.objects.filter(pk=ticket.pk, version=ticket.version).update(**{field: moved})
-                    report.postponed += 1
+                    try:
+                        wf.ticket_postpone_timer(
+                            ticket=ticket, field=field, until=moved, expected_version=ticket.version
+                        )
+                    except wf.ActionRefused:
+                        skipped.add(ticket.pk)
+                    else:
+                        report.postponed += 1
                     continue
                 try:
                     action(ticket=ticket)

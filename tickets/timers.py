@@ -7,9 +7,9 @@ N and M from the category or the settings); leaving it clears them. The
 scheduler (``tickets.workflow.ticket_remind`` / ``ticket_expire``) selects
 due rows through the partial indexes on these fields.
 
-Working days come from ``helpdesk.workdays`` (public holidays and closure
-periods per institution), written in the timers issue. Until that module
-is present the delays count calendar days.
+Working days come from ``helpdesk.workdays`` (public holidays) and
+``accounts.calendars`` (each institution's closure periods); a category may
+count calendar days instead.
 """
 
 from __future__ import annotations
@@ -20,14 +20,10 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.calendars import calendar_for_institution
 from catalogue.models import TimerUnit
+from helpdesk.workdays import PARIS, add_days, add_working_days
 from tickets.status import WAITING_REQUESTER
-
-try:  # Provided by the working-day calendar of the timers issue.
-    from helpdesk.workdays import add_working_days, calendar_for_institution
-except ImportError:  # pragma: no cover - depends on which branches are merged
-    add_working_days = None
-    calendar_for_institution = None
 
 if TYPE_CHECKING:
     from tickets.models import Ticket
@@ -49,7 +45,7 @@ def compute_deadlines(ticket: Ticket, start: datetime.datetime) -> tuple[datetim
     reminder, closure = delays(ticket)
     if reminder == 0:
         return None, _deadline_after(ticket, start, closure)
-    if ticket.category.timer_unit == TimerUnit.CALENDAR_DAYS or add_working_days is None:
+    if ticket.category.timer_unit == TimerUnit.CALENDAR_DAYS:
         remind_at = start + datetime.timedelta(days=reminder)
         return remind_at, remind_at + datetime.timedelta(days=closure)
     calendar = calendar_for_institution(ticket.institution)
@@ -58,7 +54,7 @@ def compute_deadlines(ticket: Ticket, start: datetime.datetime) -> tuple[datetim
 
 
 def _deadline_after(ticket: Ticket, start: datetime.datetime, days: int) -> datetime.datetime:
-    if ticket.category.timer_unit == TimerUnit.CALENDAR_DAYS or add_working_days is None:
+    if ticket.category.timer_unit == TimerUnit.CALENDAR_DAYS:
         return start + datetime.timedelta(days=days)
     return add_working_days(start, days, calendar_for_institution(ticket.institution))
 
@@ -81,8 +77,6 @@ def after_reminder(ticket: Ticket, now: datetime.datetime) -> dict[str, datetime
     beat was down, or the reminder waited for the end of a closure period)
     pushes the closure back so that the requester still gets the full delay.
     """
-    from helpdesk.workdays import PARIS, add_days
-
     _reminder, closure = delays(ticket)
     calendar = calendar_for_institution(ticket.institution)
     earliest = add_days(now, closure, unit=ticket.category.timer_unit, calendar=calendar)

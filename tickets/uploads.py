@@ -4,19 +4,39 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from tickets.models import Attachment, InboundMessage, PendingUpload
+from tickets import attachments as att
+from tickets.hooks import hooks
+from tickets.models import Attachment, PendingUpload
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+
+
+def pending_uploads_create(*, user: Any, files: Sequence[att.CheckedFile]) -> list[PendingUpload]:
+    """Keep checked files as ``user``'s pending uploads until the ticket is submitted."""
+    kept = []
+    for checked in files:
+        name = att.store(checked, prefix="pending")
+        kept.append(
+            PendingUpload.objects.create(
+                user=user,
+                file=name,
+                original_name=checked.original_name,
+                content_type=checked.content_type,
+                size=checked.size,
+            )
+        )
+    return kept
 
 
 def purge_pending_uploads(*, older_than: timedelta | None = None) -> int:
@@ -37,9 +57,9 @@ def purge_pending_uploads(*, older_than: timedelta | None = None) -> int:
         purged += len(batch)
 
 
-# Every folder the application writes files to (``attachment_path`` prefixes,
-# raw inbound mail, the health check's probe).
-STORED_PREFIXES = ("attachments", "pending", "inbound", "healthz")
+# The folders this app writes files to (``attachment_path`` prefixes) and the health
+# check's probe; apps above add theirs through ``tickets.hooks.register_stored_files``.
+STORED_PREFIXES = ("attachments", "pending", "healthz")
 
 
 @dataclass
@@ -64,7 +84,7 @@ def _referenced(names: list[str]) -> set[str]:
     return (
         set(Attachment.objects.filter(file__in=names).values_list("file", flat=True))
         | set(PendingUpload.objects.filter(file__in=names).values_list("file", flat=True))
-        | set(InboundMessage.objects.filter(raw_file__in=names).values_list("raw_file", flat=True))
+        | set().union(*(referenced(names) for referenced in hooks.file_references.values()))
     )
 
 
@@ -78,7 +98,7 @@ def purge_orphan_files(*, grace: timedelta | None = None) -> OrphanReport:
     """
     limit = timezone.now() - (grace if grace is not None else timedelta(hours=settings.GUICHET_ORPHAN_FILE_GRACE_HOURS))
     report = OrphanReport()
-    for prefix in STORED_PREFIXES:
+    for prefix in (*STORED_PREFIXES, *hooks.file_references):
         names = _walk(prefix)
         while batch := list(itertools.islice(names, BATCH)):
             report.scanned += len(batch)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tickets.actions import ACTIONS
 from tickets.views import acknowledgement, agent_bookmarks, agent_ticket, files, filing, requester
 
 app_name = "tickets"
@@ -11,12 +12,10 @@ urlpatterns = [
     path("nouvelle/<slug:slug>/", filing.file_ticket, name="file"),
     path("<int:reference>/", requester.detail, name="detail"),
     path("<int:reference>/enregistree/", filing.filed, name="filed"),
-    path("<int:reference>/repondre/", requester.act, {"action": "answer"}, name="answer"),
-    path("<int:reference>/valider/", requester.act, {"action": "approve"}, name="approve"),
-    path("<int:reference>/refuser/", requester.act, {"action": "refuse"}, name="refuse"),
-    path("<int:reference>/abandonner/", requester.act, {"action": "withdraw"}, name="withdraw"),
-    path("<int:reference>/completer/", requester.act, {"action": "add_information"}, name="add_information"),
-    path("<int:reference>/suite/", requester.follow_up, name="follow_up"),
+    *(
+        path(f"<int:reference>/{spec.slug}/", requester.act, {"action": spec.name}, name=spec.name)
+        for spec in ACTIONS["requester"].values()
+    ),
     path("<int:reference>/pieces-jointes/<int:pk>/", files.download, name="attachment"),
     path("signets/", agent_bookmarks.bookmarks, name="bookmarks"),
     path("<int:reference>/signet/", agent_ticket.bookmark, name="bookmark"),

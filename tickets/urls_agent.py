@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from tickets.actions import ACTIONS
 from tickets.views import agent, agent_responses, agent_ticket
 
 app_name = "agent"
@@ -20,22 +21,7 @@ urlpatterns = [
     path("<int:reference>/", agent_ticket.ticket_page, name="ticket"),
     path("<int:reference>/inserer/", agent_ticket.insert, name="insert"),
     *(
-        path(f"<int:reference>/{slug}/", agent_ticket.act, {"action": action}, name=action)
-        for action, slug in [
-            ("take", "prendre"),
-            ("assign", "confier"),
-            ("reply", "repondre"),
-            ("internal_note", "note"),
-            ("ask", "question"),
-            ("propose", "proposer"),
-            ("reject", "rejeter"),
-            ("await_decision", "attente-decision"),
-            ("await_development", "attente-developpement"),
-            ("resume", "reprendre"),
-            ("exclude", "exclure"),
-            ("requalify", "requalifier"),
-            ("duplicate", "doublon"),
-            ("add_watcher", "observateur"),
-        ]
+        path(f"<int:reference>/{spec.slug}/", agent_ticket.act, {"action": spec.name}, name=spec.name)
+        for spec in ACTIONS["service"].values()
     ),
 ]

@@ -29,6 +29,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from helpdesk.mail.delivery import Delivery, Refusals, RelayProblem, deliver
 from helpdesk.models import OutboundEmail, OutboundStatus
@@ -142,19 +143,9 @@ def _describe(refusals: Refusals) -> str:
 
 
 def _mark_bouncing(row: OutboundEmail, refusals: Refusals) -> None:
-    """A 5xx at RCPT: later mails skip the address until an administrator clears it."""
-    from accounts.models import BouncingAddress
-
-    now = timezone.now()
-    for address, (code, text) in refusals.items():
-        fields = {"last_bounced_at": now, "last_status": str(code), "last_diagnostic": text[:2000]}
-        updated = BouncingAddress.objects.filter(email=address).update(
-            bounce_count=F("bounce_count") + 1, last_message_id=row.message_id, **fields
-        )
-        if not updated:
-            BouncingAddress.objects.create(
-                email=address, first_bounced_at=now, last_message_id=row.message_id, **fields
-            )
+    """A 5xx at RCPT: later mails skip the address until an administrator clears it
+    (the suppression list is kept by ``GUICHET_OUTBOX_MARK_BOUNCING``: helpdesk imports no app)."""
+    import_string(settings.GUICHET_OUTBOX_MARK_BOUNCING)(refusals, message_id=row.message_id)
     logger.warning("outbox: row %s refused for good by the relay for %s", row.pk, _describe(refusals))
 
 
@@ -209,10 +200,7 @@ def _drop_bouncing(row: OutboundEmail) -> list[str]:
     mail (nothing is lost): once an administrator fixes the address and
     deletes its "Adresses en échec" entry, later mails go out again.
     """
-    from accounts.models import BouncingAddress
-
-    addresses = {a.strip().lower() for a in [*row.to, *row.cc]}
-    bouncing = set(BouncingAddress.objects.filter(email__in=addresses).values_list("email", flat=True))
+    bouncing = import_string(settings.GUICHET_OUTBOX_SUPPRESSION_LIST)([*row.to, *row.cc])
     if bouncing:
         row.to = [a for a in row.to if a.strip().lower() not in bouncing]
         row.cc = [a for a in row.cc if a.strip().lower() not in bouncing]

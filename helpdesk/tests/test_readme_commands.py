@@ -30,7 +30,7 @@ README = BASE_DIR / "README.md"
 CI_RUN = BASE_DIR / ".ci" / "run"
 HERE = "helpdesk/tests/test_readme_commands.py"
 TWO_COMMANDS = "helpdesk/tests/test_two_commands.py"
-SOURCES = "tickets/inbound/tests/test_sources.py"
+SOURCES = "inbound/tests/test_sources.py"
 
 COVERAGE = {
     # Quick start

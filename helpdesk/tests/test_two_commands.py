@@ -17,7 +17,7 @@ from django.conf import settings
 
 from helpdesk.management.commands.run_all import child_environment, served_site_url
 from helpdesk.testing import browser
-from tickets.inbound.tests import dovecot
+from inbound.tests import dovecot
 
 BASE_DIR = Path(settings.BASE_DIR)
 SYSTEM_DEPS = BASE_DIR / ".ci" / "system-deps"

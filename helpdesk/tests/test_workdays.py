@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from accounts.calendars import calendar_for_institution
 from accounts.models import ClosurePeriod, Institution
 from helpdesk.workdays import (
     CALENDAR_DAYS,
@@ -13,7 +14,6 @@ from helpdesk.workdays import (
     add_calendar_days,
     add_days,
     add_working_days,
-    calendar_for_institution,
     is_working_day,
     next_working_day_outside_closure,
     resolve_holiday_region,

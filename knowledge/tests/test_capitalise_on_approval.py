@@ -71,9 +71,9 @@ def _answer_text(agent, ticket, requester) -> str:
 
 def _bring_to_avs(ticket, agent, requester):
     wf.ticket_take(ticket=ticket, actor=agent)
-    wf.ticket_ask(ticket=ticket, actor=agent, question="Camille, quel est le numéro de l'imprimante ?")
+    wf.ticket_ask(ticket=ticket, actor=agent, text="Camille, quel est le numéro de l'imprimante ?")
     wf.ticket_answer(ticket=ticket, actor=requester, text="C'est la B-204, Camille Martin.")
-    wf.ticket_propose(ticket=ticket, actor=agent, answer=_answer_text(agent, ticket, requester))
+    wf.ticket_propose(ticket=ticket, actor=agent, text=_answer_text(agent, ticket, requester))
 
 
 @pytest.mark.django_db
@@ -167,9 +167,9 @@ def test_refused_then_excluded_ticket_never_produces_an_article(make_ticket, cat
     category.knowledge_policy = KnowledgePolicy.PUBLISH
     category.save()
     ticket = make_ticket(TicketStatus.AVS)
-    wf.ticket_refuse(ticket=ticket, actor=requester, reason="Toujours bloqué.")
+    wf.ticket_refuse(ticket=ticket, actor=requester, text="Toujours bloqué.")
     wf.ticket_await_decision(ticket=ticket, actor=agent)
-    wf.ticket_exclude(ticket=ticket, actor=agent, reason="Hors du périmètre du service.")
+    wf.ticket_exclude(ticket=ticket, actor=agent, text="Hors du périmètre du service.")
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.REJ
     assert Article.objects.count() == 0

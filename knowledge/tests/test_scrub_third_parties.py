@@ -131,7 +131,7 @@ def test_approval_never_publishes_a_third_partys_surname(category, requester, co
     wf.ticket_propose(
         ticket=ticket,
         actor=agent,
-        answer="J'ai relancé Mme Lefèvre et Mme Garnier-Dupuis : vos droits sont ouverts.\n\nBien cordialement,\n"
+        text="J'ai relancé Mme Lefèvre et Mme Garnier-Dupuis : vos droits sont ouverts.\n\nBien cordialement,\n"
         "Alex PETIT",
     )
 

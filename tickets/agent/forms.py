@@ -1,4 +1,7 @@
-"""Forms of the agent workspace: queue filters, one form per ticket action, bulk, saved responses."""
+"""Forms of the agent workspace: queue filters, one form per ticket action, saved responses.
+
+The bulk form lives with bulk actions, in ``tickets.agent.bulk``.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Institution, User
 from catalogue.models import Category, CategoryKind
 from helpdesk.query import MAX_ID, QueryForm, id_field, page_field, text_field
-from tickets.agent.bulk import BULK_ACTIONS
 from tickets.agent.queue import QueueFilters
 from tickets.forms import ActionForm, TextActionForm
 from tickets.models import EventAction, SavedResponse
@@ -218,51 +220,7 @@ class WatcherForm(ActionForm):
     email = forms.EmailField(label=_("Adresse électronique de la personne à ajouter"))
 
 
-# --- Bulk and saved responses ---------------------------------------------------------------
-
-
-class TicketVersionsField(forms.Field):
-    """The queue's checkboxes: ``reference:version`` of each ticket as the agent saw it."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value: Any) -> list[tuple[int, int]]:
-        pairs = []
-        for item in value or []:
-            reference, _sep, version = str(item).partition(":")
-            if not (reference.isdigit() and version.isdigit()):
-                raise forms.ValidationError(_("Demande ou version invalide : %(value)s."), params={"value": item})
-            pairs.append((int(reference), int(version)))
-        return list(dict.fromkeys(pairs))
-
-    def validate(self, value: list[tuple[int, int]]) -> None:
-        if self.required and not value:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-
-
-class BulkForm(forms.Form):
-    tickets = TicketVersionsField(label=_("Demandes"))
-    action = forms.ChoiceField(label=_("Action"), choices=list(BULK_ACTIONS.items()))
-    assignee = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.none(), required=False)
-    priority = forms.TypedChoiceField(
-        label=_("Priorité"), required=False, coerce=int, empty_value=None, choices=[("", "—"), *Level.choices]
-    )
-    category = CategoryChoiceField(label=_("Catégorie"), queryset=Category.objects.none(), required=False)
-    reason = forms.CharField(label=_("Motif (facultatif)"), required=False, max_length=2000)
-
-    def __init__(self, *args: Any, members=None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = leaf_categories()
-        if members is not None:
-            self.fields["assignee"].queryset = members
-        # References come from the queue's checkboxes; visibility is checked by ``run_bulk``.
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        needs = {"assign": "assignee", "priority": "priority", "transfer": "category"}.get(data.get("action", ""))
-        if needs and not data.get(needs):
-            self.add_error(needs, _("Choisissez une valeur pour cette action."))
-        return data
+# --- Saved responses ---------------------------------------------------------------
 
 
 class SavedResponseForm(forms.ModelForm):

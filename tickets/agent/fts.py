@@ -16,7 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, When
 from django.db.models.functions import Coalesce
 
-from tickets import permissions as perms
+from accounts import roles
 from tickets.models import Watcher
 from tickets.models.ticket import correspondent_rule
 
@@ -38,7 +38,7 @@ def search_query(q: str) -> SearchQuery:
 
 def notes_rule(user: Any) -> Q:
     """Internal notes count only for the handling service's staff (and administrators)."""
-    return Q() if perms.is_admin(user) else Q(service_id__in=user.service_ids)
+    return Q() if roles.is_admin(user) else Q(service_id__in=user.service_ids)
 
 
 def text_match(user: Any, query: SearchQuery) -> Q:
@@ -75,7 +75,7 @@ def visibility_hint(user: Any) -> Q:
     ANDed with ``visible_to``, it can only narrow, never widen, what is found;
     ``test_visibility_hint_keeps_every_visible_ticket`` checks it narrows nothing.
     """
-    if perms.is_admin(user):
+    if roles.is_admin(user):
         return Q()
     watched = ArraySubquery(Watcher.objects.filter(user=user).values("ticket_id"))
     rule = Q(requester=user) | Q(_EqualsAny(F("pk"), watched))
@@ -96,7 +96,7 @@ def visibility_branches(user: Any) -> list[Q]:
     the branches is the rule (``test_visibility_branches_cover_the_rule``); the search still
     applies ``visible_to`` around it. An administrator's one branch is every ticket.
     """
-    if perms.is_admin(user):
+    if roles.is_admin(user):
         return [Q()]
     branches = [Q(service_id=service_id) for service_id in sorted(user.service_ids)]
     branches.append(Q(requester=user))

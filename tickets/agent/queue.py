@@ -22,8 +22,9 @@ from django.core.cache import cache
 from django.db.models import BooleanField, Count, F, Func, QuerySet, Value
 from django.utils import timezone
 
+from accounts import roles
+from accounts.models import User
 from catalogue.models import Category, Service
-from tickets import permissions as perms
 from tickets.models import Ticket
 from tickets.status import WAITING_REQUESTER, WAITING_SERVICE, TicketStatus
 
@@ -45,21 +46,16 @@ SORTS = {name: tuple(f"-{c}" if desc else c for c in cols) for name, (cols, desc
 
 def queue_services(user: Any) -> QuerySet[Service]:
     """The services whose queue the user works: theirs, every service for an administrator."""
-    if perms.is_admin(user):
+    if roles.is_admin(user):
         return Service.objects.all()
     return Service.objects.filter(pk__in=user.service_ids)
 
 
 def queue_service_ids(user: Any) -> list[int]:
     """The pks of ``queue_services(user)``; an agent's come from their (request-cached) memberships."""
-    if perms.is_admin(user):
+    if roles.is_admin(user):
         return list(Service.objects.order_by("pk").values_list("pk", flat=True))
     return sorted(user.service_ids)
-
-
-def is_staff_user(user: Any) -> bool:
-    """Agents, managers and administrators see the agent workspace."""
-    return bool(user.is_authenticated and (perms.is_admin(user) or user.service_ids))
 
 
 @dataclass
@@ -266,8 +262,6 @@ def forget_counts(service_ids: list[int]) -> None:
 
 
 def service_members(service_ids: list[int]) -> QuerySet:
-    from accounts.models import User
-
     return (
         User.objects.filter(service_memberships__service_id__in=service_ids, is_active=True)
         .distinct()

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import receiver
 
+from catalogue.models import Service
 from tickets.agent.queue import forget_counts
 from tickets.signals import ticket_event_recorded
 
@@ -17,8 +18,6 @@ def forget_queue_counts(sender: Any, event: Any, **kwargs: Any) -> None:
     if "service" in event.changes:
         # A transfer: the old service's counts change too, and the event holds
         # its name only; forget every service (rare, and cheap to recount).
-        from catalogue.models import Service
-
         service_ids = list(Service.objects.values_list("pk", flat=True))
     # After commit only: a cache call inside the action's transaction could
     # hold its locks for a Redis timeout, and a reader that cached the old

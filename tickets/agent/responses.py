@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from tickets.models import SavedResponse, Ticket
 
 PLACEHOLDERS = {
@@ -53,10 +54,9 @@ def responses_for_ticket(ticket: Ticket) -> QuerySet[SavedResponse]:
 
 def managed_responses(user: Any) -> QuerySet[SavedResponse]:
     """The responses a user may edit: those of the services they manage (every one for an administrator)."""
-    from tickets import permissions as perms
 
     qs = SavedResponse.objects.select_related("service", "updated_by")
-    if perms.is_admin(user):
+    if roles.is_admin(user):
         return qs
     return qs.filter(service_id__in=user.managed_service_ids)
 

@@ -1,13 +1,6 @@
 """Tickets, their messages, attachments and history."""
 
 from tickets.models.agent import Bookmark, RecentView, SavedFilter, SavedResponse
-from tickets.models.inbound import (
-    InboundMessage,
-    InboundOutcome,
-    Quarantine,
-    QuarantineReason,
-    QuarantineStatus,
-)
 from tickets.models.message import (
     INTERNAL_KINDS,
     PUBLIC_KINDS,
@@ -28,14 +21,9 @@ __all__ = [
     "Bookmark",
     "Channel",
     "EventAction",
-    "InboundMessage",
-    "InboundOutcome",
     "Message",
     "MessageKind",
     "PendingUpload",
-    "Quarantine",
-    "QuarantineReason",
-    "QuarantineStatus",
     "RecentView",
     "SavedFilter",
     "SavedResponse",

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets import permissions as perms
+from accounts import roles
 from tickets.models.ticket import Ticket
 
 
@@ -28,18 +28,22 @@ INTERNAL_KINDS = frozenset({MessageKind.INTERNAL_NOTE})
 PUBLIC_KINDS = frozenset(set(MessageKind) - INTERNAL_KINDS)
 
 
-def _staff_rule(user: Any, ticket_path: str) -> Q:
-    """Rows of tickets whose handling service the user works in."""
-    return Q(**{f"{ticket_path}service_id__in": user.service_ids})
+def _rows_of_visible_tickets(queryset: models.QuerySet, user: Any, public: Q) -> models.QuerySet:
+    """Rows of the tickets ``user`` sees; beyond ``public`` only those of the services they work in.
+
+    Total: anonymous, inactive and ``None`` users see nothing (``Ticket.objects.visible_to``)."""
+    if not roles.is_active_user(user):
+        return queryset.none()
+    qs = queryset.filter(ticket__in=Ticket.objects.visible_to(user))
+    if roles.is_admin(user):
+        return qs
+    return qs.filter(public | Q(ticket__service_id__in=user.service_ids))
 
 
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: Any) -> MessageQuerySet:
         """Messages of visible tickets; internal notes only for the handling service's staff."""
-        qs = self.filter(ticket__in=Ticket.objects.visible_to(user))
-        if perms.is_admin(user):
-            return qs
-        return qs.filter(Q(kind__in=PUBLIC_KINDS) | _staff_rule(user, "ticket__"))
+        return _rows_of_visible_tickets(self, user, Q(kind__in=PUBLIC_KINDS))
 
 
 class Message(models.Model):
@@ -50,7 +54,7 @@ class Message(models.Model):
     )
     body = models.TextField(_("message"))
     created = models.DateTimeField(_("écrit le"), default=timezone.now, editable=False)
-    # False for a mail whose sender could not be authenticated (tickets.inbound.authentication):
+    # False for a mail whose sender could not be authenticated (inbound.authentication):
     # shown flagged to the agent, it never changed the ticket's state.
     sender_verified = models.BooleanField(_("expéditeur vérifié"), default=True)
 
@@ -73,10 +77,7 @@ class Message(models.Model):
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
     def visible_to(self, user: Any) -> AttachmentQuerySet:
         """Attachments of visible tickets, except those of internal notes for non-staff."""
-        qs = self.filter(ticket__in=Ticket.objects.visible_to(user))
-        if perms.is_admin(user):
-            return qs
-        return qs.filter(Q(message__isnull=True) | Q(message__kind__in=PUBLIC_KINDS) | _staff_rule(user, "ticket__"))
+        return _rows_of_visible_tickets(self, user, Q(message__isnull=True) | Q(message__kind__in=PUBLIC_KINDS))
 
 
 def attachment_path(prefix: str = "attachments") -> str:
@@ -134,7 +135,6 @@ class PendingUpload(models.Model):
 
 class EventAction(models.TextChoices):
     FILE = "file", _("a déposé la demande")
-    FOLLOW_UP = "follow_up", _("a déposé une demande de suite")
     TAKE = "take", _("a pris en charge la demande")
     ASSIGN = "assign", _("a confié la demande")
     REJECT = "reject", _("a rejeté la demande")
@@ -157,6 +157,8 @@ class EventAction(models.TextChoices):
     DUPLICATE = "duplicate", _("a marqué la demande comme doublon")
     MERGE = "merge", _("a rattaché un doublon")
     ADD_WATCHER = "add_watcher", _("a ajouté un observateur")
+    SYSTEM_NOTE = "system_note", _("a ajouté une note")
+    POSTPONE = "postpone", _("a reporté une échéance hors de la fermeture")
 
 
 class TicketEvent(models.Model):
@@ -192,7 +194,3 @@ class TicketEvent(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("TicketEvent rows are append-only.")
         super().save(*args, **kwargs)
-
-    @property
-    def is_internal(self) -> bool:
-        return self.action == EventAction.INTERNAL_NOTE

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, transition
 
+from accounts import roles
 from accounts.models import Institution
 from catalogue.models import Category, Service, Software
 from tickets import permissions as perms
@@ -91,9 +92,9 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         What the user follows as a requester is one UNION of index look-ups
         (``followed_ids``); their services' tickets stay a plain condition, which the
         queue's index on (service, …) answers by itself."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if not roles.is_active_user(user):
             return self.none()
-        if perms.is_admin(user):
+        if roles.is_admin(user):
             return self.all()
         rule = Q(pk__in=followed_ids(user))
         if user.service_ids:
@@ -103,7 +104,7 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
     def requester_side(self, user: Any) -> TicketQuerySet:
         """Tickets the user follows as a requester: their own, their institution's
         where they act as a correspondent, and those they watch ("Mes demandes")."""
-        if user is None or not user.is_authenticated:
+        if not roles.is_active_user(user):
             return self.none()
         return self.filter(pk__in=followed_ids(user))
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts import roles
 from accounts.notifications import wants_notification
 from catalogue.models import InboundAddress, ReplyMode
 from helpdesk.mail import AUTO_GENERATED, AUTO_REPLIED, absolute_url, queue_email, ticket_subject
@@ -40,7 +41,7 @@ def uses_signed_link(user: Any) -> bool:
     """
     if not user.is_email_only:
         return False  # checked first: most people sign in, and the staff check costs a query
-    return not user.is_helpdesk_staff
+    return not roles.is_helpdesk_staff(user)
 
 
 def ticket_url(user: Any, reference: int, *, anchor: str = "") -> str:
@@ -50,12 +51,6 @@ def ticket_url(user: Any, reference: int, *, anchor: str = "") -> str:
     else:
         path = reverse("tickets:detail", args=[reference])
     return absolute_url(path) + (f"#{anchor}" if anchor else "")
-
-
-@dataclass
-class Link:
-    label: str
-    url: str
 
 
 @dataclass

@@ -41,7 +41,8 @@ def send_queue_digests(*, now: datetime | None = None) -> int:
             previous = OutboundEmail.objects.filter(kind=KIND, related__startswith=f"digest:{agent.pk}:").first()
             since = max(previous.created_at, now - timedelta(days=1)) if previous else now - timedelta(days=1)
             tickets = list(
-                Ticket.objects.filter(service_id__in=agent.service_ids, created__gte=since, created__lt=now)
+                Ticket.objects.visible_to(agent)
+                .filter(service_id__in=agent.service_ids, created__gte=since, created__lt=now)
                 .open()
                 .select_related("category", "service", "requester")
                 .order_by("created")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -24,6 +24,7 @@ from accounts.notifications import OptionalNotification as Opt
 from accounts.notifications import wants_immediate_queue_mail
 from helpdesk.mail import AUTO_REPLIED
 from helpdesk.models import OutboundEmail
+from tickets import permissions
 from tickets.models import Channel, EventAction, Ticket, TicketEvent
 from tickets.notifications import sve
 from tickets.notifications.compose import (
@@ -77,7 +78,7 @@ def _to_each(
 
 
 def _name(user: User | None) -> str:
-    return (user.get_full_name() or user.email) if user is not None else ""
+    return str(user) if user is not None else ""  # User.__str__: the full name, else the address
 
 
 # --- Requester mails ----------------------------------------------------------------
@@ -254,7 +255,7 @@ def reminded(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
 
 
 def closed(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
-    """TER, REJ, ABN by a person, or closed automatically by the scheduler."""
+    """TER, REJ (also as a duplicate), ABN by a person, or closed automatically by the scheduler."""
     if event.action == EventAction.EXPIRE:
         if ticket.status == TicketStatus.TER:
             kind, subject = "closed_automatically", _lazy("Votre demande a été close automatiquement")
@@ -268,6 +269,12 @@ def closed(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
                 "Sans réponse à la question du service dans le délai, votre demande « %(title)s » "
                 "a été close automatiquement."
             )
+    elif event.action == EventAction.DUPLICATE:
+        kind, subject = "closed_as_duplicate", _lazy("Votre demande a été close comme doublon")
+        text = _lazy(
+            "Votre demande « %(title)s » a été close : elle fait doublon avec la demande #%(original)s, "
+            "qui est traitée et que vous suivez désormais."
+        )
     elif ticket.status == TicketStatus.REJ:
         kind, subject = "rejected", _lazy("Votre demande a été rejetée")
         text = _lazy("Votre demande « %(title)s » a été rejetée.")
@@ -277,7 +284,11 @@ def closed(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
     else:
         kind, subject = "closed", _lazy("Votre demande est terminée")
         text = _lazy("La réponse à votre demande « %(title)s » a été validée par %(actor)s ; la demande est terminée.")
-    values = {"title": ticket.title, "actor": _name(event.actor)}
+    values = {
+        "title": ticket.title,
+        "actor": _name(event.actor),
+        "original": (event.changes or {}).get("duplicate_of", [None, ""])[1],
+    }
     return _to_requester(
         event,
         ticket,
@@ -446,14 +457,10 @@ def refused(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
 
 
 def _is_requester_side(ticket: Ticket, user: User) -> bool:
-    from tickets import permissions
-
     return permissions.is_requester_side(ticket, user)
 
 
 def _date(value) -> str:
-    from django.utils import formats, timezone
-
     return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
 
 
@@ -502,4 +509,20 @@ RULES: dict[str, Callable[[TicketEvent, Ticket], list[TicketMail]]] = {
     EventAction.ANSWER: requester_spoke,
     EventAction.ADD_INFORMATION: requester_spoke,
     EventAction.REFUSE: refused,
+    EventAction.DUPLICATE: closed,
 }
+
+# Actions that tell nobody, on purpose (``test_rules`` checks that every action
+# is either here or in ``RULES``, so a new door cannot be forgotten silently).
+SILENT_ACTIONS: frozenset[str] = frozenset(
+    {
+        EventAction.MERGE,  # the duplicate's requester is told by DUPLICATE; the original's learns nothing new
+        EventAction.ADD_WATCHER,  # a watcher learns by the next news of the ticket
+        EventAction.AWAIT_DECISION,  # internal waiting states: the requester sees them on the page
+        EventAction.AWAIT_DEVELOPMENT,
+        EventAction.RESUME,
+        EventAction.INTERNAL_NOTE,  # never shown to the requester
+        EventAction.SYSTEM_NOTE,  # Guichet's own remark, on the page; the mail it is about says the rest
+        EventAction.POSTPONE,  # the deadline mails say the new date when they are due
+    }
+)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import localize
+
+from tickets.models import Ticket
+from tickets.priority import BLOCKING_LABELS, Level
+from tickets.status import TicketStatus
 
 register = template.Library()
 
@@ -22,8 +27,6 @@ def form_value(value: Any) -> str:
 
 @register.filter
 def status_label(code: str) -> str:
-    from tickets.status import TicketStatus
-
     try:
         return str(TicketStatus(code).label)
     except ValueError:
@@ -33,10 +36,6 @@ def status_label(code: str) -> str:
 @register.filter
 def field_label(name: str) -> str:
     """The French label of a Ticket field named in an event's ``changes``."""
-    from django.core.exceptions import FieldDoesNotExist
-
-    from tickets.models import Ticket
-
     try:
         field = Ticket._meta.get_field(name)
     except FieldDoesNotExist:
@@ -49,8 +48,6 @@ def field_label(name: str) -> str:
 @register.simple_tag
 def change_value(name: str, value: Any) -> str:
     """A changed value for display: priority levels by name, blocking as words."""
-    from tickets.priority import BLOCKING_LABELS, Level
-
     if value is None or value == "":
         return "—"
     if name in ("priority", "impact", "urgency") and isinstance(value, int) and 1 <= value <= 5:

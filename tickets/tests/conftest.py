@@ -51,17 +51,17 @@ def _steps(agent, requester) -> dict[str, list[Callable[[Ticket], Any]]]:
     return {
         TicketStatus.NEW: [],
         TicketStatus.ECT: [take],
-        TicketStatus.ARS: [take, lambda t: wf.ticket_ask(ticket=t, actor=agent, question="Quelle version ?")],
-        TicketStatus.AVS: [take, lambda t: wf.ticket_propose(ticket=t, actor=agent, answer="Redémarrez.")],
+        TicketStatus.ARS: [take, lambda t: wf.ticket_ask(ticket=t, actor=agent, text="Quelle version ?")],
+        TicketStatus.AVS: [take, lambda t: wf.ticket_propose(ticket=t, actor=agent, text="Redémarrez.")],
         TicketStatus.ATD: [take, lambda t: wf.ticket_await_decision(ticket=t, actor=agent)],
         TicketStatus.ADV: [take, lambda t: wf.ticket_await_development(ticket=t, actor=agent)],
         TicketStatus.TER: [
             take,
-            lambda t: wf.ticket_propose(ticket=t, actor=agent, answer="Redémarrez."),
+            lambda t: wf.ticket_propose(ticket=t, actor=agent, text="Redémarrez."),
             lambda t: wf.ticket_approve(ticket=t, actor=requester),
         ],
-        TicketStatus.REJ: [lambda t: wf.ticket_reject(ticket=t, actor=agent, reason="Hors périmètre.")],
-        TicketStatus.ABN: [lambda t: wf.ticket_withdraw(ticket=t, actor=requester, reason="Résolu seul.")],
+        TicketStatus.REJ: [lambda t: wf.ticket_reject(ticket=t, actor=agent, text="Hors périmètre.")],
+        TicketStatus.ABN: [lambda t: wf.ticket_withdraw(ticket=t, actor=requester, text="Résolu seul.")],
     }
 
 

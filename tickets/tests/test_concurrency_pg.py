@@ -51,7 +51,7 @@ def test_approve_and_refuse_at_once_one_wins(make_ticket, requester, colleague):
     results = run_race(
         ticket.pk,
         lambda t: wf.ticket_approve(ticket=t, actor=requester, expected_version=version),
-        lambda t: wf.ticket_refuse(ticket=t, actor=colleague, reason="Toujours en panne.", expected_version=version),
+        lambda t: wf.ticket_refuse(ticket=t, actor=colleague, text="Toujours en panne.", expected_version=version),
     )
     winners = [r for r in results if isinstance(r, TicketEvent)]
     losers = [r for r in results if isinstance(r, wf.StaleTicket)]

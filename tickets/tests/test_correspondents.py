@@ -54,9 +54,9 @@ def branches(category, service):
 def bring_to(ticket: Ticket, status: str, agent) -> Ticket:
     wf.ticket_take(ticket=ticket, actor=agent)
     if status == TicketStatus.ARS:
-        wf.ticket_ask(ticket=ticket, actor=agent, question="Quelle version ?")
+        wf.ticket_ask(ticket=ticket, actor=agent, text="Quelle version ?")
     elif status == TicketStatus.AVS:
-        wf.ticket_propose(ticket=ticket, actor=agent, answer="Redémarrez le serveur.")
+        wf.ticket_propose(ticket=ticket, actor=agent, text="Redémarrez le serveur.")
     ticket.refresh_from_db()
     return ticket
 

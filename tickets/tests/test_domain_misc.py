@@ -58,7 +58,7 @@ def test_timers_set_on_entering_and_cleared_on_leaving_calendar_days(make_ticket
     category.reminder_delay, category.closure_delay = 15, 5
     category.save()
     ticket = make_ticket(TicketStatus.ECT)
-    event = wf.ticket_ask(ticket=ticket, actor=agent, question="?")
+    event = wf.ticket_ask(ticket=ticket, actor=agent, text="?")
     assert ticket.remind_at - event.created == timedelta(days=15)
     assert ticket.expire_at - event.created == timedelta(days=20)
     wf.ticket_answer(ticket=ticket, actor=requester, text="!")

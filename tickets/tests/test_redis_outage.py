@@ -24,8 +24,9 @@ from helpdesk.mail import sweep_outbox
 from helpdesk.models import OutboundEmail, OutboundStatus
 from helpdesk.testing.redis import RedisServer
 from helpdesk.testing.smtp import free_port
-from tickets.inbound.sources import EX_OK, EX_TEMPFAIL, ingest_stream
-from tickets.models import InboundMessage, Quarantine, Ticket
+from inbound.models import InboundMessage, Quarantine
+from inbound.sources import EX_OK, EX_TEMPFAIL, ingest_stream
+from tickets.models import Ticket
 from tickets.signals import ticket_event_recorded
 from tickets.status import TicketStatus
 

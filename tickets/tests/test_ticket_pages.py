@@ -139,7 +139,7 @@ def test_stale_form_refused_with_reload_message_and_text_kept(make_ticket, reque
 def test_stale_add_information_keeps_typed_text(make_ticket, requester, agent, client_for):
     ticket = make_ticket(TicketStatus.ECT)
     seen_version = ticket.version
-    wf.ticket_add_message(ticket=ticket, actor=agent, kind="reply", body="Nous avançons.")
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind="reply", text="Nous avançons.")
     response = client_for(requester).post(
         reverse("tickets:add_information", args=[ticket.reference]),
         {"version": seen_version, "text": "Le problème touche aussi mon collègue."},
@@ -234,7 +234,7 @@ def test_ticket_page_query_count_constant(make_ticket, requester, agent, client_
     def add_messages(n: int) -> None:
         for i in range(n):
             wf.ticket_add_message(
-                ticket=ticket, actor=agent, kind="reply", body=f"Réponse {i}", files=[checked(f"{i}.png", PNG)]
+                ticket=ticket, actor=agent, kind="reply", text=f"Réponse {i}", files=[checked(f"{i}.png", PNG)]
             )
             wf.ticket_add_information(ticket=ticket, actor=requester, text=f"Information {i}")
 

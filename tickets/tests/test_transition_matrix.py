@@ -8,11 +8,14 @@ message and changes nothing (status, version, events, messages).
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
 from tickets import workflow as wf
+from tickets.actions import ACTIONS
 from tickets.models import Message, Ticket, TicketEvent
 from tickets.status import CLOSED_STATES, OPEN_STATES, TicketStatus
 
@@ -45,34 +48,24 @@ TABLE: dict[str, tuple[set[str], set[str], dict[str, str] | str | None]] = {
 }
 
 
+TEXT = "Un texte suffisant."
+
+
 def call(action: str, ticket: Ticket, actor):
-    text = "Un texte suffisant."
-    match action:
-        case "assign":
-            return wf.ticket_assign(ticket=ticket, actor=actor, assignee=actor)
-        case "reject" | "exclude" | "withdraw":
-            return getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor, reason=text)
-        case "ask":
-            return wf.ticket_ask(ticket=ticket, actor=actor, question=text)
-        case "answer" | "add_information":
-            return getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor, text=text)
-        case "propose":
-            return wf.ticket_propose(ticket=ticket, actor=actor, answer=text)
-        case "refuse":
-            return wf.ticket_refuse(ticket=ticket, actor=actor, reason=text)
-        case "expire":
-            if actor is not None:  # only the scheduler can call it: it takes no actor
-                raise wf.ActionForbidden("people cannot expire tickets")
-            return wf.ticket_expire(ticket=ticket)
-        case "reply" | "internal_note":
-            kind = "reply" if action == "reply" else "note"
-            return wf.ticket_add_message(ticket=ticket, actor=actor, kind=kind, body=text)
-        case "requalify":
-            return wf.ticket_requalify(ticket=ticket, actor=actor, priority=5, reason=text)
-        case "follow_up":
-            return wf.ticket_file_follow_up(ticket=ticket, actor=actor, title="Suite", description=text)
-        case _:
-            return getattr(wf, f"ticket_{action}")(ticket=ticket, actor=actor)
+    """Through the door the action registry names, with ``text=`` when it takes typed text
+    (the scheduler's ``expire`` is not a page action)."""
+    if action == "expire":
+        if actor is not None:  # only the scheduler can call it: it takes no actor
+            raise wf.ActionForbidden("people cannot expire tickets")
+        return wf.ticket_expire(ticket=ticket)
+    spec = ACTIONS["requester"].get(action) or ACTIONS["service"][action]
+    extra = {"assign": {"assignee": actor}, "requalify": {"priority": 5}, "follow_up": {"title": "Suite"}}
+    arguments = extra.get(action, {})
+    if "text" in inspect.signature(spec.door).parameters:
+        arguments["text"] = TEXT
+    if action == "follow_up":
+        arguments["description"] = TEXT
+    return spec.door(ticket=ticket, actor=actor, **arguments)
 
 
 def snapshot(ticket_id: int) -> tuple:
@@ -163,12 +156,12 @@ def test_expire_marks_closed_automatically(make_ticket):
 @pytest.mark.parametrize(
     ("status", "action", "kwargs"),
     [
-        (S.NEW, "reject", {"reason": "  "}),
-        (S.ECT, "ask", {"question": ""}),
-        (S.ECT, "propose", {"answer": ""}),
-        (S.AVS, "refuse", {"reason": ""}),
-        (S.ATD, "exclude", {"reason": ""}),
-        (S.NEW, "withdraw", {"reason": ""}),
+        (S.NEW, "reject", {"text": "  "}),
+        (S.ECT, "ask", {"text": ""}),
+        (S.ECT, "propose", {"text": ""}),
+        (S.AVS, "refuse", {"text": ""}),
+        (S.ATD, "exclude", {"text": ""}),
+        (S.NEW, "withdraw", {"text": ""}),
         (S.ARS, "answer", {"text": " "}),
     ],
 )
@@ -234,7 +227,7 @@ def test_signal_sent_once_inside_the_transaction(make_ticket, agent):
 @pytest.mark.django_db
 def test_requalify_records_changes_and_moves_service(make_ticket, agent, other_category):
     ticket = make_ticket(S.ECT)
-    event = wf.ticket_requalify(ticket=ticket, actor=agent, category=other_category, priority=1, reason="Scolarité")
+    event = wf.ticket_requalify(ticket=ticket, actor=agent, category=other_category, priority=1, text="Scolarité")
     ticket.refresh_from_db()
     assert (ticket.category, ticket.service_id, ticket.assignee, ticket.priority) == (
         other_category,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from tickets import workflow as wf
@@ -33,10 +34,10 @@ def world(make_ticket, agent):
         ticket=ticket,
         actor=agent,
         kind="note",
-        body="Note interne : voir le serveur mx2.",
+        text="Note interne : voir le serveur mx2.",
         files=[checked("logs.pdf", PDF)],
     )
-    wf.ticket_add_message(ticket=ticket, actor=agent, kind="reply", body="Nous regardons cela.")
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind="reply", text="Nous regardons cela.")
     ticket.refresh_from_db()
     public = ticket.attachments.get(message__isnull=True)
     internal = ticket.attachments.get(message__kind="note")
@@ -126,3 +127,15 @@ def test_attachment_of_another_ticket_is_404(world, make_ticket, requester, clie
     other = make_ticket(TicketStatus.NEW, title="Autre")
     url = reverse("tickets:attachment", args=[other.reference, public.pk])
     assert download_status(client_for(requester), url) == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "inactive", "nobody"])
+def test_visibility_rules_are_total(who, world, requester):
+    """Every ``visible_to`` answers for anyone, without relying on ``login_required``."""
+    requester.is_active = False
+    requester.save()
+    user = {"anonymous": AnonymousUser(), "inactive": requester, "nobody": None}[who]
+    assert list(Ticket.objects.visible_to(user)) == []
+    assert list(Message.objects.visible_to(user)) == []
+    assert list(Attachment.objects.visible_to(user)) == []

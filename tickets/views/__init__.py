@@ -1,1 +1,1 @@
-"""Requester pages of the tickets app, split by concept (filing, following, files)."""
+"""Pages of the tickets app, split by concept: filing, the requester's tickets, the agent workspace, files, links."""

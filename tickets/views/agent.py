@@ -12,10 +12,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import roles
 from accounts.models import User
 from tickets.agent import forms as af
 from tickets.agent import queue as q
-from tickets.agent.bulk import run_bulk
+from tickets.agent.bulk import BulkForm, run_bulk
 from tickets.agent.journal import journal_events
 from tickets.agent.search import SEARCH_CANDIDATES, reference_match, search_tickets
 from tickets.models import EventAction, SavedFilter
@@ -26,7 +27,7 @@ JOURNAL_PAGE_SIZE = 50
 
 def require_staff(request: HttpRequest) -> None:
     """The agent workspace exists for agents, managers and administrators only."""
-    if not q.is_staff_user(request.user):
+    if not roles.is_helpdesk_staff(request.user):
         raise Http404
 
 
@@ -58,7 +59,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "query_string": params.urlencode(),
         "saved_filters": SavedFilter.objects.filter(user=request.user),
         "save_form": af.SavedFilterForm(initial={"query": params.urlencode()}),
-        "bulk_form": af.BulkForm(members=q.service_members(filters.services)),
+        "bulk_form": BulkForm(members=q.service_members(filters.services)),
     }
     return render(request, "tickets/agent/queue.html", context)
 
@@ -92,7 +93,7 @@ def delete_filter(request: HttpRequest, pk: int) -> HttpResponse:
 def bulk(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     services = list(q.queue_services(request.user).values_list("pk", flat=True))
-    form = af.BulkForm(request.POST, members=q.service_members(services))
+    form = BulkForm(request.POST, members=q.service_members(services))
     if not form.is_valid():
         return render(request, "tickets/agent/bulk_result.html", {"form": form, "results": []}, status=400)
     data = form.cleaned_data

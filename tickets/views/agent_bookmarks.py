@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.roles import is_helpdesk_staff
 from tickets.agent import presence
-from tickets.agent.queue import is_staff_user
 
 
 @login_required
@@ -17,6 +17,6 @@ def bookmarks(request: HttpRequest) -> HttpResponse:
     context = {
         "bookmarks": presence.bookmarks(request.user),
         "recent": presence.recent_tickets(request.user),
-        "is_staff_user": is_staff_user(request.user),
+        "is_staff_user": is_helpdesk_staff(request.user),
     }
     return render(request, "tickets/agent/bookmarks.html", context)

@@ -9,20 +9,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import roles
 from catalogue.models import Service
-from tickets import permissions as perms
 from tickets.agent import responses as saved
 from tickets.agent.forms import SavedResponseForm
 
 
 def _managed_services(request: HttpRequest):
     user = request.user
-    services = (
-        Service.objects.all() if perms.is_admin(user) else Service.objects.filter(pk__in=user.managed_service_ids)
-    )
-    if not perms.is_admin(user) and not user.managed_service_ids:
+    if roles.is_admin(user):
+        return Service.objects.all()
+    if not roles.is_manager(user):
         raise Http404
-    return services
+    return Service.objects.filter(pk__in=user.managed_service_ids)
 
 
 @login_required

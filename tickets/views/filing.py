@@ -24,11 +24,11 @@ from accounts.profile import profile_initial
 from catalogue.models import Category, CategoryKind
 from catalogue.request_forms import build_request_form, serialise_values
 from catalogue.selectors import category_for_user_or_404
-from tickets import attachments as att
 from tickets import workflow as wf
 from tickets.forms import TicketForm
 from tickets.models import PendingUpload, Ticket
 from tickets.priority import BLOCKING_LABELS, Level
+from tickets.uploads import pending_uploads_create
 
 STEP_PREVIEW, STEP_EDIT, STEP_SUBMIT = "preview", "edit", "submit"
 
@@ -42,23 +42,6 @@ def _leaf(request: HttpRequest, slug: str) -> Category:
         ),
         slug=slug,
     )
-
-
-def _keep_new_files(request: HttpRequest, form: TicketForm) -> list[PendingUpload]:
-    """Store the files that passed their checks as pending uploads of this user."""
-    kept = []
-    for checked in form.cleaned_data.get("attachments") or []:
-        name = att.store(checked, prefix="pending")
-        kept.append(
-            PendingUpload.objects.create(
-                user=request.user,
-                file=name,
-                original_name=checked.original_name,
-                content_type=checked.content_type,
-                size=checked.size,
-            )
-        )
-    return kept
 
 
 def _rebind(request: HttpRequest, category: Category, pending: list[PendingUpload]) -> TicketForm:
@@ -98,7 +81,7 @@ def file_ticket(request: HttpRequest, slug: str) -> HttpResponse:
     valid = all([form.is_valid(), extra_form.is_valid()])  # both run, so both show their errors
     pending = list(form.cleaned_data.get("pending") or [])
     if "attachments" not in form.errors and "pending" not in form.errors and form.cleaned_data.get("attachments"):
-        pending += _keep_new_files(request, form)
+        pending += pending_uploads_create(user=request.user, files=form.cleaned_data.get("attachments") or [])
         form = _rebind(request, category, pending)
         valid = valid and form.is_valid()
     context: dict[str, Any] = {"category": category, "form": form, "extra_form": extra_form, "pending": pending}

@@ -30,13 +30,7 @@ from accounts.models import User
 from helpdesk.signing import SignedLinkExpired, SignedLinkInvalid, SignedLinkRevoked, check_ticket_link
 from tickets.models import Ticket
 from tickets.notifications.compose import uses_signed_link
-
-# Session keys of a ticket-scoped session (read by SignedLinkScopeMiddleware).
-LINK_SCOPE = "tickets_link_scope"
-LINK_SCOPE_UNTIL = "tickets_link_scope_until"
-# The token that opened the session: checked again on each request, so revoking
-# the link ends the session it opened.
-LINK_SCOPE_TOKEN = "tickets_link_scope_token"  # noqa: S105 - a session key name, not a secret
+from tickets.signed_links import LINK_SCOPE, LINK_SCOPE_TOKEN, LINK_SCOPE_UNTIL
 
 
 def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:

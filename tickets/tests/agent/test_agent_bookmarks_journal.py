@@ -49,7 +49,7 @@ def test_journal_filters_by_action_and_agent(make_ticket, agent, manager, other_
     taken = make_ticket(title="Prise par Alex")
     wf.ticket_take(ticket=taken, actor=agent)
     rejected = make_ticket(title="Rejetée par Sacha")
-    wf.ticket_reject(ticket=rejected, actor=manager, reason="Hors périmètre")
+    wf.ticket_reject(ticket=rejected, actor=manager, text="Hors périmètre")
     wf.ticket_file(requester=outsider, category=other_category, title="Autre service", description="x")
     client = client_for(agent)
     page = client.get(reverse("agent:journal")).content.decode()

@@ -65,7 +65,7 @@ def test_mark_duplicate_refusals(make_ticket, agent, other_agent, other_category
 @pytest.mark.django_db
 def test_transfer_to_another_service(make_ticket, agent, other_category, category):
     ticket = make_ticket(TicketStatus.ECT)
-    event = wf.ticket_transfer(ticket=ticket, actor=agent, category=other_category, reason="Relève de la scolarité.")
+    event = wf.ticket_transfer(ticket=ticket, actor=agent, category=other_category, text="Relève de la scolarité.")
     ticket.refresh_from_db()
     assert (ticket.service_id, ticket.assignee, event.reason) == (
         other_category.service_id,

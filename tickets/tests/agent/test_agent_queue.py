@@ -183,7 +183,7 @@ def test_bulk_refuses_tickets_changed_since_the_queue_was_shown(make_ticket, man
     page = client.get(QUEUE).content.decode()
     assert f'value="{changed.reference}:{changed.version}"' in page  # what the checkbox carries
     shown = seen(fresh, changed)
-    wf.ticket_requalify(ticket=changed, actor=agent, priority=5, reason="Urgent")  # meanwhile, another agent
+    wf.ticket_requalify(ticket=changed, actor=agent, priority=5, text="Urgent")  # meanwhile, another agent
     response = client.post(reverse("agent:bulk"), {"action": "assign", "tickets": shown, "assignee": agent.pk})
     page = response.content.decode()
     assert "1 demande traitée." in page and "1 demande refusée." in page

@@ -49,7 +49,7 @@ def test_agent_never_finds_another_service_ticket(foreign, make_ticket, agent, c
 def test_words_messages_people_and_institution(make_ticket, agent, requester, client_for):
     ticket = make_ticket(title="Messagerie inaccessible")
     wf.ticket_take(ticket=ticket, actor=agent)
-    wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, body="Serveur saturé")
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, text="Serveur saturé")
     other = make_ticket(title="Autre sujet")
     for q in ("messagerie", "erreur 500", "saturé", "requester@example.org", "Camille Martin", "Université de Test"):
         found = {t.pk for t in search_tickets(user=agent, q=q)}

@@ -34,7 +34,7 @@ def test_document_follows_title_description_and_messages(make_ticket, agent):
     ticket = make_ticket(title="Imprimante hors service")
     assert has(ticket, "imprimante service erreur matin")  # title and description
     message = wf.ticket_add_message(
-        ticket=ticket, actor=agent, kind=MessageKind.PUBLIC_REPLY, body="Cartouche commandée"
+        ticket=ticket, actor=agent, kind=MessageKind.PUBLIC_REPLY, text="Cartouche commandée"
     ).message
     assert has(ticket, "cartouche")
     Message.objects.filter(pk=message.pk).update(body="Toner livré")
@@ -57,7 +57,7 @@ def test_full_save_with_a_stale_vector_is_rebuilt(make_ticket, agent):
 def test_internal_notes_are_kept_apart(make_ticket, agent):
     ticket = make_ticket(title="Compte bloqué")
     wf.ticket_take(ticket=ticket, actor=agent)
-    wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, body="Voir avec le rectorat")
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, text="Voir avec le rectorat")
     assert not has(ticket, "rectorat")
     assert has(ticket, "rectorat", "notes_vector")
 
@@ -68,7 +68,7 @@ def test_search_is_french_accent_insensitive_and_ranked(make_ticket, category, r
         requester=requester, category=category, title="Salle 12", description="Le réseau ne répond plus."
     )
     in_reply = make_ticket(title="Projecteur")
-    wf.ticket_add_message(ticket=in_reply, actor=agent, kind=MessageKind.PUBLIC_REPLY, body="Câble réseau changé")
+    wf.ticket_add_message(ticket=in_reply, actor=agent, kind=MessageKind.PUBLIC_REPLY, text="Câble réseau changé")
     make_ticket(title="Sans rapport")
     expected = [in_title.reference, in_description.reference, in_reply.reference]  # A > B > C
     for q in ("reseau", "RÉSEAUX", "réseau"):
@@ -83,10 +83,10 @@ def test_search_respects_visibility_and_notes_belong_to_the_service(
 ):
     mine = make_ticket(title="Bibliothèque fermée")
     wf.ticket_take(ticket=mine, actor=agent)
-    wf.ticket_add_message(ticket=mine, actor=agent, kind=MessageKind.INTERNAL_NOTE, body="Clé chez le gardien")
+    wf.ticket_add_message(ticket=mine, actor=agent, kind=MessageKind.INTERNAL_NOTE, text="Clé chez le gardien")
     theirs = wf.ticket_file(requester=outsider, category=other_category, title="Bibliothèque", description="x")
     wf.ticket_take(ticket=theirs, actor=other_agent)
-    wf.ticket_add_message(ticket=theirs, actor=other_agent, kind=MessageKind.INTERNAL_NOTE, body="Gardien absent")
+    wf.ticket_add_message(ticket=theirs, actor=other_agent, kind=MessageKind.INTERNAL_NOTE, text="Gardien absent")
     assert found(agent, "bibliotheque") == [mine.reference]
     assert found(agent, "gardien") == [mine.reference]
     assert found(other_agent, "gardien") == [theirs.reference]

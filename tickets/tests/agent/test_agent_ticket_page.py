@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tickets import workflow as wf
+from tickets.actions import ACTIONS as REGISTRY
 from tickets.models import MessageKind, TicketEvent
+from tickets.selectors import ticket_changes_since
 from tickets.status import TicketStatus
+from tickets.tests.conftest import PNG, checked
 
 ACTIONS = [
     "take", "assign", "reply", "internal_note", "ask", "propose", "reject", "await_decision",
@@ -163,7 +168,7 @@ def test_ticket_of_another_service_is_404(name, make_ticket, other_agent, reques
 def test_page_shows_internal_notes_requester_and_other_tickets(make_ticket, agent, requester, client_for):
     other = make_ticket(title="Ancienne demande")
     ticket = make_ticket(TicketStatus.ECT)
-    wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, body="Note secrète")
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, text="Note secrète")
     page = client_for(agent).get(url("ticket", ticket)).content.decode()
     assert "Note secrète" in page
     assert requester.email in page
@@ -175,7 +180,7 @@ def test_page_shows_internal_notes_requester_and_other_tickets(make_ticket, agen
 def test_collision_shows_what_changed_and_keeps_the_text(make_ticket, agent, manager, client_for):
     ticket = make_ticket(TicketStatus.ECT)
     loaded = ticket.version
-    wf.ticket_add_message(ticket=ticket, actor=manager, kind=MessageKind.PUBLIC_REPLY, body="Je m'en occupe.")
+    wf.ticket_add_message(ticket=ticket, actor=manager, kind=MessageKind.PUBLIC_REPLY, text="Je m'en occupe.")
     client = client_for(agent)
     response = client.post(url("reply", ticket), {"version": loaded, "text": "Mon brouillon de réponse"})
     assert response.status_code == 409
@@ -204,9 +209,48 @@ def test_presence_lists_who_else_viewed(make_ticket, agent, manager, client_for)
 
 @pytest.mark.django_db
 def test_changes_since_lists_events_after_the_version(make_ticket, agent):
-    from tickets.views.agent_ticket import changes_since
-
     ticket = make_ticket(TicketStatus.ECT)  # version 2: file, take
-    wf.ticket_ask(ticket=ticket, actor=agent, question="?")
-    assert [e.action for e in changes_since(ticket, 2)] == ["ask"]
+    wf.ticket_ask(ticket=ticket, actor=agent, text="?")
+    assert [e.action for e in ticket_changes_since(ticket=ticket, version=2)] == ["ask"]
     assert TicketEvent.objects.filter(ticket=ticket).count() == ticket.version
+
+
+@pytest.mark.django_db
+def test_every_page_action_of_the_registry_is_tested_here():
+    assert set(ACTIONS) == set(REGISTRY["service"])
+
+
+def count_queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_agent_ticket_page_query_count_constant(
+    settings, make_ticket, requester, colleague, outsider, agent, client_for
+):
+    """One event of each shape first (a reply with its file, a watcher), then twenty more: same queries."""
+    settings.GUICHET_ATTACHMENT_MAX_COUNT = 20
+    ticket = make_ticket(TicketStatus.ECT, files=[checked("a.png", PNG)])
+
+    def add(i: int) -> None:
+        files = [checked(f"{i}.png", PNG)]
+        wf.ticket_add_message(
+            ticket=ticket, actor=agent, kind=MessageKind.PUBLIC_REPLY, text=f"Réponse {i}", files=files
+        )
+        wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, text=f"Note {i}")
+
+    add(0)
+    wf.ticket_add_watcher(ticket=ticket, actor=agent, user=colleague)
+    client = client_for(agent)
+    path = url("ticket", ticket)
+    client.get(path)  # the first view records presence once
+    few = count_queries(client, path)
+
+    wf.ticket_add_watcher(ticket=ticket, actor=agent, user=outsider)
+    for i in range(1, 10):
+        add(i)
+    assert ticket.events.count() > 20
+    assert count_queries(client, path) == few

@@ -24,7 +24,7 @@ def test_duplicate_keeps_internal_note_attachments_internal(make_ticket, agent, 
     original = make_ticket(TicketStatus.ECT, title="Original", by=outsider)
     duplicate = make_ticket(TicketStatus.ECT, title="Doublon", files=[checked("capture.png", PNG)])
     wf.ticket_add_message(
-        ticket=duplicate, actor=agent, kind="note", body="Journal du serveur.", files=[checked("logs.pdf", PDF)]
+        ticket=duplicate, actor=agent, kind="note", text="Journal du serveur.", files=[checked("logs.pdf", PDF)]
     )
     response = client_for(agent).post(
         reverse("agent:duplicate", args=[duplicate.reference]),
@@ -56,13 +56,13 @@ def test_transfer_and_follow_up_keep_internal_attachments_internal(
     make_ticket, agent, other_agent, other_category, requester, client_for
 ):
     ticket = make_ticket(TicketStatus.ECT)
-    wf.ticket_add_message(ticket=ticket, actor=agent, kind="note", body="Logs.", files=[checked("logs.pdf", PDF)])
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind="note", text="Logs.", files=[checked("logs.pdf", PDF)])
     internal = ticket.attachments.get()
     wf.ticket_transfer(ticket=ticket, actor=agent, category=other_category)
     ticket.refresh_from_db()
     assert download_status(client_for(requester), ticket, internal) == 404
     assert download_status(client_for(other_agent), ticket, internal) == 200
-    wf.ticket_propose(ticket=ticket, actor=other_agent, answer="Corrigé.")
+    wf.ticket_propose(ticket=ticket, actor=other_agent, text="Corrigé.")
     wf.ticket_approve(ticket=ticket, actor=requester)
     follow_up = wf.ticket_file_follow_up(ticket=ticket, actor=requester, title="Suite", description="Encore.")
     assert list(follow_up.attachments.all()) == []

@@ -86,7 +86,7 @@ def test_smtp_refusing_then_accepting_delivers_one_mail(celery_worker, smtp, mak
     time.sleep(0.5)
     smtp.reset()
     smtp.refuse(1)
-    wf.ticket_reject(ticket=ticket, actor=agent, reason="Hors périmètre.")
+    wf.ticket_reject(ticket=ticket, actor=agent, text="Hors périmètre.")
     row = OutboundEmail.objects.get(kind="rejected")
     end = time.monotonic() + 30
     while row.attempts == 0 or row.status == OutboundStatus.SENDING:

@@ -17,9 +17,9 @@ from django.utils import timezone
 from catalogue.models import Category, InboundAddress, ReplyMode
 from helpdesk.mail.outbox import build_message
 from helpdesk.models import OutboundEmail
+from inbound.handler import Outcome
+from inbound.pipeline import ingest
 from tickets import workflow as wf
-from tickets.inbound.handler import Outcome
-from tickets.inbound.pipeline import ingest
 from tickets.models import MessageKind, Ticket
 from tickets.status import TicketStatus
 
@@ -55,10 +55,10 @@ def every_mail_kind(make_ticket, agent, requester, colleague) -> None:
     wf.ticket_remind(ticket=ticket)
     wf.ticket_answer(ticket=ticket, actor=requester, text="Version 5.2.")
     ticket.refresh_from_db()
-    wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.PUBLIC_REPLY, body="Merci, je regarde.")
-    wf.ticket_requalify(ticket=ticket, actor=agent, is_blocking=True, reason="Examens demain.")
-    wf.ticket_propose(ticket=ticket, actor=agent, answer="Redémarrez.")
-    wf.ticket_refuse(ticket=ticket, actor=requester, reason="Toujours en panne.")
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.PUBLIC_REPLY, text="Merci, je regarde.")
+    wf.ticket_requalify(ticket=ticket, actor=agent, is_blocking=True, text="Examens demain.")
+    wf.ticket_propose(ticket=ticket, actor=agent, text="Redémarrez.")
+    wf.ticket_refuse(ticket=ticket, actor=requester, text="Toujours en panne.")
 
 
 @pytest.fixture

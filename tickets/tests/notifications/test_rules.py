@@ -10,7 +10,8 @@ from accounts.notifications import OptionalNotification
 from helpdesk.models import OutboundEmail
 from helpdesk.signing import check_ticket_link
 from tickets import workflow as wf
-from tickets.models import Channel
+from tickets.models import Channel, EventAction
+from tickets.notifications.rules import RULES, SILENT_ACTIONS
 from tickets.status import TicketStatus
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +87,8 @@ def test_question_carries_its_text_and_the_reminder_date(make_ticket, requester)
 
 def test_public_reply_is_mailed_to_the_requester_but_an_internal_note_is_not(make_ticket, requester, agent):
     ticket = make_ticket(TicketStatus.ECT)
-    wf.ticket_add_message(ticket=ticket, actor=agent, kind="reply", body="Le serveur redémarre ce soir.")
-    wf.ticket_add_message(ticket=ticket, actor=agent, kind="note", body="Voir avec le réseau.")
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind="reply", text="Le serveur redémarre ce soir.")
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind="note", text="Voir avec le réseau.")
     assert mails(ticket)[-1] == ("reply", requester.email)
     reply = last("reply")
     assert reply.subject == f"[Guichet #{ticket.reference}] Nouveau message sur votre demande"
@@ -123,7 +124,7 @@ def test_requester_answer_goes_to_the_assigned_agent_only(make_ticket, requester
 def test_refusal_reaches_the_agent_with_its_reason(make_ticket, requester, agent):
     ticket = make_ticket(TicketStatus.AVS)
     OutboundEmail.objects.all().delete()
-    wf.ticket_refuse(ticket=ticket, actor=requester, reason="Toujours l'erreur 500.")
+    wf.ticket_refuse(ticket=ticket, actor=requester, text="Toujours l'erreur 500.")
     assert mails(ticket) == [("answer_refused", agent.email)]
     assert "Toujours l'erreur 500." in last("answer_refused").body_text
 
@@ -168,7 +169,7 @@ def test_correspondent_approving_tells_the_requester(make_ticket, requester, col
 
 def test_requalification_tells_the_requester_what_changed(make_ticket, requester, agent):
     ticket = make_ticket(TicketStatus.ECT)
-    wf.ticket_requalify(ticket=ticket, actor=agent, priority=5, reason="Tout le service est bloqué.")
+    wf.ticket_requalify(ticket=ticket, actor=agent, priority=5, text="Tout le service est bloqué.")
     mail = last("requalified")
     assert mail.to == [requester.email]
     assert "priorité : Moyenne → Très haute" in mail.body_text
@@ -218,3 +219,18 @@ def test_rolled_back_action_leaves_no_mail(make_ticket, requester):
     with pytest.raises(wf.StaleTicket):
         wf.ticket_answer(ticket=ticket, actor=requester, text="Réponse", expected_version=ticket.version - 1)
     assert OutboundEmail.objects.count() == before
+
+
+def test_every_event_action_has_a_rule_or_is_listed_silent():
+    assert set(RULES) & set(SILENT_ACTIONS) == set()
+    assert set(EventAction) == set(RULES) | set(SILENT_ACTIONS)
+
+
+def test_closing_as_duplicate_tells_the_requester_like_a_rejection(make_ticket, requester, agent):
+    original = make_ticket(TicketStatus.ECT, title="Imprimante")
+    duplicate = make_ticket(TicketStatus.ECT, title="Imprimante encore")
+    wf.ticket_mark_duplicate(ticket=duplicate, actor=agent, original=original)
+    assert mails(duplicate)[-1] == ("closed_as_duplicate", requester.email)
+    mail = last("closed_as_duplicate")
+    assert mail.subject == f"[Guichet #{duplicate.reference}] Votre demande a été close comme doublon"
+    assert f"#{original.reference}" in mail.body_text

@@ -1,0 +1,50 @@
+"""What the apps above ``tickets`` lend to it, without ``tickets`` importing them.
+
+``tickets`` sits below the knowledge base and inbound mail in the app graph
+(accounts → catalogue → tickets → {inbound, knowledge}): those apps fill these
+in their ``AppConfig.ready``. Unfilled (an app not installed), the pages simply
+offer no suggestion and find no article, and the orphan-file purge knows only
+this app's files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class ArticleLike(Protocol):
+    pk: int
+    title: str
+
+    def get_absolute_url(self) -> str: ...
+
+
+@dataclass
+class Hooks:
+    # Attributes of the filing form's title input that ask for live suggestions (htmx), per category.
+    title_input_attrs: Callable[[Any], dict[str, str]] = lambda category: {}
+    # Published articles matching the words of a query, best first, at most ``limit``.
+    search_articles: Callable[[str, int], Sequence[ArticleLike]] = lambda query, limit: []
+    # One published article by id, or None.
+    published_article: Callable[[int], ArticleLike | None] = lambda pk: None
+    # Storage folder -> the names among the given ones that a row of that app still refers to
+    # (``tickets.uploads.purge_orphan_files`` deletes the others).
+    file_references: dict[str, Callable[[list[str]], set[str]]] = field(default_factory=dict)
+
+
+hooks = Hooks()
+
+
+def register_stored_files(prefix: str, referenced: Callable[[list[str]], set[str]]) -> None:
+    """An app stores files under ``prefix``; ``referenced(names)`` returns those its rows still use."""
+    hooks.file_references[prefix] = referenced
+
+
+def register(**provided: Callable[..., Any]) -> None:
+    """Called by an app's ``ready()``: ``register(search_articles=..., ...)``."""
+    for name, function in provided.items():
+        if not hasattr(hooks, name):
+            raise AttributeError(f"tickets.hooks has no {name!r}")
+        setattr(hooks, name, function)

@@ -31,9 +31,9 @@ class StatsFilterForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Catégorie (et ses sous-catégories)"), queryset=Category.objects.none(), required=False
     )
-    channel = forms.ChoiceField(label=_("Canal"), choices=[("", _("Tous"))] + Channel.choices, required=False)
+    channel = forms.ChoiceField(label=_("Canal"), choices=[("", _("Tous")), *Channel.choices], required=False)
     priority = forms.TypedChoiceField(
-        label=_("Priorité"), choices=[("", _("Toutes"))] + Level.choices, coerce=int, empty_value=None, required=False
+        label=_("Priorité"), choices=[("", _("Toutes")), *Level.choices], coerce=int, empty_value=None, required=False
     )
 
     def __init__(self, *args, user, **kwargs) -> None:

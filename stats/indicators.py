@@ -270,7 +270,7 @@ class Calendars:
         return self._calendars[institution_id]
 
 
-def _batches(qs: QuerySet, fields: tuple[str, ...]) -> Iterator[list[tuple]]:
+def batches(qs: QuerySet, fields: tuple[str, ...]) -> Iterator[list[tuple]]:
     """Rows in keyset batches of ``BATCH_SIZE`` by primary key (constant memory per batch)."""
     last = 0
     while True:
@@ -281,8 +281,12 @@ def _batches(qs: QuerySet, fields: tuple[str, ...]) -> Iterator[list[tuple]]:
         last = batch[-1][0]
 
 
-def median(values: list[int]) -> float | None:
-    return statistics.median(values) if values else None
+def median(values: list[int]) -> float | int | None:
+    """The middle value (the mean of the two middle ones for an even count)."""
+    if not values:
+        return None
+    middle = statistics.median(values)
+    return int(middle) if float(middle).is_integer() else middle
 
 
 def percentile_90(values: list[int]) -> int | None:
@@ -298,7 +302,7 @@ def _delays_for(tickets: QuerySet[Ticket], period: Period, calendars: Calendars)
     closed = tickets.filter(_in("closed_at", period)).annotate(first_response=first_response)
     response: list[int] = []
     resolution: list[int] = []
-    for batch in _batches(closed, ("institution_id", "created", "first_response", "closed_at", "status")):
+    for batch in batches(closed, ("institution_id", "created", "first_response", "closed_at", "status")):
         calendars.prepare({row[1] for row in batch})
         for _pk, inst, created, responded, closed_at, status in batch:
             calendar = calendars[inst]

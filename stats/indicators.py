@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ClosurePeriod, Institution
 from helpdesk.workdays import WorkCalendar, resolve_holiday_region, working_days_between
+from stats.models import targets_by_category
 from tickets.models import EventAction, Ticket, TicketEvent
 from tickets.status import OPEN_STATES, TicketStatus
 
@@ -297,26 +298,45 @@ def percentile_90(values: list[int]) -> int | None:
     return ordered[math.ceil(0.9 * len(ordered)) - 1]
 
 
-def _delays_for(tickets: QuerySet[Ticket], period: Period, calendars: Calendars) -> tuple[list[int], list[int]]:
+@dataclass(frozen=True)
+class DelaySample:
+    """One ticket closed in the period: its delays in working days (None when it has none)."""
+
+    category_id: int
+    response: int | None
+    resolution: int | None
+
+
+def delay_samples(tickets: QuerySet[Ticket], period: Period, calendars: Calendars) -> Iterator[DelaySample]:
     first_response = Min("events__created", filter=Q(events__action__in=RESPONSE_ACTIONS))
     closed = tickets.filter(_in("closed_at", period)).annotate(first_response=first_response)
+    fields = ("institution_id", "category_id", "created", "first_response", "closed_at", "status")
+    for batch in batches(closed, fields):
+        calendars.prepare({row[1] for row in batch})
+        for _pk, inst, category_id, created, responded, closed_at, status in batch:
+            calendar = calendars[inst]
+            yield DelaySample(
+                category_id=category_id,
+                response=None if responded is None else working_days_between(created, responded, calendar),
+                resolution=working_days_between(created, closed_at, calendar) if status in RESOLVED_STATES else None,
+            )
+
+
+def _split(samples: Iterator[DelaySample]) -> tuple[list[int], list[int]]:
     response: list[int] = []
     resolution: list[int] = []
-    for batch in batches(closed, ("institution_id", "created", "first_response", "closed_at", "status")):
-        calendars.prepare({row[1] for row in batch})
-        for _pk, inst, created, responded, closed_at, status in batch:
-            calendar = calendars[inst]
-            if responded is not None:
-                response.append(working_days_between(created, responded, calendar))
-            if status in RESOLVED_STATES:
-                resolution.append(working_days_between(created, closed_at, calendar))
+    for sample in samples:
+        if sample.response is not None:
+            response.append(sample.response)
+        if sample.resolution is not None:
+            resolution.append(sample.resolution)
     return response, resolution
 
 
 def delays(tickets: QuerySet[Ticket], period: Period) -> Indicator:
     calendars = Calendars()
-    response, resolution = _delays_for(tickets, period, calendars)
-    response_prev, resolution_prev = _delays_for(tickets, period.previous, calendars)
+    response, resolution = _split(delay_samples(tickets, period, calendars))
+    response_prev, resolution_prev = _split(delay_samples(tickets, period.previous, calendars))
     return Indicator(
         key="delays",
         title=_("Délais en jours ouvrés (demandes closes dans la période)"),
@@ -340,6 +360,42 @@ def delays(tickets: QuerySet[Ticket], period: Period) -> Indicator:
     )
 
 
+def _share(pairs: list[tuple[int, int]]) -> float | None:
+    """Percentage (one decimal) of (delay, target) pairs within target; None without any."""
+    if not pairs:
+        return None
+    return round(100 * sum(1 for delay, target in pairs if delay <= target) / len(pairs), 1)
+
+
+def _within_targets(samples: Iterator[DelaySample], targets: dict) -> tuple[float | None, float | None]:
+    response: list[tuple[int, int]] = []
+    resolution: list[tuple[int, int]] = []
+    for sample in samples:
+        response_target, resolution_target = targets.get(sample.category_id, (None, None))
+        if sample.response is not None and response_target is not None:
+            response.append((sample.response, response_target))
+        if sample.resolution is not None and resolution_target is not None:
+            resolution.append((sample.resolution, resolution_target))
+    return _share(response), _share(resolution)
+
+
+def targets(tickets: QuerySet[Ticket], period: Period) -> Indicator:
+    """Share of the tickets closed in the period that met their category's target
+    delays (``stats.CategoryTarget``, inherited down the tree)."""
+    by_category, calendars = targets_by_category(), Calendars()
+    response, resolution = _within_targets(delay_samples(tickets, period, calendars), by_category)
+    response_prev, resolution_prev = _within_targets(delay_samples(tickets, period.previous, calendars), by_category)
+    return Indicator(
+        key="targets",
+        title=_("Part des demandes traitées dans le délai cible"),
+        unit="%",
+        rows=[
+            Row("response", _("Première réponse dans le délai cible"), response, response_prev),
+            Row("resolution", _("Résolution dans le délai cible"), resolution, resolution_prev),
+        ],
+    )
+
+
 # --- All of them -----------------------------------------------------------------
 
 INDICATORS = {
@@ -348,6 +404,7 @@ INDICATORS = {
     "backlog_age": backlog_by_age,
     "delays": delays,
     "outcomes": outcomes,
+    "targets": targets,
 }
 
 

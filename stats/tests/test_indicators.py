@@ -30,9 +30,11 @@ from stats.indicators import (
     median,
     outcomes,
     percentile_90,
+    targets,
     volumes,
 )
 from stats.indicators import scoped_tickets as scope
+from stats.models import CategoryTarget
 from stats.tests.conftest import MAY, may_filters
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +132,24 @@ def test_median_and_percentile_of_nothing_are_none():
 def test_percentile_90_is_nearest_rank():
     assert percentile_90(list(range(1, 11))) == 9
     assert percentile_90(list(range(1, 12))) == 10
+
+
+def test_share_within_targets_inherited_from_the_parent_category(history, admin, category):
+    CategoryTarget.objects.create(category=category.parent, response_days=1, resolution_days=5)
+    indicator = targets(scope(user=admin, filters=may_filters()), MAY)
+    # Responses [1, 1, 1, 1, 1, 10] within 1 day: 5 of 6; resolutions [3, 5, 1, 9, 10] within 5: 3 of 5.
+    assert indicator.values() == {"response": (83.3, 100.0), "resolution": (60.0, 100.0)}
+
+
+def test_own_target_overrides_the_parent_one(history, admin, category):
+    CategoryTarget.objects.create(category=category.parent, response_days=1, resolution_days=5)
+    CategoryTarget.objects.create(category=category, resolution_days=9)
+    indicator = targets(scope(user=admin, filters=may_filters()), MAY)
+    assert indicator.values() == {"response": (None, None), "resolution": (80.0, 100.0)}
+
+
+def test_no_target_means_no_share(history, admin):
+    assert targets(scope(user=admin, filters=may_filters()), MAY).values() == {
+        "response": (None, None),
+        "resolution": (None, None),
+    }

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from stats.models import CategoryTarget
 from tickets import workflow as wf
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +46,8 @@ def test_page_shows_charts_tables_and_summaries(history, client_for, admin):
     response = client_for(admin).get(URL, MAY)
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("<svg") == 5 + 2  # five charts, two legend swatches
-    assert html.count('<table class="stats-table">') == 5
+    assert html.count("<svg") == 6 + 2  # six charts, two legend swatches
+    assert html.count('<table class="stats-table">') == 6
     assert '<th scope="row">Déposées</th><td>9</td><td>2</td>' in html
     assert "la valeur la plus élevée est « Déposées » avec 9 demandes (2 sur la période précédente)" in html
     assert " style=" not in html
@@ -118,3 +119,13 @@ def test_page_query_count_does_not_grow_with_tickets(client_for, manager, reques
     html = client.get(URL).content.decode()
     assert re.search(r'<th scope="row">Closes</th><td>50</td>', html)
     assert _queries(client) == with_ten
+
+
+def test_target_delays_are_edited_in_the_admin(client_for, admin, category):
+    client = client_for(admin)
+    assert client.get("/admin/stats/categorytarget/add/").status_code == 200
+    response = client.post(
+        "/admin/stats/categorytarget/add/", {"category": category.pk, "response_days": "2", "resolution_days": "0"}
+    )
+    assert response.status_code == 200  # 0 days is refused: the form comes back with its error
+    assert CategoryTarget.objects.count() == 0

@@ -15,7 +15,7 @@ from stats.indicators import Indicator
 
 register = template.Library()
 
-LABEL_WIDTH = 260
+LABEL_WIDTH = 360  # room for the longest French row label at 12px
 BAR_AREA = 380
 BAR_HEIGHT = 12
 ROW_HEIGHT = 34

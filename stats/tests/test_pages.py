@@ -9,7 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from stats.indicators import Indicator, Row
 from stats.models import CategoryTarget
+from stats.templatetags.stats_charts import BAR_AREA, bar_chart
 from tickets import workflow as wf
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +131,10 @@ def test_target_delays_are_edited_in_the_admin(client_for, admin, category):
     )
     assert response.status_code == 200  # 0 days is refused: the form comes back with its error
     assert CategoryTarget.objects.count() == 0
+
+
+def test_bar_chart_geometry_is_proportional_to_the_largest_value():
+    chart = bar_chart(Indicator("x", "X", "u", rows=[Row("a", "A", 10, 5), Row("b", "B", None, 0)]))
+    widths = [(bar["current"]["width"], bar["previous"]["width"]) for bar in chart["bars"]]
+    assert widths == [(BAR_AREA, BAR_AREA // 2), (0, 0)]
+    assert chart["bars"][1]["current"]["value"] == "–"

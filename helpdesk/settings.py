@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tickets",
     "knowledge",
     "inbound",
+    "stats",
 ]
 
 MIDDLEWARE = [

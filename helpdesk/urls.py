@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("kb/", include("knowledge.urls")),
     path("demandes/", include("tickets.urls")),
+    path("traitement/statistiques/", include("stats.urls")),
     path("traitement/", include("tickets.urls_agent")),
     path("lien/<str:token>", ticket_links.open_signed_link, name="signed_link"),
 ]

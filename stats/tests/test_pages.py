@@ -102,7 +102,7 @@ def _file(n, requester, agent, category):
     for i in range(n):
         ticket = wf.ticket_file(requester=requester, category=category, title=f"Panne {i}", description="Erreur.")
         wf.ticket_take(ticket=ticket, actor=agent)
-        wf.ticket_propose(ticket=ticket, actor=agent, answer="Redémarrez.")
+        wf.ticket_propose(ticket=ticket, actor=agent, text="Redémarrez.")
         wf.ticket_approve(ticket=ticket, actor=requester)
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "catalogue",
     "tickets",
     "knowledge",
+    "privacy",
 ]
 
 MIDDLEWARE = [

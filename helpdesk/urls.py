@@ -25,5 +25,6 @@ urlpatterns = [
     path("kb/", include("knowledge.urls")),
     path("demandes/", include("tickets.urls")),
     path("traitement/", include("tickets.urls_agent")),
+    path("donnees-personnelles/", include("privacy.urls")),
     path("lien/<str:token>", ticket_links.open_signed_link, name="signed_link"),
 ]

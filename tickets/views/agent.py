@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from privacy.audit import AccessKind, record_access
 from tickets.agent import forms as af
 from tickets.agent import queue as q
 from tickets.agent.bulk import run_bulk
@@ -123,6 +124,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query = params["q"]
     ticket = reference_match(request.user, query)
     if ticket is not None:
+        record_access(user=request.user, ticket=ticket, kind=AccessKind.SEARCH)
         return redirect("agent:ticket", reference=ticket.reference)
     page = None
     if query and not query.lstrip("#").strip().isdigit():

@@ -18,6 +18,7 @@ from accounts.models import User
 from catalogue.request_forms import labelled_values
 from knowledge import search as kb_search
 from knowledge.models import Article
+from privacy.audit import AccessKind, record_access
 from tickets import permissions as perms
 from tickets import workflow as wf
 from tickets.agent import forms as af
@@ -149,6 +150,7 @@ def ticket_page(request: HttpRequest, reference: int) -> HttpResponse:
     ticket = staff_ticket(request, reference)
     response = render_agent_ticket(request, ticket)
     presence.record_view(user=request.user, ticket=ticket)
+    record_access(user=request.user, ticket=ticket, kind=AccessKind.PAGE)
     return response
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sites.models import Site
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,3 +63,36 @@ class AccessRecord(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("AccessRecord rows are append-only.")
         super().save(*args, **kwargs)
+
+
+class PrivacyContact(models.Model):
+    """The institution's data controller and DPO contact, one per site, edited in admin
+    and shown on the privacy notice."""
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="+", verbose_name=_("site"))
+    controller = models.CharField(
+        _("responsable du traitement"),
+        max_length=200,
+        help_text=_("L'établissement responsable du traitement, par exemple « Université de Test »."),
+    )
+    controller_address = models.TextField(_("adresse du responsable"), blank=True)
+    dpo_name = models.CharField(_("délégué à la protection des données"), max_length=200, blank=True)
+    dpo_email = models.EmailField(_("adresse du délégué"), blank=True)
+    dpo_address = models.TextField(_("adresse postale du délégué"), blank=True)
+    notice_extra = models.TextField(
+        _("informations complémentaires"),
+        blank=True,
+        help_text=_("Texte ajouté à la fin de la notice (sous-traitants, hébergement, transferts…)."),
+    )
+
+    class Meta:
+        verbose_name = _("contact données personnelles")
+        verbose_name_plural = _("contacts données personnelles")
+        permissions = [("view_processing_register", _("Peut consulter le registre des traitements"))]
+
+    def __str__(self) -> str:
+        return self.controller
+
+    @classmethod
+    def for_site(cls, site: Site) -> PrivacyContact | None:
+        return cls.objects.filter(site=site).first()

@@ -5,5 +5,8 @@ from privacy import views
 app_name = "privacy"
 
 urlpatterns = [
+    path("", views.notice, name="notice"),
+    path("registre/", views.register, name="register"),
+    path("registre.csv", views.register_export, name="register_csv"),
     path("acces/", views.my_accesses, name="my_accesses"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -96,3 +97,47 @@ class PrivacyContact(models.Model):
     @classmethod
     def for_site(cls, site: Site) -> PrivacyContact | None:
         return cls.objects.filter(site=site).first()
+
+
+class DataExportStatus(models.TextChoices):
+    PENDING = "pending", _("En préparation")
+    READY = "ready", _("Prêt")
+    FAILED = "failed", _("Échec")
+
+
+class DataExportQuerySet(models.QuerySet["DataExport"]):
+    def _limit(self):
+        return timezone.now() - timedelta(hours=settings.GUICHET_DATA_EXPORT_HOURS)
+
+    def available(self) -> DataExportQuerySet:
+        """Ready exports whose link has not expired."""
+        return self.filter(status=DataExportStatus.READY, ready_at__gt=self._limit())
+
+    def expired(self) -> DataExportQuerySet:
+        return self.filter(created__lte=self._limit()).exclude(pk__in=self.available().values("pk"))
+
+
+class DataExport(models.Model):
+    """A requester's download of everything held about them (right of access and portability).
+
+    Built by a Celery task into a private file; offered through a signed link that
+    expires (``privacy.export``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        _("état"), max_length=10, choices=DataExportStatus.choices, default=DataExportStatus.PENDING
+    )
+    # Private storage, never served by URL; deleted with the row.
+    file = models.FileField(_("fichier"), max_length=255, blank=True)
+    created = models.DateTimeField(_("demandé le"), default=timezone.now, editable=False)
+    ready_at = models.DateTimeField(_("prêt le"), null=True, blank=True)
+
+    objects = DataExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export de données personnelles")
+        verbose_name_plural = _("exports de données personnelles")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created:%Y-%m-%d} ({self.status})"

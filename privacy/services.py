@@ -1,0 +1,17 @@
+"""Writes of the privacy app that queue background work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from privacy.models import DataExport
+from privacy.tasks import build_data_export
+
+
+def data_export_request(*, user: Any) -> DataExport:
+    """Record a requester's export request and queue its preparation once the row is committed."""
+    export = DataExport.objects.create(user=user)
+    transaction.on_commit(lambda: build_data_export.delay(export_id=export.pk), robust=True)
+    return export

@@ -437,6 +437,8 @@ GUICHET_ORPHAN_FILE_GRACE_HOURS = env.int("GUICHET_ORPHAN_FILE_GRACE_HOURS", def
 # catalogue branch says otherwise; SVE requests have their own legal or archival period.
 GUICHET_RETENTION_MONTHS = env.int("GUICHET_RETENTION_MONTHS", default=24)
 GUICHET_SVE_RETENTION_MONTHS = env.int("GUICHET_SVE_RETENTION_MONTHS", default=60)
+# Months the audit trail of staff access to personal data is kept (its own retention period).
+GUICHET_ACCESS_LOG_MONTHS = env.int("GUICHET_ACCESS_LOG_MONTHS", default=12)
 # Hours a requester's data export (ZIP) stays downloadable through its signed link.
 GUICHET_DATA_EXPORT_HOURS = env.int("GUICHET_DATA_EXPORT_HOURS", default=72)
 

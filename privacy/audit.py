@@ -8,7 +8,11 @@ their own request is recorded but never shown to them (``about_requester``).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
 
 from privacy.models import AccessKind, AccessRecord
 from tickets.models import Ticket
@@ -21,3 +25,12 @@ def record_access(*, user: Any, ticket: Ticket | int, kind: AccessKind) -> Acces
         return None
     ticket_id = ticket.pk if isinstance(ticket, Ticket) else ticket
     return AccessRecord.objects.create(user=user, ticket_id=ticket_id, kind=kind)
+
+
+def purge_old_access_records(*, batch: int = 5000) -> int:
+    """Delete the trail rows older than ``GUICHET_ACCESS_LOG_MONTHS`` (30-day months), in batches; return how many."""
+    limit = timezone.now() - timedelta(days=30 * settings.GUICHET_ACCESS_LOG_MONTHS)
+    removed = 0
+    while ids := list(AccessRecord.objects.filter(created__lt=limit).values_list("pk", flat=True)[:batch]):
+        removed += AccessRecord.objects.filter(pk__in=ids).delete()[0]
+    return removed

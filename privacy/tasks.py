@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from privacy.audit import purge_old_access_records
 from privacy.export import data_export_build, purge_expired_exports
 from privacy.models import DataExport
 
@@ -21,3 +22,9 @@ def build_data_export(*, export_id: int) -> str:
 def purge_data_exports() -> int:
     """Delete the exports whose download link has expired."""
     return purge_expired_exports()
+
+
+@shared_task
+def purge_access_records() -> int:
+    """Delete the audit trail rows past their own retention period."""
+    return purge_old_access_records()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from privacy.audit import record_access
+from privacy.audit import purge_old_access_records, record_access
 from privacy.models import AccessKind, AccessRecord
 from privacy.tests.conftest import PDF, pdf
 
@@ -103,3 +106,14 @@ def test_accesses_page_is_linked_from_the_profile(client_for, requester):
 def test_accesses_page_needs_login(client):
     response = client.get(reverse("privacy:my_accesses"))
     assert response.status_code == 302
+
+
+def test_trail_is_kept_for_its_own_period(agent, requester, file_ticket, settings):
+    settings.GUICHET_ACCESS_LOG_MONTHS = 12
+    ticket = file_ticket(requester)
+    old = record_access(user=agent, ticket=ticket, kind=AccessKind.PAGE)
+    recent = record_access(user=agent, ticket=ticket, kind=AccessKind.ATTACHMENT)
+    AccessRecord.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=361))
+    AccessRecord.objects.filter(pk=recent.pk).update(created=timezone.now() - timedelta(days=359))
+    assert purge_old_access_records(batch=1) == 1
+    assert list(AccessRecord.objects.values_list("pk", flat=True)) == [recent.pk]

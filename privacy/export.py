@@ -129,10 +129,15 @@ def data_export_build(*, export: DataExport) -> DataExport:
     """Build the archive of a pending export into private storage and mark it ready."""
     if export.status != DataExportStatus.PENDING:
         return export
-    with tempfile.TemporaryFile() as buffer:
-        write_archive(user=export.user, target=buffer)
-        buffer.seek(0)
-        name = save_whole(f"{EXPORT_PREFIX}/{export.user_id}-{export.pk}.zip", File(buffer))
+    try:
+        with tempfile.TemporaryFile() as buffer:
+            write_archive(user=export.user, target=buffer)
+            buffer.seek(0)
+            name = save_whole(f"{EXPORT_PREFIX}/{export.user_id}-{export.pk}.zip", File(buffer))
+    except Exception:
+        # Shown to the requester, who may ask again; the error itself goes to the worker's log.
+        DataExport.objects.filter(pk=export.pk).update(status=DataExportStatus.FAILED)
+        raise
     export.file.name = name
     export.status = DataExportStatus.READY
     export.ready_at = timezone.now()

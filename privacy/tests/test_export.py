@@ -135,3 +135,24 @@ def test_expired_exports_are_purged_with_their_files(requester, held):
     )
     assert purge_expired_exports() == 1
     assert (DataExport.objects.count(), default_storage.exists(name)) == (0, False)
+
+
+def test_asking_again_while_in_preparation_queues_nothing_more(requester, django_capture_on_commit_callbacks):
+    from privacy.services import data_export_request
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = data_export_request(user=requester)
+        again = data_export_request(user=requester)
+    assert (again, len(callbacks), DataExport.objects.count()) == (first, 1, 1)
+
+
+def test_failed_build_is_shown_failed_and_may_be_asked_again(requester, held):
+    from privacy.services import data_export_request
+
+    export = DataExport.objects.create(user=requester)
+    held["first"].attachments.first().file.delete(save=False)  # a file gone missing from the storage
+    with pytest.raises(FileNotFoundError):
+        data_export_build(export=export)
+    export.refresh_from_db()
+    assert export.status == DataExportStatus.FAILED
+    assert data_export_request(user=requester) != export

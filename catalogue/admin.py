@@ -182,6 +182,16 @@ class CategoryAdmin(admin.ModelAdmin):
             {"fields": ["is_sve", "sve_processing_delay", "sve_implicit_decision"]},
         ),
         (_("Délais du demandeur"), {"fields": ["reminder_delay", "closure_delay", "timer_unit"]}),
+        (
+            _("Données personnelles (RGPD)"),
+            {
+                "fields": ["retention_months", "sve_retention_months"],
+                "description": _(
+                    "Durées de conservation, héritées par toute la branche : la valeur la plus proche en "
+                    "remontant l'arbre s'applique, sinon celle du site."
+                ),
+            },
+        ),
     ]
 
     def get_queryset(self, request):

@@ -162,6 +162,31 @@ class CategoryQuerySet(TreeQuerySet):
 
         return frozenset(pk for pk in rows if is_open(pk))
 
+    def retention_months_by_id(self) -> dict[int, int]:
+        """Months after closure each node's tickets keep their personal data (one query):
+        the nearest ``retention_months`` up the tree, or ``sve_retention_months`` for an
+        SVE node, else the site default (``GUICHET_RETENTION_MONTHS`` /
+        ``GUICHET_SVE_RETENTION_MONTHS``)."""
+        rows = {pk: rest for pk, *rest in self.model.objects.values_list(
+            "pk", "parent_id", "is_sve", "retention_months", "sve_retention_months")}  # fmt: skip
+
+        def nearest(pk: int | None, index: int) -> int | None:  # shallow and acyclic (``TreeNode.clean``)
+            while pk in rows:
+                if (value := rows[pk][index]) is not None:
+                    return value
+                pk = rows[pk][0]
+            return None
+
+        found = {}
+        for pk, (_parent, is_sve, _months, _sve_months) in rows.items():
+            if is_sve:
+                months = nearest(pk, 3)
+                found[pk] = settings.GUICHET_SVE_RETENTION_MONTHS if months is None else months
+            else:
+                months = nearest(pk, 2)
+                found[pk] = settings.GUICHET_RETENTION_MONTHS if months is None else months
+        return found
+
 
 class Category(TreeNode):
     """A node of the catalogue: a group (box) or a leaf that receives tickets."""
@@ -254,6 +279,29 @@ class Category(TreeNode):
         ),
     )
 
+    # Branch settings of personal data retention, inherited like ``open_to_correspondents``:
+    # the nearest value up the tree wins, else the site default (``retention_months_by_id``).
+    retention_months = models.PositiveSmallIntegerField(
+        _("conservation des données personnelles (mois)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Mois après la clôture pendant lesquels une demande de cette branche garde les données personnelles "
+            "du demandeur (identité, formulaire, messages, pièces jointes) ; elles sont ensuite anonymisées. "
+            "Vide : valeur de la branche parente, sinon réglage du site (24 mois sauf configuration)."
+        ),
+    )
+    sve_retention_months = models.PositiveSmallIntegerField(
+        _("conservation légale des saisines SVE (mois)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Durée légale ou d'archivage, en mois après la clôture, des demandes des catégories SVE de cette "
+            "branche, souvent plus longue. Vide : valeur de la branche parente, sinon réglage du site "
+            "(60 mois sauf configuration)."
+        ),
+    )
+
     objects = CategoryQuerySet.as_manager()
 
     class Meta:
@@ -286,6 +334,11 @@ class Category(TreeNode):
             )
             self._open_to_correspondents = cached
         return cached
+
+    @property
+    def retention_period_months(self) -> int:
+        """Months after closure this node's tickets keep personal data (see ``retention_months_by_id``)."""
+        return Category.objects.retention_months_by_id()[self.pk]
 
     @property
     def domain_list(self) -> list[str]:

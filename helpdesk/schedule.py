@@ -60,6 +60,15 @@ BEAT_SCHEDULE: dict[str, dict] = {
     # Every day at 07:30: the morning digest of new tickets for the agents who
     # chose it instead of one mail per ticket.
     "tickets-queue-digests": {"task": "tickets.tasks.send_queue_digests", "schedule": crontab(hour=7, minute=30)},
+    # Every hour at :20: delete requesters' data exports (ZIP files of personal
+    # data) whose link has expired (GUICHET_DATA_EXPORT_HOURS).
+    "privacy-purge-data-exports": {"task": "privacy.tasks.purge_data_exports", "schedule": crontab(minute=20)},
+    # Every night at 04:10: delete the audit trail of staff access older than
+    # its own retention period (GUICHET_ACCESS_LOG_MONTHS), in batches.
+    "privacy-purge-access-records": {
+        "task": "privacy.tasks.purge_access_records",
+        "schedule": crontab(hour=4, minute=10),
+    },
 }
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "knowledge",
     "inbound",
     "stats",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -456,6 +457,14 @@ GUICHET_TIMER_BATCH_SIZE = env.int("GUICHET_TIMER_BATCH_SIZE", default=200)
 GUICHET_PENDING_UPLOAD_HOURS = env.int("GUICHET_PENDING_UPLOAD_HOURS", default=24)
 # Stored files no row refers to are purged nightly once older than this (uploads in progress are younger).
 GUICHET_ORPHAN_FILE_GRACE_HOURS = env.int("GUICHET_ORPHAN_FILE_GRACE_HOURS", default=6)
+# Personal data (RGPD): months after closure a ticket keeps its requester's data, unless its
+# catalogue branch says otherwise; SVE requests have their own legal or archival period.
+GUICHET_RETENTION_MONTHS = env.int("GUICHET_RETENTION_MONTHS", default=24)
+GUICHET_SVE_RETENTION_MONTHS = env.int("GUICHET_SVE_RETENTION_MONTHS", default=60)
+# Months the audit trail of staff access to personal data is kept (its own retention period).
+GUICHET_ACCESS_LOG_MONTHS = env.int("GUICHET_ACCESS_LOG_MONTHS", default=12)
+# Hours a requester's data export (ZIP) stays downloadable through its signed link.
+GUICHET_DATA_EXPORT_HOURS = env.int("GUICHET_DATA_EXPORT_HOURS", default=72)
 
 # --- Logging: everything to stdout, the process manager collects it ---------
 

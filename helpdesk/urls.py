@@ -27,6 +27,7 @@ urlpatterns = [
     path("demandes/", include("tickets.urls")),
     path("traitement/statistiques/", include("stats.urls")),
     path("traitement/", include("tickets.urls_agent")),
+    path("donnees-personnelles/", include("privacy.urls")),
     path("lien/<str:token>", ticket_links.open_signed_link, name="signed_link"),
 ]
 

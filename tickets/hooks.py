@@ -32,6 +32,9 @@ class Hooks:
     # Storage folder -> the names among the given ones that a row of that app still refers to
     # (``tickets.uploads.purge_orphan_files`` deletes the others).
     file_references: dict[str, Callable[[list[str]], set[str]]] = field(default_factory=dict)
+    # A staff member opened a ticket's personal data: ``record_access(user=, ticket=, kind=)`` with kind
+    # "page", "attachment" or "search" (the privacy app's audit trail fills it).
+    record_access: Callable[..., Any] = lambda **kwargs: None
 
 
 hooks = Hooks()

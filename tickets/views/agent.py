@@ -19,6 +19,7 @@ from tickets.agent import queue as q
 from tickets.agent.bulk import BulkForm, run_bulk
 from tickets.agent.journal import journal_events
 from tickets.agent.search import SEARCH_CANDIDATES, reference_match, search_tickets
+from tickets.hooks import hooks
 from tickets.models import EventAction, SavedFilter
 from tickets.status import OPEN_STATES, TicketStatus
 
@@ -124,6 +125,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query = params["q"]
     ticket = reference_match(request.user, query)
     if ticket is not None:
+        hooks.record_access(user=request.user, ticket=ticket, kind="search")
         return redirect("agent:ticket", reference=ticket.reference)
     page = None
     if query and not query.lstrip("#").strip().isdigit():

@@ -20,6 +20,7 @@ from tickets.actions import ACTIONS, available_actions
 from tickets.agent import forms as af
 from tickets.agent import presence
 from tickets.agent import responses as saved
+from tickets.hooks import hooks
 from tickets.models import Ticket, TicketEvent
 from tickets.views.acting import act_on_ticket
 
@@ -92,6 +93,7 @@ def ticket_page(request: HttpRequest, reference: int) -> HttpResponse:
     ticket = staff_ticket(request, reference)
     response = render_agent_ticket(request, ticket)
     presence.record_view(user=request.user, ticket=ticket)
+    hooks.record_access(user=request.user, ticket=ticket, kind="page")
     return response
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from tickets.attachments import download_name
+from tickets.hooks import hooks
 from tickets.models import Attachment
 
 
@@ -15,6 +16,7 @@ from tickets.models import Attachment
 @require_GET
 def download(request: HttpRequest, reference: int, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk, ticket__reference=reference)
+    hooks.record_access(user=request.user, ticket=attachment.ticket_id, kind="attachment")
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

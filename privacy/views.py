@@ -1,0 +1,94 @@
+"""Pages of personal data governance: what a requester can see about themselves."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from privacy.export import export_from_token, export_token
+from privacy.models import AccessRecord, DataExport, PrivacyContact
+from privacy.register import processing_register, register_csv
+from privacy.services import data_export_request
+
+ACCESS_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def my_accesses(request: HttpRequest) -> HttpResponse:
+    """Which services accessed the requester's own requests, and when (staff names are not shown)."""
+    records = AccessRecord.objects.about_requester(request.user)
+    page = Paginator(records, ACCESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "privacy/my_accesses.html", {"page": page})
+
+
+@require_GET
+def notice(request: HttpRequest) -> HttpResponse:
+    """The privacy notice: who is responsible, what is kept how long, and the requester's rights."""
+    context = {
+        "contact": PrivacyContact.for_site(get_current_site(request)),
+        "retention_months": settings.GUICHET_RETENTION_MONTHS,
+        "sve_retention_months": settings.GUICHET_SVE_RETENTION_MONTHS,
+    }
+    return render(request, "privacy/notice.html", context)
+
+
+def require_register_reader(request: HttpRequest) -> None:
+    """Administrators and the DPO (given ``view_processing_register``) only."""
+    if not request.user.has_perm("privacy.view_processing_register"):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    require_register_reader(request)
+    context = {"activities": processing_register(), "contact": PrivacyContact.for_site(get_current_site(request))}
+    return render(request, "privacy/register.html", context)
+
+
+@login_required
+@require_GET
+def register_export(request: HttpRequest) -> HttpResponse:
+    require_register_reader(request)
+    response = HttpResponse(register_csv(processing_register()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="registre-des-traitements.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Right of access and portability: ask for the ZIP of everything held about oneself, then download it."""
+    if request.method == "POST":
+        data_export_request(user=request.user)
+        messages.success(request, _("Votre export est en préparation ; revenez sur cette page dans quelques minutes."))
+        return redirect("privacy:my_data")
+    available = set(DataExport.objects.available().filter(user=request.user))
+    exports = [
+        (export, export_token(export) if export in available else None)
+        for export in DataExport.objects.filter(user=request.user)[:10]
+    ]
+    context = {"exports": exports, "hours": settings.GUICHET_DATA_EXPORT_HOURS}
+    return render(request, "privacy/my_data.html", context)
+
+
+@login_required
+@require_GET
+def my_data_download(request: HttpRequest, token: str) -> FileResponse:
+    export = export_from_token(token=token, user=request.user)
+    if export is None:
+        raise Http404
+    response = FileResponse(
+        export.file.open("rb"), as_attachment=True, filename="mes-donnees.zip", content_type="application/zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -27,12 +27,12 @@ def held(requester, outsider, agent, file_ticket):
     """The requester's two tickets with a reply, an answer, an internal note and attachments; and another's."""
     first = file_ticket(requester, title="Accès ENT", files=[pdf("certificat.pdf")], form_values={"ine": "12345X"})
     wf.ticket_take(ticket=first, actor=agent)
-    wf.ticket_add_message(ticket=first, actor=agent, kind=MessageKind.PUBLIC_REPLY, body="Réponse publique ZX1")
+    wf.ticket_add_message(ticket=first, actor=agent, kind=MessageKind.PUBLIC_REPLY, text="Réponse publique ZX1")
     wf.ticket_add_message(
-        ticket=first, actor=agent, kind=MessageKind.INTERNAL_NOTE, body="Note interne SECRET9",
+        ticket=first, actor=agent, kind=MessageKind.INTERNAL_NOTE, text="Note interne SECRET9",
         files=[pdf("note-interne.pdf")],
     )  # fmt: skip
-    wf.ticket_ask(ticket=first, actor=agent, question="Quel navigateur ?")
+    wf.ticket_ask(ticket=first, actor=agent, text="Quel navigateur ?")
     wf.ticket_answer(ticket=first, actor=requester, text="Firefox QW2", files=[pdf("capture.pdf")])
     second = file_ticket(requester, title="Messagerie pleine")
     record_access(user=agent, ticket=first, kind=AccessKind.PAGE)
@@ -81,7 +81,7 @@ def test_zip_holds_every_item_of_the_requester_and_nothing_else(requester, held)
 
 def test_agent_exporting_their_own_data_gets_no_colleague_notes(agent, file_ticket, requester, held):
     own = file_ticket(agent, title="Ma propre demande")
-    wf.ticket_add_message(ticket=own, actor=agent, kind=MessageKind.INTERNAL_NOTE, body="Note sur soi NOTE7")
+    wf.ticket_add_message(ticket=own, actor=agent, kind=MessageKind.INTERNAL_NOTE, text="Note sur soi NOTE7")
     archive = archive_of(agent)
     assert sorted(n for n in archive.namelist() if n.startswith("tickets/")) == [f"tickets/{own.reference}/ticket.json"]
     assert b"NOTE7" not in archive.read(f"tickets/{own.reference}/ticket.json")

@@ -74,11 +74,11 @@ $$;
 
 PEOPLE = """
 INSERT INTO accounts_user (password, is_superuser, email, first_name, last_name, profile, language, is_email_only,
-    intro_dismissed, notification_opt_outs, is_staff, is_active, date_joined, student_number)
+    intro_dismissed, notification_opt_outs, is_staff, is_active, date_joined, student_number, phone, postal_address)
 SELECT '!', false, 'r' || i || '@requester.bench',
     (%(first)s::text[])[1 + bench_h(i) %% cardinality(%(first)s::text[])],
     (%(last)s::text[])[1 + bench_h(i + 7) %% cardinality(%(last)s::text[])],
-    'staff', 'fr', false, true, '{}'::jsonb, false, true, now(), ''
+    'staff', 'fr', false, true, '{}'::jsonb, false, true, now(), '', '', ''
 FROM generate_series(1, %(requesters)s) AS i
 ON CONFLICT DO NOTHING;
 INSERT INTO accounts_membership (role, institution_id, user_id)
@@ -113,8 +113,8 @@ FROM t
 # One reply on one ticket in four, inserted *before* their tickets (the foreign keys are deferred) so the
 # tickets' insert trigger reads them once instead of the message trigger touching every ticket again.
 MESSAGES = """
-INSERT INTO tickets_message (ticket_id, kind, author_id, body, created)
-SELECT i, 'reply', NULL, bench_words(i + 2 * %(n)s, 15 + (i %% 30)::int, %(words)s, %(filler)s), now()
+INSERT INTO tickets_message (ticket_id, kind, author_id, body, created, sender_verified)
+SELECT i, 'reply', NULL, bench_words(i + 2 * %(n)s, 15 + (i %% 30)::int, %(words)s, %(filler)s), now(), true
 FROM generate_series(1, %(n)s, 4) AS i
 """
 

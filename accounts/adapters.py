@@ -9,7 +9,9 @@ from allauth.socialaccount.models import SocialApp, SocialLogin
 from allauth.socialaccount.providers.base import AuthProcess
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.urls import reverse
 
+from accounts import roles
 from accounts.models import Institution, InstitutionDomain
 from accounts.sso import apps as sso_apps
 from accounts.sso.attributes import flatten_claims, person_from_attributes
@@ -46,6 +48,14 @@ def refusal_response(request: HttpRequest, refusal: SSOLoginRefused, institution
 
 class AccountAdapter(DefaultAccountAdapter):
     """Our hook into allauth's account flows (the SSO-domain rule lives in accounts.login_form)."""
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Agents, managers and administrators land on their queue; requesters on the catalogue.
+
+        allauth asks only when the login carries no explicit ``next``, which always wins."""
+        if roles.is_helpdesk_staff(request.user):
+            return reverse("agent:queue")
+        return super().get_login_redirect_url(request)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

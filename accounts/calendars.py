@@ -33,3 +33,21 @@ def calendar_for_institution(institution: Institution | None) -> WorkCalendar:
             logger.warning("institution %s: unknown holiday region %r", institution.pk, institution.holiday_region)
     closures = ClosurePeriod.objects.filter(scope).values_list("start", "end")
     return WorkCalendar(subdivision=subdivision, closures=tuple(sorted(closures)))
+
+
+def calendars_for_institutions(institutions: list[Institution | None]) -> dict[int | None, WorkCalendar]:
+    """``calendar_for_institution`` for several institutions at once (one query), keyed by pk (None: none)."""
+    wanted = {inst.pk: inst for inst in institutions if inst is not None}
+    closures: dict[int | None, list[tuple]] = {None: [], **{pk: [] for pk in wanted}}
+    rows = ClosurePeriod.objects.filter(Q(institution__isnull=True) | Q(institution_id__in=list(wanted)))
+    for institution_id, start, end in rows.values_list("institution_id", "start", "end"):
+        closures[institution_id].append((start, end))
+    calendars = {None: WorkCalendar(closures=tuple(sorted(closures[None])))}
+    for pk, institution in wanted.items():
+        try:
+            subdivision = resolve_holiday_region(institution.holiday_region)
+        except ValueError:
+            logger.warning("institution %s: unknown holiday region %r", pk, institution.holiday_region)
+            subdivision = None
+        calendars[pk] = WorkCalendar(subdivision=subdivision, closures=tuple(sorted(closures[None] + closures[pk])))
+    return calendars

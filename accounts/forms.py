@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from accounts.models import RequesterProfile, User
 from accounts.notifications import choices_for
 
@@ -43,23 +44,37 @@ class PreferencesForm(forms.ModelForm):
         ),
     )
     show_intro = forms.BooleanField(label=_("Afficher la page d'introduction après la connexion"), required=False)
+    keyboard_shortcuts = forms.BooleanField(
+        label=_("Activer les raccourcis clavier de l'espace de traitement"),
+        required=False,
+        help_text=_(
+            "Touches simples (j, k, o, r, [, ], ?) dans la file d'attente et la page d'une demande ; "
+            "elles n'agissent jamais pendant la saisie. Appuyez sur « ? » pour en voir la liste."
+        ),
+    )
 
     class Meta:
         model = User
-        fields = ["language", "notification_opt_outs"]
+        fields = ["language", "notification_opt_outs", "keyboard_shortcuts"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["notification_opt_outs"].choices = choices_for(self.instance)
-        self.fields["show_intro"].initial = not self.instance.intro_dismissed
+        # The intro is the requesters' page; shortcuts exist in the staff workspace only.
+        if roles.is_helpdesk_staff(self.instance):
+            del self.fields["show_intro"]
+        else:
+            self.fields["show_intro"].initial = not self.instance.intro_dismissed
+            del self.fields["keyboard_shortcuts"]
         if not self.instance.language:
             self.initial["language"] = settings.LANGUAGE_CODE
 
     def save(self, commit: bool = True) -> User:
         user = super().save(commit=False)
-        user.intro_dismissed = not self.cleaned_data["show_intro"]
+        if "show_intro" in self.fields:
+            user.intro_dismissed = not self.cleaned_data["show_intro"]
         if commit:
-            user.save(update_fields=["language", "notification_opt_outs", "intro_dismissed"])
+            user.save(update_fields=["language", "notification_opt_outs", "intro_dismissed", "keyboard_shortcuts"])
         return user
 
 

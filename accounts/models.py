@@ -85,6 +85,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     intro_dismissed = models.BooleanField(_("page d'accueil masquée"), default=False)
     # Codes of the non-essential notifications the user turned off.
     notification_opt_outs = models.JSONField(_("notifications désactivées"), default=list, blank=True)
+    # Staff workspace: single-key shortcuts can be turned off (WCAG 2.1.4), and the
+    # queue remembers its last filters and whether the filter panel was open
+    # ({"query": "vue=…&service=…", "panel_open": bool}); read with the user row, no extra query.
+    keyboard_shortcuts = models.BooleanField(_("raccourcis clavier"), default=True)
+    queue_state = models.JSONField(_("état de la file d'attente"), default=dict, blank=True)
     is_staff = models.BooleanField(_("administrateur"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)

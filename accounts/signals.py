@@ -11,6 +11,7 @@ from __future__ import annotations
 from allauth.account.signals import email_confirmed, password_reset, user_logged_in
 from django.dispatch import receiver
 
+from accounts import roles
 from accounts.middleware import PENDING_LANGUAGE, SHOW_INTRO
 
 
@@ -20,7 +21,8 @@ def after_login(sender, request, user, **kwargs) -> None:
         return
     if user.language:
         request.session[PENDING_LANGUAGE] = user.language
-    if not user.intro_dismissed:
+    # The intro explains the catalogue to requesters; staff go straight to their queue.
+    if not user.intro_dismissed and not roles.is_helpdesk_staff(user):
         request.session[SHOW_INTRO] = True
 
 

@@ -9,6 +9,7 @@ app_name = "agent"
 
 urlpatterns = [
     path("", agent.queue, name="queue"),
+    path("panneau/", agent.queue_panel, name="queue_panel"),
     path("filtres/", agent.save_filter, name="save_filter"),
     path("filtres/<int:pk>/supprimer/", agent.delete_filter, name="delete_filter"),
     path("lot/", agent.bulk, name="bulk"),

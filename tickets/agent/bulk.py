@@ -84,6 +84,11 @@ def run_bulk(
         if ticket is None:
             results.append(BulkResult(reference, "", False, gettext("Demande introuvable.")))
             continue
+        # A ticket changed since the queue was shown is reported as such before any other refusal:
+        # the agent acted on what they no longer see, whatever the door would have said.
+        if ticket.version != version:
+            results.append(BulkResult(reference, ticket.title, False, wf.StaleTicket().message, stale=True))
+            continue
         try:
             spec.door(ticket=ticket, actor=user, expected_version=version, **arguments)
         except wf.ActionRefused as exc:
@@ -91,6 +96,12 @@ def run_bulk(
         else:
             results.append(BulkResult(reference, ticket.title, True))
     return results
+
+
+def transfer_targets(service_ids: list[int]):
+    """The categories a bulk transfer of the queue's tickets (of ``service_ids``) can reach:
+    active leaves of the other services (a category of the same service is a requalification)."""
+    return leaf_categories().exclude(service_id__in=service_ids)
 
 
 # --- The form of the queue page --------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Institution, User
 from catalogue.models import Category, CategoryKind
 from helpdesk.query import MAX_ID, QueryForm, id_field, page_field, text_field
-from tickets.agent.queue import QueueFilters
+from tickets.agent.queue import DEFAULT_TAB, TABS, QueueFilters
 from tickets.forms import ActionForm, TextActionForm
 from tickets.models import EventAction, SavedResponse
 from tickets.priority import Level
@@ -38,6 +38,9 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 class QueueFilterForm(forms.Form):
+    vue = forms.ChoiceField(
+        label=_("Vue"), required=False, widget=forms.HiddenInput, choices=[(name, t.label) for name, t in TABS.items()]
+    )
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=None, required=False, empty_label=_("Tous mes services")
     )
@@ -72,9 +75,9 @@ class QueueFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, services, members, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, services, service_ids: list[int], members, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.services = services
+        self.service_ids = service_ids
         self.fields["service"].queryset = services
         self.fields["category"].queryset = Category.objects.filter(
             Q(service__in=services) | Q(kind=CategoryKind.GROUP)
@@ -89,9 +92,10 @@ class QueueFilterForm(forms.Form):
     def filters(self) -> QueueFilters:
         data = self.cleaned_data if self.is_valid() else {}
         service = data.get("service")
-        service_ids = [service.pk] if service else [s.pk for s in self.services]
+        service_ids = [service.pk] if service else list(self.service_ids)
         return QueueFilters(
             services=service_ids,
+            tab=data.get("vue") or DEFAULT_TAB,
             statuses=data.get("status") or [],
             waiting=data.get("waiting") or "",
             priority=data.get("priority"),

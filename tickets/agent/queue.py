@@ -21,12 +21,14 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import BooleanField, Count, F, Func, QuerySet, Value
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.models import User
 from catalogue.models import Category, Service
 from tickets.models import Ticket
-from tickets.status import WAITING_REQUESTER, WAITING_SERVICE, TicketStatus
+from tickets.status import CLOSED_STATES, OPEN_STATES, WAITING_REQUESTER, WAITING_SERVICE, TicketStatus
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,35 @@ SORT_KEYS = {
     "reference": (("reference",), True),
 }
 SORTS = {name: tuple(f"-{c}" if desc else c for c in cols) for name, (cols, desc) in SORT_KEYS.items()}
+
+
+@dataclass(frozen=True)
+class QueueTab:
+    """A saved view of the queue: the statuses it shows and, for some, whose tickets."""
+
+    label: str | Promise
+    statuses: frozenset[str]
+    assignee: str = ""  # as ``QueueFilters.assignee``
+    counted: bool = True  # its count comes from the cached per-status counts
+
+
+# The default view is the first: what is still to do in my services.
+TABS = {
+    "a-traiter": QueueTab(_("À traiter"), OPEN_STATES),
+    "a-moi": QueueTab(_("Attribuées à moi"), OPEN_STATES, "mine", counted=False),
+    "non-attribuees": QueueTab(_("Non attribuées"), OPEN_STATES, "none", counted=False),
+    "en-attente": QueueTab(_("En attente du demandeur"), WAITING_REQUESTER),
+    "closes": QueueTab(_("Closes"), CLOSED_STATES),
+}
+DEFAULT_TAB = "a-traiter"
+
+
+def tab_counts(counts: dict[str, int]) -> dict[str, int | None]:
+    """Tickets per tab from the per-status counts (None for the tabs that depend on the assignee)."""
+    return {
+        name: sum(counts.get(status, 0) for status in tab.statuses) if tab.counted else None
+        for name, tab in TABS.items()
+    }
 
 
 def queue_services(user: Any) -> QuerySet[Service]:
@@ -63,6 +94,7 @@ class QueueFilters:
     """Cleaned filters of the queue (see ``tickets.agent.forms.QueueFilterForm``)."""
 
     services: list[int] = field(default_factory=list)
+    tab: str = DEFAULT_TAB
     statuses: list[str] = field(default_factory=list)
     waiting: str = ""
     priority: int | None = None
@@ -77,8 +109,14 @@ class QueueFilters:
 def queue_tickets(*, user: Any, filters: QueueFilters) -> QuerySet[Ticket]:
     """The filtered, sorted queue; always inside ``visible_to(user)`` and the user's services."""
     qs = Ticket.objects.visible_to(user).filter(service_id__in=filters.services)
-    if filters.statuses:
-        qs = qs.filter(status__in=filters.statuses)
+    tab = TABS.get(filters.tab, TABS[DEFAULT_TAB])
+    # The tab's statuses, narrowed by the status filter if any (the open ones read the partial indexes).
+    statuses = tab.statuses & set(filters.statuses) if filters.statuses else tab.statuses
+    qs = qs.filter(status__in=sorted(statuses))
+    if tab.assignee == "mine":
+        qs = qs.filter(assignee=user)
+    elif tab.assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
     if filters.waiting == "service":
         qs = qs.filter(status__in=WAITING_SERVICE)
     elif filters.waiting == "requester":

@@ -14,14 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
 from accounts.models import User
+from tickets.agent import ages, queue_state
 from tickets.agent import forms as af
 from tickets.agent import queue as q
-from tickets.agent.bulk import BulkForm, run_bulk
+from tickets.agent.bulk import BULK_ACTIONS, BulkForm, run_bulk, transfer_targets
 from tickets.agent.journal import journal_events
 from tickets.agent.search import SEARCH_CANDIDATES, reference_match, search_tickets
 from tickets.hooks import hooks
 from tickets.models import EventAction, SavedFilter
-from tickets.status import OPEN_STATES, TicketStatus
+from tickets.priority import Level
 
 JOURNAL_PAGE_SIZE = 50
 
@@ -32,37 +33,71 @@ def require_staff(request: HttpRequest) -> None:
         raise Http404
 
 
-def _filter_form(request: HttpRequest, data=None) -> af.QueueFilterForm:
-    services = q.queue_services(request.user)
-    members = q.service_members(q.queue_service_ids(request.user))
-    return af.QueueFilterForm(data, services=services, members=members)
-
-
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     require_staff(request)
-    data = request.GET if request.GET else None
-    form = _filter_form(request, data)
+    if request.GET:
+        params = request.GET
+        queue_state.remember_query(request.user, params)
+    else:  # the bare address: the filters and tab this agent used last
+        params = queue_state.remembered_query(request.user)
+    service_ids = q.queue_service_ids(request.user)
+    members = list(q.service_members(service_ids))  # one query for both forms
+    form = af.QueueFilterForm(
+        params or None, services=q.queue_services(request.user), service_ids=service_ids, members=members
+    )
     filters = form.filters()
-    if data is None:
-        filters.statuses = sorted(OPEN_STATES)  # by default: what is still to do
     sort = filters.sort if filters.sort in q.SORT_KEYS else "activity"
     after = af.QueuePageForm(request.GET).values()["after"]
     page = q.keyset_page(q.queue_tickets(user=request.user, filters=filters), sort=sort, after=after)
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("after", None)
+    kept = params.copy()
+    for name in ("page", "after"):
+        kept.pop(name, None)
+    filters_only = kept.copy()
+    filters_only.pop("vue", None)
+    counts = q.status_counts(filters.services)
+    tab_counts = q.tab_counts(counts)
+    row_timings = ages.timings(page.tickets)
     context = {
         "form": form,
         "page": page,
-        "counts": [(code, TicketStatus(code).label, n) for code, n in q.status_counts(filters.services).items()],
-        "query_string": params.urlencode(),
+        "rows": [(ticket, row_timings[ticket.pk]) for ticket in page.tickets],
+        "tab": filters.tab if filters.tab in q.TABS else q.DEFAULT_TAB,
+        "tabs": [(name, tab.label, tab_counts[name]) for name, tab in q.TABS.items()],
+        "filters_query": filters_only.urlencode(),
+        "query_string": kept.urlencode(),
+        "panel_open": queue_state.panel_open(request.user),
+        "panel_in_use": _panel_filters_in_use(form),
         "saved_filters": SavedFilter.objects.filter(user=request.user),
-        "save_form": af.SavedFilterForm(initial={"query": params.urlencode()}),
-        "bulk_form": BulkForm(members=q.service_members(filters.services)),
+        "save_form": af.SavedFilterForm(initial={"query": kept.urlencode()}),
+        "bulk_actions": [(name, action.label) for name, action in BULK_ACTIONS.items()],
+        "bulk_members": members if filters.services == service_ids else q.service_members(filters.services),
+        "bulk_categories": transfer_targets(filters.services),
+        "priorities": Level.choices,
     }
     return render(request, "tickets/agent/queue.html", context)
+
+
+# The filters of the collapsible panel (the others sit in the compact bar, always visible).
+PANEL_FILTERS = ("status", "waiting", "category", "institution", "domain", "older_than")
+
+
+def _panel_filters_in_use(form: af.QueueFilterForm) -> int:
+    """How many filters of the closed panel apply: its summary says so, no filter works out of sight."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return sum(1 for name in PANEL_FILTERS if data.get(name))
+
+
+@login_required
+@require_POST
+def queue_panel(request: HttpRequest) -> HttpResponse:
+    """Remember whether the filter panel is open (sent by static/js/queue.js when it is toggled)."""
+    require_staff(request)
+    queue_state.remember_panel(request.user, is_open=request.POST.get("open") == "1")
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    return redirect("agent:queue")
 
 
 @login_required
@@ -93,7 +128,7 @@ def delete_filter(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     require_staff(request)
-    services = list(q.queue_services(request.user).values_list("pk", flat=True))
+    services = q.queue_service_ids(request.user)
     form = BulkForm(request.POST, members=q.service_members(services))
     if not form.is_valid():
         return render(request, "tickets/agent/bulk_result.html", {"form": form, "results": []}, status=400)

@@ -66,6 +66,19 @@ TABS = {
 }
 DEFAULT_TAB = "a-traiter"
 
+# The queue's status badges: short enough for a dense column (the full label is their title).
+SHORT_STATUS = {
+    TicketStatus.NEW: _("Nouvelle"),
+    TicketStatus.ECT: _("En cours"),
+    TicketStatus.ARS: _("Question posée"),
+    TicketStatus.AVS: _("Réponse proposée"),
+    TicketStatus.ATD: _("Attente décision"),
+    TicketStatus.ADV: _("En développement"),
+    TicketStatus.TER: _("Terminée"),
+    TicketStatus.REJ: _("Rejetée"),
+    TicketStatus.ABN: _("Abandonnée"),
+}
+
 
 def tab_counts(counts: dict[str, int]) -> dict[str, int | None]:
     """Tickets per tab from the per-status counts (None for the tabs that depend on the assignee)."""

@@ -62,7 +62,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": [(ticket, row_timings[ticket.pk]) for ticket in page.tickets],
+        "rows": [(t, row_timings[t.pk], q.SHORT_STATUS.get(t.status, t.status)) for t in page.tickets],
         "tab": filters.tab if filters.tab in q.TABS else q.DEFAULT_TAB,
         "tabs": [(name, tab.label, tab_counts[name]) for name, tab in q.TABS.items()],
         "filters_query": filters_only.urlencode(),

@@ -119,8 +119,8 @@
     rows().forEach(function (other) { other.classList.toggle("is-current", other === row); });
   });
 
-  document.querySelectorAll("[data-shortcuts-open]").forEach(function (button) {
-    button.hidden = false;
-    button.addEventListener("click", openHelp);
+  document.querySelectorAll("[data-shortcuts-open]").forEach(function (item) {
+    item.hidden = false;
+    item.addEventListener("click", openHelp);
   });
 })();

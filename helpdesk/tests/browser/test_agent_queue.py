@@ -214,6 +214,7 @@ def test_filter_panel_state_is_remembered(browser, live_server, client_for, agen
         assert panel.get_attribute("open") is None
         with tab.expect_response(lambda r: r.url.endswith("/traitement/panneau/")):
             tab.locator("[data-queue-panel] > summary").click()
+        tab.screenshot(path=str(SCREENSHOTS / "queue-filters-open-1366x768.png"))
         assert axe_violations(tab) == []
         tab.reload()
         assert panel.get_attribute("open") == ""

@@ -29,9 +29,10 @@ def test_priority_label_per_scheme(priority, is_blocking, expected):
 def _priority_cell(html: str, reference: int) -> str:
     """The priority column of the queue row of ``reference``."""
     href = reverse("agent:ticket", args=[reference])
-    row = re.search(rf'<tr>(?:(?!</tr>).)*?href="{href}"(?:(?!</tr>).)*</tr>', html, re.S)
+    row = re.search(rf'<tr data-queue-row>(?:(?!</tr>).)*?href="{href}"(?:(?!</tr>).)*</tr>', html, re.S)
     assert row, reference
-    return re.findall(r"<td>([^<]*)</td>", row.group(0))[0]
+    cell = r'<td class="queue-table__priority"><span class="prio prio--\d">([^<]*)</span></td>'
+    return re.findall(cell, row.group(0))[0]
 
 
 @pytest.mark.parametrize(

@@ -163,6 +163,12 @@ def test_keyboard_moves_between_rows_and_opens_the_ticket(browser, live_server, 
         with tab.expect_navigation():
             tab.keyboard.press("o")
         assert tab.url == tab.base_url + second
+        tab.go_back()
+        tab.keyboard.press("j")  # back on the queue: the first row, opened with Enter
+        first = links.nth(0).get_attribute("href")
+        with tab.expect_navigation():
+            tab.keyboard.press("Enter")
+        assert tab.url == tab.base_url + first
     finally:
         context.close()
 

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from tree_queries.admin import AncestorFilter
 from tree_queries.forms import TreeNodeChoiceField
 
-from accounts.models import RequesterProfile
+from accounts.admin import UserAdmin
+from accounts.models import RequesterProfile, User
 from catalogue.models import (
     Category,
     CategoryKind,
@@ -31,6 +32,10 @@ from catalogue.models import (
 )
 
 INDENT = "\u00a0" * 5  # non-breaking spaces: the admin list keeps them
+
+
+class BranchFilter(AncestorFilter):
+    title = _("branche")
 
 
 class CategoryChangeList(ChangeList):
@@ -148,7 +153,7 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["indented_name", "kind", "service", "audience", "is_active", "position"]
     list_display_links = ["indented_name"]
     list_editable = ["position", "is_active"]
-    list_filter = [AncestorFilter, "kind", "is_active", "service", "priority_scheme", "is_sve"]
+    list_filter = [BranchFilter, "kind", "is_active", "service", "priority_scheme", "is_sve"]
     search_fields = ["name", "slug", "description"]
     list_per_page = 200
     prepopulated_fields = {"slug": ["name"]}
@@ -223,6 +228,26 @@ class ServiceMembershipInline(admin.TabularInline):
     model = ServiceMembership
     extra = 0
     autocomplete_fields = ["user"]
+
+
+class UserServiceRolesInline(admin.TabularInline):
+    """A person's roles in services (agent, manager), edited from their user page."""
+
+    model = ServiceMembership
+    extra = 0
+    autocomplete_fields = ["service"]
+    verbose_name = _("rôle dans un service")
+    verbose_name_plural = _("rôles dans les services")
+
+
+# accounts sits beneath catalogue and cannot name ServiceMembership: the user
+# page gets its service roles from here.
+class UserWithServiceRolesAdmin(UserAdmin):
+    inlines = [UserServiceRolesInline, *UserAdmin.inlines]
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithServiceRolesAdmin)
 
 
 @admin.register(Service)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from helpdesk.admin import SuperuserOnlyMixin
 from tickets.models import Attachment, Message, PendingUpload, Ticket, TicketEvent, Watcher
 
 
@@ -81,4 +82,8 @@ class WatcherAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(PendingUpload, list_display=("original_name", "user", "size", "created"))
+@admin.register(PendingUpload)
+class PendingUploadAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    """Files uploaded ahead of a form's submission, swept when abandoned: plumbing."""
+
+    list_display = ("original_name", "user", "size", "created")

@@ -79,7 +79,9 @@ def test_admin_refuses_moving_node_into_its_own_subtree(tree, admin, client_for)
     data["parent"] = str(tree["postes"].pk)
     response = client.post(change_url(tree["informatique"]), data)
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["parent"] == ["A node cannot be made a descendant of itself."]
+    assert response.context["adminform"].form.errors["parent"] == [
+        "Une catégorie ne peut pas être déplacée sous l'une de ses propres sous-catégories."
+    ]
     tree["informatique"].refresh_from_db()
     assert tree["informatique"].parent_id is None
 

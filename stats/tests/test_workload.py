@@ -2,59 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from stats.models import CategoryTarget
+from stats.tests.conftest import file_ago
 from stats.workload import Counts, workload
-from tickets import workflow as wf
-from tickets.models import Ticket
 
 URL = "/traitement/statistiques/charge/"
-
-
-def file(requester, category, title: str, *, days_ago: int = 0) -> Ticket:
-    with time_machine.travel(timezone.now() - timedelta(days=days_ago), tick=False):
-        return wf.ticket_file(requester=requester, category=category, title=title, description="Erreur.")
-
-
-@pytest.fixture
-def tickets(requester, agent, manager, other_agent, category, other_category):
-    """In ``service`` (target: resolution in 2 working days, set on the parent branch):
-    new (unassigned), late (agent, filed 10 days ago), timed_out (agent, ARS past its timer),
-    proposed (agent, AVS), managers (manager, in progress), done (closed). In ``other_service``: elsewhere."""
-    CategoryTarget.objects.create(category=category.parent, resolution_days=2)
-    t = {
-        "new": file(requester, category, "Nouvelle"),
-        "late": file(requester, category, "En retard", days_ago=10),
-        "timed_out": file(requester, category, "Délai écoulé"),
-        "proposed": file(requester, category, "Proposée"),
-        "managers": file(requester, category, "Chez le responsable"),
-        "done": file(requester, category, "Terminée", days_ago=10),
-        "elsewhere": file(requester, other_category, "Ailleurs", days_ago=10),
-    }
-    for key in ("late", "timed_out", "proposed", "done"):
-        wf.ticket_take(ticket=t[key], actor=agent)
-    wf.ticket_ask(ticket=t["timed_out"], actor=agent, text="Quelle version ?")
-    Ticket.objects.filter(pk=t["timed_out"].pk).update(expire_at=timezone.now() - timedelta(hours=1))
-    wf.ticket_propose(ticket=t["proposed"], actor=agent, text="Redémarrez.")
-    wf.ticket_propose(ticket=t["done"], actor=agent, text="Redémarrez.")
-    wf.ticket_approve(ticket=t["done"], actor=requester)
-    wf.ticket_take(ticket=t["managers"], actor=manager)
-    wf.ticket_take(ticket=t["elsewhere"], actor=other_agent)
-    return t
 
 
 def agent_counts(view) -> dict[tuple[str, str], Counts]:
     return {(row.agent.email, row.service.slug): row.counts for row in view.agents}
 
 
-def test_workload_counts_a_hand_built_set(tickets, manager):
+def test_workload_counts_a_hand_built_set(workload_tickets, manager):
     view = workload(manager)
     assert [(row.service.slug, row.counts) for row in view.services] == [
         ("dsi", Counts(open=5, assigned=4, waiting=2, overdue=2)),
@@ -66,12 +29,12 @@ def test_workload_counts_a_hand_built_set(tickets, manager):
     }
 
 
-def test_without_targets_only_the_requester_timer_makes_a_ticket_late(tickets, manager):
+def test_without_targets_only_the_requester_timer_makes_a_ticket_late(workload_tickets, manager):
     CategoryTarget.objects.all().delete()
     assert workload(manager).services[0].counts.overdue == 1
 
 
-def test_administrators_see_every_service(tickets, admin):
+def test_administrators_see_every_service(workload_tickets, admin):
     view = workload(admin)
     assert [(row.service.slug, row.counts) for row in view.services] == [
         ("dsi", Counts(open=5, assigned=4, waiting=2, overdue=2)),
@@ -80,7 +43,7 @@ def test_administrators_see_every_service(tickets, admin):
     assert ("other.agent@example.org", "scol") in agent_counts(view)
 
 
-def test_page_shows_a_manager_their_services_only(tickets, manager, client_for):
+def test_page_shows_a_manager_their_services_only(workload_tickets, manager, client_for):
     response = client_for(manager).get(URL)
     assert response.status_code == 200
     html = response.content.decode()
@@ -111,7 +74,7 @@ def queue_titles(client, link: str) -> set[str]:
     return {ticket.title for ticket in response.context["page"].tickets}
 
 
-def test_counts_link_to_the_queue_filtered_accordingly(tickets, manager, client_for):
+def test_counts_link_to_the_queue_filtered_accordingly(workload_tickets, manager, client_for):
     client = client_for(manager)
     view = workload(manager)
     service_row = view.services[0]
@@ -133,11 +96,11 @@ def page_queries(client) -> int:
     return len(queries)
 
 
-def test_page_query_count_does_not_grow(tickets, admin, requester, category, other_category, client_for):
+def test_page_query_count_does_not_grow(workload_tickets, admin, requester, category, other_category, client_for):
     client = client_for(admin)
     page_queries(client)  # the first request also fills the per-user navigation cache
     before = page_queries(client)
     for index in range(15):
-        file(requester, category if index % 2 else other_category, f"Encore {index}", days_ago=index)
+        file_ago(requester, category if index % 2 else other_category, f"Encore {index}", days_ago=index)
     assert page_queries(client) == before
     assert before <= 12

@@ -29,7 +29,7 @@ ENGLISH_TEXTS = {
 # Anywhere in a text.
 ENGLISH_PHRASES = [
     "Can add", "Can change", "Can delete", "Can view", "subtree", "descendant of itself", "Authenticator",
-    "Django_Cas_Ng", "created at", "last used", "handled by", "email address", "social account",
+    "Django_Cas_Ng", "created at", "last used", "handled by", "email address", "social account", "assignee",
 ]  # fmt: skip
 
 
@@ -133,3 +133,9 @@ def test_fields_shown_in_the_admin_have_french_names():
                     if str(name) == field.name.replace("_", " ") and field.name not in same_in_french:
                         untranslated.append(f"{shown._meta.label}.{field.name}")
     assert sorted(set(untranslated)) == []
+
+
+def test_ticket_history_in_the_admin_reads_in_french(populated, agent, admin, client_for):
+    html = client_for(admin).get(f"/admin/tickets/ticket/{populated.pk}/change/").content.decode()
+    assert f"#{populated.pk} a pris en charge la demande" in html
+    assert "agent en charge : — → Alex Petit" in html

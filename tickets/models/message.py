@@ -205,7 +205,7 @@ class TicketEvent(models.Model):
         indexes = [models.Index(fields=["ticket", "created"], name="tickets_event_ticket_cr")]
 
     def __str__(self) -> str:
-        return f"#{self.ticket_id} {self.action}"
+        return f"#{self.ticket_id} {self.get_action_display()}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Institution, SSOKind, User
 from accounts.notifications import OptionalNotification
 
+WIDE = {"size": 60}
 # Keys of ``sso_settings`` that have no field of their own: kept as JSON.
 ADVANCED_KEYS = ("attribute_map", "sp", "advanced")
 
@@ -28,6 +29,7 @@ class InstitutionAdminForm(forms.ModelForm):
         label=_("Adresse du serveur"),
         required=False,
         assume_scheme="https",
+        widget=forms.URLInput(attrs=WIDE),
         help_text=_(
             "CAS : l'adresse de base du serveur, par exemple https://cas.exemple.fr/cas/. "
             "OpenID Connect : l'émetteur (issuer), dont /.well-known/openid-configuration est lu."
@@ -36,7 +38,9 @@ class InstitutionAdminForm(forms.ModelForm):
     cas_version = forms.ChoiceField(
         label=_("Version du protocole CAS"), choices=[("3", "CAS 3"), ("2", "CAS 2")], initial="3", required=False
     )
-    client_id = forms.CharField(label=_("Identifiant client (OpenID Connect)"), required=False)
+    client_id = forms.CharField(
+        label=_("Identifiant client (OpenID Connect)"), required=False, widget=forms.TextInput(attrs=WIDE)
+    )
     secret = forms.CharField(
         label=_("Secret client (OpenID Connect)"),
         required=False,
@@ -48,14 +52,24 @@ class InstitutionAdminForm(forms.ModelForm):
         required=False,
         help_text=_("Séparées par des espaces. Vide : openid profile email."),
     )
-    idp_entity_id = forms.CharField(label=_("Identifiant (entity ID) du fournisseur d'identité SAML"), required=False)
+    idp_entity_id = forms.CharField(
+        label=_("Identifiant (entity ID) du fournisseur d'identité SAML"),
+        required=False,
+        widget=forms.TextInput(attrs=WIDE),
+    )
     idp_metadata_url = forms.URLField(
         label=_("Adresse des métadonnées SAML"),
         required=False,
         assume_scheme="https",
+        widget=forms.URLInput(attrs=WIDE),
         help_text=_("Soit cette adresse, soit l'adresse de connexion et le certificat ci-dessous."),
     )
-    idp_sso_url = forms.URLField(label=_("Adresse de connexion SAML (SSO)"), required=False, assume_scheme="https")
+    idp_sso_url = forms.URLField(
+        label=_("Adresse de connexion SAML (SSO)"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs=WIDE),
+    )
     idp_x509cert = forms.CharField(
         label=_("Certificat X.509 du fournisseur SAML"),
         required=False,

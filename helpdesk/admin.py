@@ -21,6 +21,9 @@ from helpdesk.models import OutboundEmail, SignedLinkRevocation
 
 # --- French where Django and third-party apps stay in English ----------------
 
+admin.site.site_header = _("Administration de Guichet")
+admin.site.site_title = _("Administration de Guichet")
+
 PERMISSION_ACTIONS = {"add": _("ajouter"), "change": _("modifier"), "delete": _("supprimer"), "view": _("consulter")}
 # Apps and models of third-party packages named in English, as permission labels show them.
 THIRD_PARTY_APP_NAMES = {"django_cas_ng": _("Connexion CAS"), "mfa": _("Double authentification")}

@@ -30,6 +30,7 @@ ENGLISH_TEXTS = {
 ENGLISH_PHRASES = [
     "Can add", "Can change", "Can delete", "Can view", "subtree", "descendant of itself", "Authenticator",
     "Django_Cas_Ng", "created at", "last used", "handled by", "email address", "social account", "assignee",
+    "de Django",  # not English, but the framework's name is no title for the people using the site
 ]  # fmt: skip
 
 

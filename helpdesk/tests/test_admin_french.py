@@ -15,6 +15,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.contrib import admin as django_admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 
@@ -140,3 +141,26 @@ def test_ticket_history_in_the_admin_reads_in_french(populated, agent, admin, cl
     html = client_for(admin).get(f"/admin/tickets/ticket/{populated.pk}/change/").content.decode()
     assert f"#{populated.pk} a pris en charge la demande" in html
     assert "agent en charge : — → Alex Petit" in html
+
+
+def test_staff_manager_admin_pages_are_in_french_and_never_fail(populated, manager, client_for):
+    """A manager given staff access and every permission: technical tables answer 403, the rest in French."""
+    manager.is_staff = True
+    manager.save(update_fields=["is_staff"])
+    manager.user_permissions.set(Permission.objects.all())
+    client = client_for(manager)
+    statuses, english = {}, {}
+    for url in admin_urls():
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+        statuses[url] = response.status_code
+        if response.status_code == 200 and english_in(response.content.decode()):
+            english[url] = english_in(response.content.decode())
+    # Apps whose every table is technical have no index page for them.
+    assert {url: code for url, code in statuses.items() if code not in (200, 403)} == {
+        "/admin/auth/": 404,
+        "/admin/helpdesk/": 404,
+        "/admin/sites/": 404,
+    }
+    assert statuses["/admin/"] == 200
+    assert statuses["/admin/helpdesk/outboundemail/"] == 403
+    assert english == {}

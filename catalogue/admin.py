@@ -38,6 +38,24 @@ class BranchFilter(AncestorFilter):
     title = _("branche")
 
 
+class ManagedServicesMixin:
+    """Staff who are not superusers see and edit the rows of the services they manage only
+    (``service_lookup`` leads from the row to its service); superusers see everything."""
+
+    service_lookup = "service"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.service_lookup}__in": request.user.managed_service_ids})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "service" and not request.user.is_superuser:
+            kwargs["queryset"] = Service.objects.filter(pk__in=request.user.managed_service_ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class CategoryChangeList(ChangeList):
     """Depth-first order, unless the admin clicked a column header."""
 
@@ -148,7 +166,7 @@ class CategoryAdminForm(forms.ModelForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ManagedServicesMixin, admin.ModelAdmin):
     form = CategoryAdminForm
     list_display = ["indented_name", "kind", "service", "audience", "is_active", "position"]
     list_display_links = ["indented_name"]
@@ -251,7 +269,9 @@ admin.site.register(User, UserWithServiceRolesAdmin)
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ManagedServicesMixin, admin.ModelAdmin):
+    service_lookup = "pk"
+
     list_display = ["name", "slug", "email", "phone"]
     search_fields = ["name", "slug", "email"]
     prepopulated_fields = {"slug": ["name"]}
@@ -281,7 +301,9 @@ class InstalledSoftwareAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundAddress)
-class InboundAddressAdmin(admin.ModelAdmin):
+class InboundAddressAdmin(ManagedServicesMixin, admin.ModelAdmin):
+    service_lookup = "category__service"
+
     list_display = ["email", "category", "service", "reply_mode"]
     search_fields = ["email", "category__name"]
     autocomplete_fields = ["category"]

@@ -39,19 +39,24 @@ class BranchFilter(AncestorFilter):
 
 
 class ManagedServicesMixin:
-    """Staff who are not superusers see and edit the rows of the services they manage only
-    (``service_lookup`` leads from the row to its service); superusers see everything."""
+    """Service managers given staff access see and edit the rows of the services they
+    manage only (``service_lookup`` leads from the row to its service). Superusers, and
+    staff who manage no service (administrators, ``accounts.roles.is_admin``), see everything."""
 
     service_lookup = "service"
 
+    @staticmethod
+    def _managed_only(request) -> bool:
+        return not request.user.is_superuser and bool(request.user.managed_service_ids)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
+        if not self._managed_only(request):
             return queryset
         return queryset.filter(**{f"{self.service_lookup}__in": request.user.managed_service_ids})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "service" and not request.user.is_superuser:
+        if db_field.name == "service" and self._managed_only(request):
             kwargs["queryset"] = Service.objects.filter(pk__in=request.user.managed_service_ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission
 
 from catalogue.models import Category, FieldKind, FormField
 from catalogue.selectors import subtree
+from conftest import make_user
 
 
 def change_url(category: Category) -> str:
@@ -227,3 +228,10 @@ def test_staff_manager_cannot_give_a_category_to_another_service(staff_manager, 
     assert list(response.context["adminform"].form.errors) == ["service"]
     category.refresh_from_db()
     assert category.service.slug == "dsi"
+
+
+def test_staff_who_manage_no_service_still_see_every_service(category, other_category, client_for):
+    administrator = make_user("staff@example.org", is_staff=True)
+    administrator.user_permissions.set(Permission.objects.filter(content_type__app_label="catalogue"))
+    services = client_for(administrator).get("/admin/catalogue/service/").context["cl"].result_list
+    assert sorted(s.slug for s in services) == ["dsi", "scol"]

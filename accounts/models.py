@@ -215,8 +215,12 @@ class SSOIdentity(models.Model):
     The subject is the CAS user name, unique within the institution.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="sso_identities")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sso_identities", verbose_name=_("utilisateur")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="sso_identities", verbose_name=_("établissement")
+    )
     subject = models.CharField(_("identifiant"), max_length=255)
     attributes = models.JSONField(_("derniers attributs reçus"), default=dict, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -236,7 +240,9 @@ class SSOIdentity(models.Model):
 class InstitutionDomain(models.Model):
     """An email domain that belongs to an institution (e.g. ``univ-amu.fr``)."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="domains")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="domains", verbose_name=_("établissement")
+    )
     domain = models.CharField(_("domaine"), max_length=253, unique=True)
 
     class Meta:
@@ -258,8 +264,10 @@ class MembershipRole(models.TextChoices):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("personne"))
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("établissement")
+    )
     role = models.CharField(_("rôle"), max_length=12, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
 
     class Meta:
@@ -279,7 +287,12 @@ class ClosurePeriod(models.Model):
     """
 
     institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, null=True, blank=True, related_name="closure_periods"
+        Institution,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closure_periods",
+        verbose_name=_("établissement"),
     )
     label = models.CharField(_("libellé"), max_length=200)
     start = models.DateField(_("premier jour"))

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from tree_queries.admin import AncestorFilter
 from tree_queries.forms import TreeNodeChoiceField
 
-from accounts.models import RequesterProfile
+from accounts.admin import UserAdmin
+from accounts.models import RequesterProfile, User
 from catalogue.models import (
     Category,
     CategoryKind,
@@ -31,6 +32,33 @@ from catalogue.models import (
 )
 
 INDENT = "\u00a0" * 5  # non-breaking spaces: the admin list keeps them
+
+
+class BranchFilter(AncestorFilter):
+    title = _("branche")
+
+
+class ManagedServicesMixin:
+    """Service managers given staff access see and edit the rows of the services they
+    manage only (``service_lookup`` leads from the row to its service). Superusers, and
+    staff who manage no service (administrators, ``accounts.roles.is_admin``), see everything."""
+
+    service_lookup = "service"
+
+    @staticmethod
+    def _managed_only(request) -> bool:
+        return not request.user.is_superuser and bool(request.user.managed_service_ids)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not self._managed_only(request):
+            return queryset
+        return queryset.filter(**{f"{self.service_lookup}__in": request.user.managed_service_ids})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "service" and self._managed_only(request):
+            kwargs["queryset"] = Service.objects.filter(pk__in=request.user.managed_service_ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CategoryChangeList(ChangeList):
@@ -143,12 +171,12 @@ class CategoryAdminForm(forms.ModelForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ManagedServicesMixin, admin.ModelAdmin):
     form = CategoryAdminForm
     list_display = ["indented_name", "kind", "service", "audience", "is_active", "position"]
     list_display_links = ["indented_name"]
     list_editable = ["position", "is_active"]
-    list_filter = [AncestorFilter, "kind", "is_active", "service", "priority_scheme", "is_sve"]
+    list_filter = [BranchFilter, "kind", "is_active", "service", "priority_scheme", "is_sve"]
     search_fields = ["name", "slug", "description"]
     list_per_page = 200
     prepopulated_fields = {"slug": ["name"]}
@@ -225,8 +253,30 @@ class ServiceMembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class UserServiceRolesInline(admin.TabularInline):
+    """A person's roles in services (agent, manager), edited from their user page."""
+
+    model = ServiceMembership
+    extra = 0
+    autocomplete_fields = ["service"]
+    verbose_name = _("rôle dans un service")
+    verbose_name_plural = _("rôles dans les services")
+
+
+# accounts sits beneath catalogue and cannot name ServiceMembership: the user
+# page gets its service roles from here.
+class UserWithServiceRolesAdmin(UserAdmin):
+    inlines = [UserServiceRolesInline, *UserAdmin.inlines]
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithServiceRolesAdmin)
+
+
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ManagedServicesMixin, admin.ModelAdmin):
+    service_lookup = "pk"
+
     list_display = ["name", "slug", "email", "phone"]
     search_fields = ["name", "slug", "email"]
     prepopulated_fields = {"slug": ["name"]}
@@ -256,7 +306,9 @@ class InstalledSoftwareAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundAddress)
-class InboundAddressAdmin(admin.ModelAdmin):
+class InboundAddressAdmin(ManagedServicesMixin, admin.ModelAdmin):
+    service_lookup = "category__service"
+
     list_display = ["email", "category", "service", "reply_mode"]
     search_fields = ["email", "category__name"]
     autocomplete_fields = ["category"]

@@ -30,7 +30,11 @@ class Service(models.Model):
     postal_address = models.TextField(_("adresse postale"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="ServiceMembership", related_name="services", blank=True
+        settings.AUTH_USER_MODEL,
+        through="ServiceMembership",
+        related_name="services",
+        blank=True,
+        verbose_name=_("membres"),
     )
 
     class Meta:
@@ -49,7 +53,12 @@ class ServiceRole(models.TextChoices):
 
 class ServiceMembership(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="service_memberships",
+        verbose_name=_("personne"),
+    )
     role = models.CharField(_("rôle"), max_length=10, choices=ServiceRole.choices, default=ServiceRole.AGENT)
 
     class Meta:
@@ -78,8 +87,12 @@ class Software(models.Model):
 class InstalledSoftware(models.Model):
     """The version of a software an institution runs (declared by its correspondents)."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="installed_software")
-    software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="installations")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="installed_software", verbose_name=_("établissement")
+    )
+    software = models.ForeignKey(
+        Software, on_delete=models.CASCADE, related_name="installations", verbose_name=_("logiciel")
+    )
     version = models.CharField(_("version"), max_length=50)
     server_details = models.TextField(_("serveur"), blank=True)
 
@@ -371,7 +384,13 @@ class Category(TreeNode):
         try:
             super().clean()  # refuses cycles (tree_queries)
         except ValidationError as exc:
-            raise ValidationError({"parent": exc.messages}) from exc
+            # tree_queries words it in English only.
+            message = (
+                _("Une catégorie ne peut pas être son propre parent.")
+                if self.parent_id == self.pk
+                else _("Une catégorie ne peut pas être déplacée sous l'une de ses propres sous-catégories.")
+            )
+            raise ValidationError({"parent": [message]}) from exc
         errors: dict[str, list] = {}
 
         def refuse(field: str, message: str) -> None:
@@ -446,7 +465,9 @@ class InboundAddress(models.Model):
     own, about the other tickets of its service) carry it so that replies
     come back to it (``tickets.notifications.compose.reply_address``)."""
 
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="inbound_addresses")
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="inbound_addresses", verbose_name=_("catégorie")
+    )
     email = models.EmailField(_("adresse"), unique=True)
     reply_mode = models.CharField(
         _("dans les courriels envoyés"), max_length=10, choices=ReplyMode.choices, default=ReplyMode.REPLY_TO
@@ -480,7 +501,9 @@ class FieldKind(models.TextChoices):
 class FormField(models.Model):
     """One extra field of a category's request form."""
 
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="form_fields")
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="form_fields", verbose_name=_("catégorie")
+    )
     position = models.PositiveIntegerField(_("ordre"), default=0)
     key = models.SlugField(_("clé"), max_length=50)
     label = models.CharField(_("libellé"), max_length=200)

@@ -103,7 +103,9 @@ class SignedLinkRevocation(models.Model):
     ``ticket_reference`` is empty.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("utilisateur")
+    )
     ticket_reference = models.PositiveIntegerField(_("demande n°"), null=True, blank=True)
     link_id = models.CharField(_("lien"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("révoqué le"), default=timezone.now)

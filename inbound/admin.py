@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from helpdesk.admin import SuperuserOnlyMixin
 from inbound.models import InboundMessage, Quarantine, QuarantineStatus
 
 from .handler import Outcome
@@ -37,7 +38,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(ReadOnlyAdmin):
+class InboundMessageAdmin(SuperuserOnlyMixin, ReadOnlyAdmin):
     list_display = ("received_at", "from_address", "subject", "kind", "outcome", "ticket", "source")
     list_filter = ("outcome", "kind", "source")
     search_fields = ("from_address", "subject", "message_id", "=ticket__reference")

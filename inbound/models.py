@@ -46,14 +46,28 @@ class InboundMessage(models.Model):
     reason = models.TextField(_("détail"), blank=True)
     problems = models.JSONField(_("anomalies de lecture"), default=list, blank=True)
     sender = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compte de l'expéditeur"),
     )
     ticket = models.ForeignKey(
-        Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_messages"
+        Ticket,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+        verbose_name=_("demande"),
     )
-    ticket_message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    ticket_message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("message créé")
+    )
     # A closed ticket, or one the sender may not act on, that the mail referred to.
-    related_ticket = models.ForeignKey(Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    related_ticket = models.ForeignKey(
+        Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("demande liée")
+    )
     # The text before quote trimming: the ticket shows the new part only.
     full_text = models.TextField(_("texte complet"), blank=True)
     size = models.PositiveIntegerField(_("taille"), default=0)
@@ -111,7 +125,9 @@ class QuarantineStatus(models.TextChoices):
 class Quarantine(models.Model):
     """A message that could not be processed, waiting for an administrator."""
 
-    inbound = models.OneToOneField(InboundMessage, on_delete=models.CASCADE, related_name="quarantine")
+    inbound = models.OneToOneField(
+        InboundMessage, on_delete=models.CASCADE, related_name="quarantine", verbose_name=_("courriel reçu")
+    )
     reason = models.CharField(_("motif"), max_length=20, choices=QuarantineReason.choices)
     detail = models.TextField(_("détail"), blank=True)
     status = models.CharField(
@@ -120,7 +136,12 @@ class Quarantine(models.Model):
     created_at = models.DateTimeField(_("mis en quarantaine le"), default=timezone.now)
     handled_at = models.DateTimeField(_("traité le"), null=True, blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("traité par"),
     )
 
     class Meta:

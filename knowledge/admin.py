@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from helpdesk.admin import SuperuserOnlyMixin
 from knowledge import services
 from knowledge.models import Article, Deflection, FaqEntry
 
@@ -47,7 +48,7 @@ class FaqEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deflection)
-class DeflectionAdmin(admin.ModelAdmin):
+class DeflectionAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
     list_display = ["category", "article", "faq_entry", "created_at"]
     date_hierarchy = "created_at"
     raw_id_fields = ["category", "article", "faq_entry"]

@@ -260,9 +260,14 @@ class Deflection(models.Model):
     )
     article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="deflections")
     faq_entry = models.ForeignKey(
-        FaqEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="deflections"
+        FaqEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deflections",
+        verbose_name=_("question fréquente"),
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("date"))
 
     class Meta:
         verbose_name = _("demande évitée")

@@ -8,5 +8,6 @@ app_name = "stats"
 
 urlpatterns = [
     path("", views.statistics_page, name="page"),
+    path("charge/", views.workload_page, name="workload"),
     re_path(r"^export/(?P<table>[a-z_]+)\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
 ]

@@ -12,6 +12,7 @@ from accounts.roles import is_admin
 from stats import exports
 from stats.forms import StatsFilterForm
 from stats.indicators import INDICATORS, compute
+from stats.workload import workload
 
 
 def may_see_statistics(user) -> bool:
@@ -72,3 +73,16 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if fmt == "csv":
         return exports.csv_response(rows, name)
     return exports.xlsx_response(rows, name, sheet)
+
+
+@login_required
+@require_GET
+def workload_page(request: HttpRequest) -> HttpResponse:
+    """Managers (their services) and administrators (all): who holds what, and what is late."""
+    if not (is_admin(request.user) or request.user.is_service_manager):
+        raise Http404
+    return render(
+        request,
+        "stats/workload.html",
+        {"workload": workload(request.user), "section": "workload", "layout": "tickets/agent/base_agent.html"},
+    )

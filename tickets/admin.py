@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
 
+from helpdesk.admin import SuperuserOnlyMixin
 from tickets.models import Attachment, Message, PendingUpload, Ticket, TicketEvent, Watcher
 
 
@@ -18,15 +21,32 @@ class MessageInline(admin.TabularInline):
         return False
 
 
+# Keys of ``TicketEvent.changes`` that are not fields of the ticket.
+CHANGE_LABELS = {"watchers": _("observateurs"), "attachments": _("pièces jointes")}
+
+
 class EventInline(admin.TabularInline):
     model = TicketEvent
     extra = 0
-    fields = ("created", "actor", "action", "from_status", "to_status", "changes", "reason")
+    fields = ("created", "actor", "action", "from_status", "to_status", "changes_text", "reason")
     readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("modifications"))
+    def changes_text(self, obj: TicketEvent) -> str:
+        """``{"assignee": [old, new]}`` as "agent en charge : — → Alex Petit", fields by their French names."""
+        parts = []
+        for name, values in (obj.changes or {}).items():
+            try:
+                label = Ticket._meta.get_field(name).verbose_name
+            except FieldDoesNotExist:
+                label = CHANGE_LABELS.get(name, name)
+            old, new = values if isinstance(values, list) and len(values) == 2 else (None, values)
+            parts.append(f"{label} : {old if old not in (None, '') else '—'} → {new if new not in (None, '') else '—'}")
+        return " ; ".join(parts)
 
 
 @admin.register(Ticket)
@@ -81,4 +101,8 @@ class WatcherAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(PendingUpload, list_display=("original_name", "user", "size", "created"))
+@admin.register(PendingUpload)
+class PendingUploadAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    """Files uploaded ahead of a form's submission, swept when abandoned: plumbing."""
+
+    list_display = ("original_name", "user", "size", "created")

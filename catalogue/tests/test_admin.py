@@ -1,9 +1,11 @@
 """The catalogue admin: the tree as a tree, moving a subtree, inline form definitions."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from catalogue.models import Category, FieldKind, FormField
 from catalogue.selectors import subtree
+from conftest import make_user
 
 
 def change_url(category: Category) -> str:
@@ -79,7 +81,9 @@ def test_admin_refuses_moving_node_into_its_own_subtree(tree, admin, client_for)
     data["parent"] = str(tree["postes"].pk)
     response = client.post(change_url(tree["informatique"]), data)
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["parent"] == ["A node cannot be made a descendant of itself."]
+    assert response.context["adminform"].form.errors["parent"] == [
+        "Une catégorie ne peut pas être déplacée sous l'une de ses propres sous-catégories."
+    ]
     tree["informatique"].refresh_from_db()
     assert tree["informatique"].parent_id is None
 
@@ -194,3 +198,40 @@ def test_admin_service_page_lists_members_inline(service, agent, manager, admin,
 @pytest.mark.parametrize("model", ["software", "installedsoftware", "inboundaddress", "service"])
 def test_admin_changelists_render(model, category, admin, client_for):
     assert client_for(admin).get(f"/admin/catalogue/{model}/").status_code == 200
+
+
+@pytest.fixture
+def staff_manager(manager):
+    manager.is_staff = True
+    manager.save(update_fields=["is_staff"])
+    manager.user_permissions.set(Permission.objects.filter(content_type__app_label="catalogue"))
+    return manager
+
+
+def test_staff_manager_sees_only_the_services_and_categories_they_manage(
+    staff_manager, category, other_category, client_for
+):
+    client = client_for(staff_manager)
+    services = client.get("/admin/catalogue/service/").context["cl"].result_list
+    assert [s.slug for s in services] == ["dsi"]
+    categories = client.get("/admin/catalogue/category/").context["cl"].result_list
+    assert [c.slug for c in categories] == ["messagerie"]
+    assert client.get(change_url(other_category)).status_code == 302  # "does not exist", back to the list
+
+
+def test_staff_manager_cannot_give_a_category_to_another_service(staff_manager, category, other_service, client_for):
+    client = client_for(staff_manager)
+    data = form_data(client.get(change_url(category)))
+    data["service"] = str(other_service.pk)
+    response = client.post(change_url(category), data)
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["service"]
+    category.refresh_from_db()
+    assert category.service.slug == "dsi"
+
+
+def test_staff_who_manage_no_service_still_see_every_service(category, other_category, client_for):
+    administrator = make_user("staff@example.org", is_staff=True)
+    administrator.user_permissions.set(Permission.objects.filter(content_type__app_label="catalogue"))
+    services = client_for(administrator).get("/admin/catalogue/service/").context["cl"].result_list
+    assert sorted(s.slug for s in services) == ["dsi", "scol"]

@@ -13,10 +13,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from accounts.models import ClosurePeriod
 from helpdesk.workdays import PARIS
 from stats.indicators import Period, StatsFilters
+from stats.models import CategoryTarget
 from tickets import workflow as wf
 from tickets.models import Ticket
 
@@ -106,4 +108,39 @@ def history(requester, agent, category, other_category, institution) -> dict[str
     h.do(at(5, 4, 10), wf.ticket_take, t["T9"], actor=a)
     h.do(at(5, 5), wf.ticket_propose, t["T9"], actor=a, text="Réinstallez.")
     h.expire(at(5, 27), t["T9"])
+    return t
+
+
+# --- The workload view's set ----------------------------------------------------
+
+
+def file_ago(requester, category, title: str, *, days_ago: int = 0) -> Ticket:
+    with time_machine.travel(timezone.now() - timedelta(days=days_ago), tick=False):
+        return wf.ticket_file(requester=requester, category=category, title=title, description="Erreur.")
+
+
+@pytest.fixture
+def workload_tickets(requester, agent, manager, other_agent, category, other_category):
+    """In ``service`` (target: resolution in 2 working days, set on the parent branch):
+    new (unassigned), late (agent, filed 10 days ago), timed_out (agent, ARS past its timer),
+    proposed (agent, AVS), managers (manager, in progress), done (closed). In ``other_service``: elsewhere."""
+    CategoryTarget.objects.create(category=category.parent, resolution_days=2)
+    t = {
+        "new": file_ago(requester, category, "Nouvelle"),
+        "late": file_ago(requester, category, "En retard", days_ago=10),
+        "timed_out": file_ago(requester, category, "Délai écoulé"),
+        "proposed": file_ago(requester, category, "Proposée"),
+        "managers": file_ago(requester, category, "Chez le responsable"),
+        "done": file_ago(requester, category, "Terminée", days_ago=10),
+        "elsewhere": file_ago(requester, other_category, "Ailleurs", days_ago=10),
+    }
+    for key in ("late", "timed_out", "proposed", "done"):
+        wf.ticket_take(ticket=t[key], actor=agent)
+    wf.ticket_ask(ticket=t["timed_out"], actor=agent, text="Quelle version ?")
+    Ticket.objects.filter(pk=t["timed_out"].pk).update(expire_at=timezone.now() - timedelta(hours=1))
+    wf.ticket_propose(ticket=t["proposed"], actor=agent, text="Redémarrez.")
+    wf.ticket_propose(ticket=t["done"], actor=agent, text="Redémarrez.")
+    wf.ticket_approve(ticket=t["done"], actor=requester)
+    wf.ticket_take(ticket=t["managers"], actor=manager)
+    wf.ticket_take(ticket=t["elsewhere"], actor=other_agent)
     return t

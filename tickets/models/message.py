@@ -47,10 +47,15 @@ class MessageQuerySet(models.QuerySet["Message"]):
 
 
 class Message(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages", verbose_name=_("demande"))
     kind = models.CharField(_("type"), max_length=10, choices=MessageKind.choices)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
     )
     body = models.TextField(_("message"))
     created = models.DateTimeField(_("écrit le"), default=timezone.now, editable=False)
@@ -87,7 +92,7 @@ def attachment_path(prefix: str = "attachments") -> str:
 
 
 class Attachment(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("demande"))
     message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
     # Stored under a random name chosen by ``tickets.attachments``; never served by URL.
     file = models.FileField(_("fichier"), max_length=255)
@@ -95,9 +100,14 @@ class Attachment(models.Model):
     content_type = models.CharField(_("type détecté"), max_length=120)
     size = models.PositiveBigIntegerField(_("taille"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("déposée par"),
     )
-    created = models.DateTimeField(default=timezone.now, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("déposée le"))
 
     objects = AttachmentQuerySet.as_manager()
 
@@ -117,13 +127,15 @@ class PendingUpload(models.Model):
     deletes the stale ones and their files.
     """
 
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    file = models.FileField(max_length=255)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField()
-    created = models.DateTimeField(default=timezone.now, db_index=True)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, verbose_name=_("jeton"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("utilisateur")
+    )
+    file = models.FileField(max_length=255, verbose_name=_("fichier"))
+    original_name = models.CharField(max_length=255, verbose_name=_("nom d'origine"))
+    content_type = models.CharField(max_length=120, verbose_name=_("type détecté"))
+    size = models.PositiveBigIntegerField(verbose_name=_("taille"))
+    created = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("déposé le"))
 
     class Meta:
         verbose_name = _("fichier en attente")
@@ -167,10 +179,15 @@ class TicketEvent(models.Model):
     Append-only: the workflow creates rows and nothing updates or deletes them.
     """
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("demande"))
     # Empty for the scheduler and for machine actions.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
     )
     action = models.CharField(_("action"), max_length=20, choices=EventAction.choices)
     from_status = models.CharField(_("statut avant"), max_length=3, blank=True)
@@ -188,7 +205,7 @@ class TicketEvent(models.Model):
         indexes = [models.Index(fields=["ticket", "created"], name="tickets_event_ticket_cr")]
 
     def __str__(self) -> str:
-        return f"#{self.ticket_id} {self.action}"
+        return f"#{self.ticket_id} {self.get_action_display()}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):

@@ -405,9 +405,14 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
 class Watcher(models.Model):
     """Someone who follows a ticket without being its requester (sees it, is notified)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="watchers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watched_tickets")
-    created = models.DateTimeField(default=timezone.now, editable=False)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="watchers", verbose_name=_("demande"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="watched_tickets",
+        verbose_name=_("observateur"),
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("ajouté le"))
 
     class Meta:
         verbose_name = _("observateur")

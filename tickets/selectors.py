@@ -61,6 +61,16 @@ def ticket_side_panel(*, ticket: Ticket, user: Any) -> dict[str, Any]:
     }
 
 
+def ticket_duplicates(*, ticket: Ticket, user: Any, limit: int = 20) -> list[Ticket]:
+    """The tickets closed as duplicates of ``ticket`` that ``user`` sees, newest first (the link back)."""
+    return list(
+        Ticket.objects.visible_to(user)
+        .filter(duplicate_of=ticket)
+        .only("reference", "title", "status", "service_id", "created")
+        .order_by("-created")[:limit]
+    )
+
+
 def insertable_text(
     *,
     ticket: Ticket,
@@ -76,7 +86,7 @@ def insertable_text(
     response of the ticket's service or of a published article adds nothing."""
     text = current
     if response_id:
-        response = saved.responses_for_ticket(ticket).filter(pk=response_id).first()
+        response = saved.responses_for_ticket(ticket, agent).filter(pk=response_id).first()
         if response is not None:
             text = saved.append_text(text, saved.render_response(response.body, ticket=ticket, agent=agent))
     if article_id:

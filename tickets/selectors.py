@@ -62,13 +62,10 @@ def ticket_side_panel(*, ticket: Ticket, user: Any) -> dict[str, Any]:
 
 
 def ticket_duplicates(*, ticket: Ticket, user: Any, limit: int = 20) -> list[Ticket]:
-    """The tickets closed as duplicates of ``ticket`` that ``user`` sees, newest first (the link back)."""
-    return list(
-        Ticket.objects.visible_to(user)
-        .filter(duplicate_of=ticket)
-        .only("reference", "title", "status", "service_id", "created")
-        .order_by("-created")[:limit]
-    )
+    """The tickets closed as duplicates of ``ticket`` that ``user`` sees, newest first (the link back).
+
+    Whole rows: django-fsm reads every state field on init, and deferring one recurses."""
+    return list(Ticket.objects.visible_to(user).filter(duplicate_of=ticket).order_by("-created")[:limit])
 
 
 def insertable_text(

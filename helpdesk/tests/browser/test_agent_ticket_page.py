@@ -109,7 +109,7 @@ def test_kb_search_keeps_the_typed_reply_and_tabs_send_through_their_door(browse
     with tab.expect_navigation():
         tab.locator("[data-composer-send]").click()
     message = Ticket.objects.get(pk=ticket.pk).messages.last()
-    assert (message.kind, message.body) == (MessageKind.INTERNAL_NOTE, typed)
+    assert (message.kind, message.body.replace("\r\n", "\n")) == (MessageKind.INTERNAL_NOTE, typed)
     context.close()
 
 

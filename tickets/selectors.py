@@ -61,13 +61,6 @@ def ticket_side_panel(*, ticket: Ticket, user: Any) -> dict[str, Any]:
     }
 
 
-def ticket_duplicates(*, ticket: Ticket, user: Any, limit: int = 20) -> list[Ticket]:
-    """The tickets closed as duplicates of ``ticket`` that ``user`` sees, newest first (the link back).
-
-    Whole rows: django-fsm reads every state field on init, and deferring one recurses."""
-    return list(Ticket.objects.visible_to(user).filter(duplicate_of=ticket).order_by("-created")[:limit])
-
-
 def insertable_text(
     *,
     ticket: Ticket,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.calendars import calendar_for_institution
 from helpdesk.workdays import working_days_between
 from tickets.actions import ActionSpec
-from tickets.models import Ticket
+from tickets.models import EventAction, Ticket, TicketEvent
 from tickets.status import OPEN_STATES, WAITING_REQUESTER
 
 # The composer's tabs, in this order; each posts to its action's door.
@@ -123,3 +123,13 @@ def ticket_clock(ticket: Ticket, now: datetime.datetime) -> Clock:
         days = working_days_between(ticket.created, now, calendar_for_institution(ticket.institution))
     waiting = ticket.status in WAITING_REQUESTER
     return Clock(days, ticket.remind_at if waiting else None, ticket.expire_at if waiting else None)
+
+
+def duplicate_references(events: list[TicketEvent]) -> list[int]:
+    """The references of the tickets closed as duplicates of this one, read from its history (each
+    attachment writes a MERGE event naming the duplicate): the link back costs no query."""
+    references = []
+    for event in events:
+        if event.action == EventAction.MERGE and (event.changes or {}).get("duplicates"):
+            references.append(event.changes["duplicates"][1])
+    return references

@@ -38,8 +38,10 @@ DRAFT_BUTTONS = ("chercher", "inserer", "article")
 def staff_ticket(request: HttpRequest, reference: int) -> Ticket:
     """A ticket the user sees AND handles (service staff); anything else is 404."""
     ticket = get_object_or_404(
+        # The tickets it follows up or duplicates are read only when there is one (few tickets): joining
+        # two more whole tickets to every page cost more than those rare queries.
         Ticket.objects.visible_to(request.user).select_related(
-            "category", "service", "requester", "assignee", "institution", "software", "follow_up_of", "duplicate_of"
+            "category", "service", "requester", "assignee", "institution", "software"
         ),
         reference=reference,
     )
@@ -103,6 +105,7 @@ def render_agent_ticket(
             ticket, user, initial={"version": ticket.version})  # fmt: skip
 
     kb_query = draft.kb_query if draft else params["q"]
+    events = list(selectors.ticket_timeline(ticket=ticket, user=user))
     context = {
         "ticket": ticket,
         "actions": actions,
@@ -112,13 +115,10 @@ def render_agent_ticket(
         "open_form": open_form,
         "error_form": _with_errors(composer if in_composer and composer and composer.is_bound else bound_form),
         "clock": page.ticket_clock(ticket, timezone.now()),
-        "events": selectors.ticket_timeline(ticket=ticket, user=user),
+        "events": events,
         "attachments": selectors.ticket_files(ticket=ticket, with_messages=True),
         **selectors.ticket_side_panel(ticket=ticket, user=user),
-        "duplicates": [
-            (duplicate, perms.is_service_staff(duplicate, user))
-            for duplicate in selectors.ticket_duplicates(ticket=ticket, user=user)
-        ],
+        "duplicates": page.duplicate_references(events),
         "duplicate_of_staff": bool(ticket.duplicate_of and perms.is_service_staff(ticket.duplicate_of, user)),
         "form_values": labelled_values(ticket.category, ticket.form_values) if ticket.form_values else [],
         "saved_response_groups": saved.grouped_for_ticket(ticket, user) if composer else [],

@@ -126,7 +126,7 @@ def test_duplicate_links_to_the_staff_page_and_the_original_links_back(make_tick
     assert reverse("tickets:detail", args=[original.reference]) not in html
     html = client.get(page(original)).content.decode()
     assert "Ses doublons" in html
-    assert f'<a href="{page(duplicate)}">#{duplicate.reference} Le doublon</a>' in html
+    assert f'<a href="{page(duplicate)}">#{duplicate.reference}</a>' in html
 
 
 @pytest.mark.django_db

@@ -118,6 +118,13 @@ def test_menu_opens_one_form_and_an_error_comes_back_focused_with_the_text(
 ):
     agent, ticket = new_ticket
     wf.ticket_take(ticket=ticket, actor=agent, expected_version=ticket.version)
+    wf.ticket_add_message(
+        ticket=ticket, actor=agent, kind=MessageKind.PUBLIC_REPLY,
+        text="Bonjour Camille, pouvez-vous essayer depuis une fenêtre de navigation privée ?",
+    )  # fmt: skip
+    wf.ticket_add_message(
+        ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, text="Compte verrouillé dans l'annuaire ?"
+    )
     context, tab = open_as(browser, live_server, client_for, agent, 1366, 768)
     tab.goto(f"{live_server.url}/traitement/{ticket.reference}/")
     tab.locator("[data-action-menu] summary").click()
@@ -129,6 +136,7 @@ def test_menu_opens_one_form_and_an_error_comes_back_focused_with_the_text(
     tab.locator("#id_duplicate_original").wait_for()
     assert tab.locator("form.action__form").count() == 1
     assert axe_violations(tab) == []
+    screenshot(tab, "ticket-action-1366x768")
 
     # A reply sent empty: the error summary at the top takes focus; the chosen mode stays.
     tab.locator("[role=tab][data-composer-tab=ask]").click()

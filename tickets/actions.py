@@ -130,7 +130,8 @@ class ActionSpec:
         extra = self.form_kwargs(ticket, user) if self.form_kwargs else {}
         if "initial" in extra and "initial" in kwargs:
             extra = {**extra, "initial": {**extra["initial"], **kwargs.pop("initial")}}
-        return self.form(*args, auto_id=f"id_{self.name}_%s", **{**kwargs, **extra})
+        auto_id = kwargs.pop("auto_id", f"id_{self.name}_%s")
+        return self.form(*args, auto_id=auto_id, **{**kwargs, **extra})
 
 
 _SPECS = [

@@ -105,7 +105,7 @@ def seed(ctx: DemoContext) -> None:
     seed_saved_responses()
 
 
-# Saved responses of every demo service (seed 001: "réponses enregistrées").
+# Saved responses shared by every demo service (seed 001: "réponses enregistrées").
 SAVED_RESPONSES = [
     ("Accusé de prise en charge", "Bonjour {prenom_demandeur},\n\nVotre demande {reference} ({categorie}) est prise "
      "en charge par {agent}. Nous revenons vers vous dès que possible.\n\nCordialement,\n{service}"),
@@ -118,7 +118,9 @@ SAVED_RESPONSES = [
 
 
 def seed_saved_responses() -> None:
-    """A few saved responses per service; idempotent (looked up by service and title)."""
-    for service in Service.objects.all():
-        for title, body in SAVED_RESPONSES:
-            SavedResponse.objects.get_or_create(service=service, title=title, defaults={"body": body})
+    """The demo's responses, once for every service (global scope); idempotent.
+
+    Earlier demo data had a copy per service: those copies (same title and text) are folded away."""
+    for title, body in SAVED_RESPONSES:
+        SavedResponse.objects.filter(service__isnull=False, title=title, body=body).delete()
+        SavedResponse.objects.get_or_create(service=None, owner=None, title=title, defaults={"body": body})

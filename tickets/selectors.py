@@ -76,7 +76,7 @@ def insertable_text(
     response of the ticket's service or of a published article adds nothing."""
     text = current
     if response_id:
-        response = saved.responses_for_ticket(ticket).filter(pk=response_id).first()
+        response = saved.responses_for_ticket(ticket, agent).filter(pk=response_id).first()
         if response is not None:
             text = saved.append_text(text, saved.render_response(response.body, ticket=ticket, agent=agent))
     if article_id:

@@ -21,6 +21,8 @@ urlpatterns = [
     path("reponses/<int:pk>/supprimer/", agent_responses.response_delete, name="response_delete"),
     path("<int:reference>/", agent_ticket.ticket_page, name="ticket"),
     path("<int:reference>/inserer/", agent_ticket.insert, name="insert"),
+    path("<int:reference>/rediger/", agent_ticket.compose, name="compose"),
+    path("<int:reference>/formulaire/<slug:action>/", agent_ticket.action_form, name="action_form"),
     *(
         path(f"<int:reference>/{spec.slug}/", agent_ticket.act, {"action": spec.name}, name=spec.name)
         for spec in ACTIONS["service"].values()

@@ -32,7 +32,7 @@ PAGES = {
     "agent:queue": STAFF,
     "agent:search": STAFF,
     "agent:journal": STAFF,
-    "agent:responses": EDITORS,
+    "agent:responses": STAFF,  # every agent keeps personal saved responses
     "knowledge:agent_search": STAFF,
     "knowledge:review_list": EDITORS,
     "knowledge:deflection_stats": EDITORS,

@@ -16,7 +16,7 @@ from catalogue.models import Category, CategoryKind
 from helpdesk.query import MAX_ID, QueryForm, id_field, page_field, text_field
 from tickets.agent.queue import DEFAULT_TAB, TABS, QueueFilters
 from tickets.forms import ActionForm, TextActionForm
-from tickets.models import EventAction, SavedResponse
+from tickets.models import EventAction, ResponseScope, SavedResponse
 from tickets.priority import Level
 from tickets.status import TicketStatus
 
@@ -126,12 +126,14 @@ class JournalForm(QueryForm):
 
 
 class AgentPageForm(QueryForm):
-    """What the agent's ticket page and its insert fragment read from the query string."""
+    """What the agent's ticket page, its composer fallbacks and its fragments read from the query string
+    (or, for the composer's no-JavaScript buttons, from its POST)."""
 
-    cible = text_field(max_length=30)
+    mode = text_field(max_length=30)  # the composer's tab
+    action = text_field(max_length=30)  # the menu action whose form is open
     reponse = id_field()
     article = id_field()
-    kb = text_field()
+    q = text_field()  # knowledge-base search
     saisie = text_field(max_length=20_000)
     text = text_field(max_length=20_000)
 
@@ -228,11 +230,45 @@ class WatcherForm(ActionForm):
 
 
 class SavedResponseForm(forms.ModelForm):
+    """Who a response is for: its author alone, one service they manage, or every service (administrators)."""
+
+    scope = forms.ChoiceField(label=_("Pour qui"), widget=forms.RadioSelect)
+
     class Meta:
         model = SavedResponse
-        fields = ["service", "title", "body"]
+        fields = ["scope", "service", "title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
 
-    def __init__(self, *args: Any, services, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, services, may_edit_global: bool, author: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.author = author
+        choices = [(ResponseScope.PERSONAL, _("Moi seulement (réponse personnelle)"))]
+        if services.exists():
+            choices.append((ResponseScope.SERVICE, _("Les agents d'un service")))
+        if may_edit_global:
+            choices.append((ResponseScope.GLOBAL, _("Les agents de tous les services")))
+        self.fields["scope"].choices = choices
+        self.fields["scope"].initial = self.instance.scope if self.instance.pk else ResponseScope.PERSONAL
         self.fields["service"].queryset = services
+        self.fields["service"].required = False
+        self.fields["service"].help_text = _("Seulement pour une réponse de service.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        scope = data.get("scope")
+        if scope == ResponseScope.SERVICE and not data.get("service"):
+            self.add_error("service", _("Choisissez le service de cette réponse."))
+        return data
+
+    def save(self, commit: bool = True) -> SavedResponse:
+        response = super().save(commit=False)
+        scope = self.cleaned_data["scope"]
+        if scope != ResponseScope.SERVICE:
+            response.service = None
+        if scope == ResponseScope.PERSONAL:
+            response.owner = response.owner or self.author
+        else:
+            response.owner = None
+        if commit:
+            response.save()
+        return response

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from tickets.models import SavedResponse, Ticket
+from tickets.models import ResponseScope, SavedResponse, Ticket
 
 PLACEHOLDERS = {
     "prenom_demandeur": _("prénom du demandeur"),
@@ -47,18 +47,41 @@ def render_response(body: str, *, ticket: Ticket, agent: Any) -> str:
     return _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), body)
 
 
-def responses_for_ticket(ticket: Ticket) -> QuerySet[SavedResponse]:
-    """The saved responses of the ticket's handling service."""
-    return SavedResponse.objects.filter(service_id=ticket.service_id).order_by("title")
+def responses_for_ticket(ticket: Ticket, agent: Any) -> QuerySet[SavedResponse]:
+    """What ``agent`` may insert on ``ticket``: their own responses, the ticket's service's, and the global ones."""
+    mine = Q(owner_id=agent.pk) if agent.pk else Q(pk__in=[])
+    return (
+        SavedResponse.objects.filter(
+            mine | Q(service_id=ticket.service_id) | Q(service__isnull=True, owner__isnull=True)
+        )
+        .only("pk", "title", "body", "service_id", "owner_id")
+        .order_by("title")
+    )
+
+
+def grouped_for_ticket(ticket: Ticket, agent: Any) -> list[tuple[str, list[SavedResponse]]]:
+    """The same, as (group label, responses) for the composer's select: mine, the service's, everyone's."""
+    groups: dict[str, list[SavedResponse]] = {
+        ResponseScope.PERSONAL: [], ResponseScope.SERVICE: [], ResponseScope.GLOBAL: []
+    }  # fmt: skip
+    for response in responses_for_ticket(ticket, agent):
+        groups[response.scope].append(response)
+    labels = {
+        ResponseScope.PERSONAL: _("Mes réponses"),
+        ResponseScope.SERVICE: ticket.service.name,
+        ResponseScope.GLOBAL: _("Tous les services"),
+    }
+    return [(labels[scope], responses) for scope, responses in groups.items() if responses]
 
 
 def managed_responses(user: Any) -> QuerySet[SavedResponse]:
-    """The responses a user may edit: those of the services they manage (every one for an administrator)."""
-
-    qs = SavedResponse.objects.select_related("service", "updated_by")
+    """The responses a user may edit: their own, those of the services they manage, and for an
+    administrator the global ones and every service's."""
+    qs = SavedResponse.objects.select_related("service", "owner", "updated_by")
+    mine = Q(owner_id=user.pk)
     if roles.is_admin(user):
-        return qs
-    return qs.filter(service_id__in=user.managed_service_ids)
+        return qs.filter(mine | Q(owner__isnull=True))
+    return qs.filter(mine | Q(service_id__in=user.managed_service_ids))
 
 
 def append_text(current: str, addition: str) -> str:

@@ -1,6 +1,6 @@
 """Tickets, their messages, attachments and history."""
 
-from tickets.models.agent import Bookmark, RecentView, SavedFilter, SavedResponse
+from tickets.models.agent import Bookmark, RecentView, ResponseScope, SavedFilter, SavedResponse
 from tickets.models.message import (
     INTERNAL_KINDS,
     PUBLIC_KINDS,
@@ -25,6 +25,7 @@ __all__ = [
     "MessageKind",
     "PendingUpload",
     "RecentView",
+    "ResponseScope",
     "SavedFilter",
     "SavedResponse",
     "Ticket",

@@ -11,12 +11,27 @@ from catalogue.models import Service
 from tickets.models.ticket import Ticket
 
 
+class ResponseScope(models.TextChoices):
+    GLOBAL = "global", _("tous les services")
+    SERVICE = "service", _("un service")
+    PERSONAL = "personal", _("personnelle")
+
+
 class SavedResponse(models.Model):
-    """A reply text of a service, with placeholders (see ``tickets.agent.responses``); managers edit them."""
+    """A reply text with placeholders (see ``tickets.agent.responses``), in one of three scopes.
+
+    Global (no service, no owner): every agent of every service, edited by administrators, so a
+    text common to all services exists once. Service: the agents of that service, edited by its
+    managers. Personal (an owner): that agent only, edited by them."""
 
     service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, related_name="saved_responses", verbose_name=_("service")
-    )
+        Service, on_delete=models.CASCADE, related_name="saved_responses", verbose_name=_("service"),
+        null=True, blank=True,
+    )  # fmt: skip
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="saved_responses",
+        verbose_name=_("propriétaire"),
+    )  # fmt: skip
     title = models.CharField(_("titre"), max_length=200)
     body = models.TextField(_("texte"))
     updated = models.DateTimeField(_("modifiée le"), auto_now=True)
@@ -27,11 +42,36 @@ class SavedResponse(models.Model):
     class Meta:
         verbose_name = _("réponse enregistrée")
         verbose_name_plural = _("réponses enregistrées")
-        ordering = ["service", "title"]
-        constraints = [models.UniqueConstraint(fields=["service", "title"], name="tickets_saved_response_unique")]
+        ordering = ["title"]
+        constraints = [
+            # A personal response belongs to its owner alone: never also to a service.
+            models.CheckConstraint(
+                condition=models.Q(service__isnull=True) | models.Q(owner__isnull=True),
+                name="tickets_saved_response_one_scope",
+            ),
+            # One title per scope (NULLs are distinct in a plain unique constraint, hence three).
+            models.UniqueConstraint(
+                fields=["service", "title"], condition=models.Q(service__isnull=False),
+                name="tickets_saved_response_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "title"], condition=models.Q(owner__isnull=False),
+                name="tickets_saved_response_personal_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["title"], condition=models.Q(service__isnull=True, owner__isnull=True),
+                name="tickets_saved_response_global_unique",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def scope(self) -> str:
+        if self.owner_id:
+            return ResponseScope.PERSONAL
+        return ResponseScope.SERVICE if self.service_id else ResponseScope.GLOBAL
 
 
 class SavedFilter(models.Model):

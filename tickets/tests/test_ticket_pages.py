@@ -129,7 +129,9 @@ def test_stale_form_refused_with_reload_message_and_text_kept(make_ticket, reque
     )
     content = response.content.decode()
     assert response.status_code == 409
-    assert "Cette demande a été modifiée entre-temps, veuillez recharger la page." in content
+    # The typed text is kept below: the banner says what to do with it, not to reload (which would lose it).
+    assert "Cette demande a été modifiée entre-temps : rien n&#x27;a été envoyé." in content
+    assert "veuillez recharger la page" not in content
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.TER
     assert ticket.messages.filter(body__contains="Firefox").count() == 0
@@ -146,7 +148,7 @@ def test_stale_add_information_keeps_typed_text(make_ticket, requester, agent, c
     )
     content = response.content.decode()
     assert response.status_code == 409
-    assert "veuillez recharger la page" in content
+    assert "Ne rechargez pas la page" in content
     assert "Le problème touche aussi mon collègue." in content  # in the textarea again
 
 

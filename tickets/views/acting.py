@@ -3,7 +3,9 @@
 Bind the action's form, call its door, and answer a refusal the same way on
 both sides: ``ActionForbidden`` is 403; ``StaleTicket`` and ``ActionRefused``
 are 409 with the current page, the typed text kept (for a stale form, against
-the current version, with what changed meanwhile).
+the current version, with what changed meanwhile). The banner of a stale form
+says what to do with the kept text: reloading the page, as the door's own
+message says to callers without a form, would lose it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from tickets import selectors
 from tickets.actions import ActionSpec
@@ -20,6 +23,15 @@ from tickets.exceptions import ActionForbidden, ActionRefused, StaleTicket
 from tickets.models import Ticket
 
 PageRenderer = Callable[..., HttpResponse]
+STALE_TEXT_KEPT = _(
+    "Cette demande a été modifiée entre-temps : rien n'a été envoyé. Votre texte est conservé ci-dessous ; "
+    "lisez ce qui a changé, puis renvoyez-le tel quel ou corrigé. Ne rechargez pas la page : le texte serait perdu."
+)
+
+
+def _has_typed_text(form) -> bool:
+    """Something the user typed is in the form (a form of buttons only has nothing to lose on reload)."""
+    return any(form.data.get(field.html_name) for field in form.visible_fields())
 
 
 def refusal_status(exc: ActionRefused) -> int:
@@ -33,10 +45,11 @@ def act_on_ticket(
     *,
     render_page: PageRenderer,
     reload: Callable[[], Ticket],
-    page_url: str,
+    page_url: str | Callable[[], str],
 ) -> HttpResponse:
     """``render_page(request, ticket, bound=..., stale_events=..., status=...)`` shows the side's page;
-    ``reload()`` reads the ticket again through the side's access helper; ``page_url`` is where success goes."""
+    ``reload()`` reads the ticket again through the side's access helper; ``page_url`` is where success goes
+    (a callable is asked after the door, when where to go depends on what it did)."""
     user = request.user
     form = spec.make_form(ticket, user, request.POST, request.FILES)
     if not form.is_valid():
@@ -44,9 +57,10 @@ def act_on_ticket(
     try:
         result = spec.door(ticket=ticket, actor=user, **spec.arguments(ticket, user, form.cleaned_data))
     except ActionRefused as exc:
-        messages.error(request, exc.message)
+        stale = isinstance(exc, StaleTicket)
+        messages.error(request, STALE_TEXT_KEPT if stale and _has_typed_text(form) else exc.message)
         stale_events = None
-        if isinstance(exc, StaleTicket):
+        if stale:
             seen = form.cleaned_data["version"]
             ticket = reload()
             data = request.POST.copy()
@@ -61,4 +75,4 @@ def act_on_ticket(
         messages.success(request, spec.success)
     if spec.files_new_ticket:
         return redirect("tickets:filed", reference=result.reference)
-    return redirect(page_url)
+    return redirect(page_url() if callable(page_url) else page_url)

@@ -1,4 +1,5 @@
-"""Saved responses of a service: managers list, create, edit and delete them."""
+"""Saved responses: every agent manages their own; managers those of their services; administrators also the
+global ones (for every service)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from tickets.agent.forms import SavedResponseForm
 
 
 def _managed_services(request: HttpRequest):
+    """The services whose responses the user edits (none for a plain agent); 404 for non-staff."""
     user = request.user
     if roles.is_admin(user):
         return Service.objects.all()
-    if not roles.is_manager(user):
+    if not roles.is_helpdesk_staff(user):
         raise Http404
     return Service.objects.filter(pk__in=user.managed_service_ids)
 
@@ -37,7 +39,10 @@ def response_list(request: HttpRequest) -> HttpResponse:
 def response_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     services = _managed_services(request)
     instance = get_object_or_404(saved.managed_responses(request.user), pk=pk) if pk else None
-    form = SavedResponseForm(request.POST or None, instance=instance, services=services)
+    form = SavedResponseForm(
+        request.POST or None, instance=instance, services=services,
+        may_edit_global=roles.is_admin(request.user), author=request.user,
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         response = form.save(commit=False)
         response.updated_by = request.user

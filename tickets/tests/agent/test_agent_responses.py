@@ -44,7 +44,7 @@ def test_insert_fragment_appends_to_the_typed_text(make_ticket, agent, response,
     url = reverse("agent:insert", args=[ticket.reference])
     fragment = client_for(agent).get(url, {"reponse": response.pk, "text": "<b>Déjà tapé</b>"}).content.decode()
     assert fragment.startswith('<textarea name="text"')
-    assert 'id="id_reply_text"' in fragment
+    assert 'id="composer-text"' in fragment
     assert "&lt;b&gt;Déjà tapé&lt;/b&gt;\n\nBonjour Camille" in fragment
 
 
@@ -69,7 +69,7 @@ def test_kb_search_and_link_insertion_published_only(make_ticket, agent, categor
     ticket = make_ticket(TicketStatus.ECT)
     client = client_for(agent)
     url = reverse("agent:ticket", args=[ticket.reference])
-    page = client.get(url, {"kb": "mot de passe"}).content.decode()
+    page = client.get(url, {"q": "mot de passe"}).content.decode()
     assert "Réinitialiser son mot de passe" in page
     assert "Mot de passe brouillon" not in page
     page = client.get(url, {"article": published.pk}).content.decode()
@@ -81,15 +81,12 @@ def test_kb_search_and_link_insertion_published_only(make_ticket, agent, categor
 @pytest.mark.django_db
 def test_manager_manages_responses(manager, service, client_for):
     client = client_for(manager)
-    response = client.post(
-        reverse("agent:response_new"), {"service": service.pk, "title": "Merci", "body": "Merci {prenom_demandeur}"}
-    )
+    data = {"scope": "service", "service": service.pk, "title": "Merci", "body": "Merci {prenom_demandeur}"}
+    response = client.post(reverse("agent:response_new"), data)
     assert response.status_code == 302
     saved = SavedResponse.objects.get()
-    assert (saved.title, saved.updated_by) == ("Merci", manager)
-    client.post(
-        reverse("agent:response_edit", args=[saved.pk]), {"service": service.pk, "title": "Merci !", "body": "x"}
-    )
+    assert (saved.title, saved.service, saved.owner, saved.updated_by) == ("Merci", service, None, manager)
+    client.post(reverse("agent:response_edit", args=[saved.pk]), {**data, "title": "Merci !", "body": "x"})
     saved.refresh_from_db()
     assert saved.title == "Merci !"
     assert "Merci !" in client.get(reverse("agent:responses")).content.decode()
@@ -98,20 +95,61 @@ def test_manager_manages_responses(manager, service, client_for):
 
 
 @pytest.mark.django_db
-def test_agents_and_other_managers_cannot_manage(agent, other_service, service, client_for):
+def test_agent_keeps_personal_responses_and_touches_no_other(agent, other_agent, service, client_for):
+    shared = SavedResponse.objects.create(service=service, title="A", body="B")
+    everyone = SavedResponse.objects.create(title="G", body="H")
+    client = client_for(agent)
+    assert client.post(reverse("agent:response_delete", args=[shared.pk])).status_code == 404
+    assert client.post(reverse("agent:response_delete", args=[everyone.pk])).status_code == 404
+    # Neither a service nor everyone's scope is offered to a plain agent.
+    refused = client.post(reverse("agent:response_new"), {"scope": "global", "title": "X", "body": "Y"})
+    assert refused.status_code == 400
+    response = client.post(reverse("agent:response_new"), {"scope": "personal", "title": "Ma formule", "body": "Z"})
+    assert response.status_code == 302
+    mine = SavedResponse.objects.get(title="Ma formule")
+    assert (mine.owner, mine.service) == (agent, None)
+    listing = client.get(reverse("agent:responses")).content.decode()
+    assert "Ma formule" in listing and ">A<" not in listing
+    other = client_for(other_agent)
+    assert other.post(reverse("agent:response_delete", args=[mine.pk])).status_code == 404
+    assert "Ma formule" not in other.get(reverse("agent:responses")).content.decode()
+
+
+@pytest.mark.django_db
+def test_other_managers_cannot_manage_and_only_admins_write_global_ones(
+    requester, other_service, service, admin, client_for
+):
     from catalogue.models import ServiceMembership, ServiceRole
     from conftest import make_user
 
     saved = SavedResponse.objects.create(service=service, title="A", body="B")
-    assert client_for(agent).get(reverse("agent:responses")).status_code == 404
-    assert client_for(agent).post(reverse("agent:response_delete", args=[saved.pk])).status_code == 404
+    assert client_for(requester).get(reverse("agent:responses")).status_code == 404
     boss = make_user("boss@example.org")
     ServiceMembership.objects.create(service=other_service, user=boss, role=ServiceRole.MANAGER)
     client = client_for(boss)
     assert client.post(reverse("agent:response_delete", args=[saved.pk])).status_code == 404
-    response = client.post(reverse("agent:response_new"), {"service": service.pk, "title": "X", "body": "Y"})
-    assert response.status_code == 400  # not a service they manage
+    data = {"scope": "service", "service": service.pk, "title": "X", "body": "Y"}
+    assert client.post(reverse("agent:response_new"), data).status_code == 400  # not a service they manage
+    assert client.post(reverse("agent:response_new"), {**data, "scope": "global"}).status_code == 400
     assert SavedResponse.objects.count() == 1
+    response = client_for(admin).post(reverse("agent:response_new"), {**data, "scope": "global", "service": ""})
+    assert response.status_code == 302
+    created = SavedResponse.objects.get(title="X")
+    assert (created.service, created.owner) == (None, None)
+
+
+@pytest.mark.django_db
+def test_demo_responses_exist_once_for_every_service(service, other_service):
+    from tickets.demo import SAVED_RESPONSES, seed_saved_responses
+
+    title, body = SAVED_RESPONSES[0]
+    for each in (service, other_service):  # the copies of earlier demo data
+        SavedResponse.objects.create(service=each, title=title, body=body)
+    seed_saved_responses()
+    seed_saved_responses()
+    assert sorted(SavedResponse.objects.values_list("title", "service", "owner")) == sorted(
+        (title, None, None) for title, _body in SAVED_RESPONSES
+    )
 
 
 @pytest.mark.django_db

@@ -25,6 +25,15 @@ def url(name, ticket):
     return reverse(f"agent:{name}", args=[ticket.reference])
 
 
+def offered(page: str, name: str, ticket) -> bool:
+    """The page offers the action: a header button, a composer mode or an entry of the actions menu."""
+    return (
+        f'action="{url(name, ticket)}"' in page
+        or f'name="mode" value="{name}"' in page
+        or reverse("agent:action_form", args=[ticket.reference, name]) in page
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ACTIONS)
 def test_action_get_is_405(name, make_ticket, agent, client_for):
@@ -78,7 +87,7 @@ def test_action_through_the_page(name, start, data, end, event_action, make_tick
     ticket = make_ticket(start)
     client = client_for(agent)
     page = client.get(url("ticket", ticket)).content.decode()
-    assert url(name, ticket) in page  # the form is offered in this state
+    assert offered(page, name, ticket)  # the action is offered in this state
     response = client.post(url(name, ticket), {"version": ticket.version, **data})
     assert response.status_code == 302, response.content.decode()[:2000]
     ticket.refresh_from_db()
@@ -146,10 +155,10 @@ def test_action_refused_in_wrong_state_with_a_clear_message(make_ticket, agent, 
 def test_page_offers_only_the_actions_of_the_state(make_ticket, agent, client_for):
     ticket = make_ticket(TicketStatus.ATD)
     page = client_for(agent).get(url("ticket", ticket)).content.decode()
-    for offered in ("resume", "exclude", "reply", "internal_note", "requalify", "duplicate", "add_watcher"):
-        assert url(offered, ticket) in page, offered
+    for name in ("resume", "exclude", "reply", "internal_note", "requalify", "duplicate", "add_watcher"):
+        assert offered(page, name, ticket), name
     for hidden in ("take", "ask", "propose", "reject", "await_decision"):
-        assert url(hidden, ticket) not in page, hidden
+        assert not offered(page, hidden, ticket), hidden
 
 
 @pytest.mark.django_db
@@ -248,6 +257,9 @@ def test_agent_ticket_page_query_count_constant(
     path = url("ticket", ticket)
     client.get(path)  # the first view records presence once
     few = count_queries(client, path)
+    # 17 on main before the page's redesign (every action form rendered); the composer and the menu
+    # cost no query of their own, the header's timer (closures) one; the duplicates come from the history.
+    assert few <= 15
 
     wf.ticket_add_watcher(ticket=ticket, actor=agent, user=outsider)
     for i in range(1, 10):

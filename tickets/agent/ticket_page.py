@@ -1,0 +1,135 @@
+"""What the agent's ticket page shows of the action registry, and the clock in its header.
+
+The page is built for an agent who handles tickets all day: one-click actions
+(take, resume, take it over) are buttons in the header; the four ways of
+writing (reply, internal note, question → ARS, proposal → AVS) are the tabs of
+ONE composer; every other action sits in a menu and only the chosen one's
+form is rendered (``?action=`` without JavaScript, a fragment with htmx).
+Rendering the eleven forms up front made the page 4,000–6,000 px tall and
+cost most of its time (issue 22).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.calendars import calendar_for_institution
+from helpdesk.workdays import working_days_between
+from tickets.actions import ActionSpec
+from tickets.models import EventAction, Ticket, TicketEvent
+from tickets.status import OPEN_STATES, WAITING_REQUESTER
+
+# The composer's tabs, in this order; each posts to its action's door.
+COMPOSER_MODES = ("reply", "internal_note", "ask", "propose")
+COMPOSER_ID = "composer-%s"  # the composer form's auto_id: the textarea is #composer-text (keyboard shortcuts)
+
+
+@dataclass(frozen=True)
+class ComposerMode:
+    spec: ActionSpec
+    tab: str  # the short tab label
+    label: str  # the textarea's label in this mode
+    placeholder: str
+
+
+MODE_TEXTS = {
+    "reply": (_("Réponse"), _("Réponse au demandeur"), _("Écrivez votre réponse au demandeur…")),
+    "internal_note": (
+        _("Note interne"), _("Note interne (jamais montrée au demandeur)"),
+        _("Écrivez une note pour le service…"),
+    ),
+    "ask": (_("Question"), _("Question au demandeur (la demande passera en ARS)"), _("Posez votre question…")),
+    "propose": (
+        _("Proposition"), _("Réponse proposée (le demandeur devra la valider : AVS)"),
+        _("Écrivez la solution proposée…"),
+    ),
+}  # fmt: skip
+
+
+@dataclass
+class PageActions:
+    primary: list[ActionSpec] = field(default_factory=list)  # one click, in the header
+    composer: list[ComposerMode] = field(default_factory=list)
+    menu: list[ActionSpec] = field(default_factory=list)  # one form at a time
+    assign_to_me: bool = False  # "M'attribuer": the assign action with oneself, in the header
+
+    def composer_mode(self, name: str | None) -> ComposerMode | None:
+        """The mode called ``name``, else the first one offered (None when the composer is not offered)."""
+        for mode in self.composer:
+            if mode.spec.name == name:
+                return mode
+        return self.composer[0] if self.composer else None
+
+    def menu_action(self, name: str | None) -> ActionSpec | None:
+        return next((spec for spec in self.menu if spec.name == name), None)
+
+
+def is_one_click(spec: ActionSpec) -> bool:
+    """An action whose form asks nothing but the version seen: a button is the whole form."""
+    return set(spec.form.base_fields) == {"version"}
+
+
+def arrange(specs: list[ActionSpec], ticket: Ticket, user: Any) -> PageActions:
+    """``specs`` (the available actions, in registry order) placed on the page."""
+    actions = PageActions()
+    by_name = {spec.name: spec for spec in specs}
+    for name in COMPOSER_MODES:
+        if name in by_name:
+            actions.composer.append(ComposerMode(by_name[name], *MODE_TEXTS[name]))
+    for spec in specs:
+        if spec.name in COMPOSER_MODES:
+            continue
+        (actions.primary if is_one_click(spec) else actions.menu).append(spec)
+    actions.assign_to_me = (
+        "assign" in by_name
+        and "take" not in by_name
+        and ticket.assignee_id != user.pk
+        and ticket.service_id in getattr(user, "service_ids", ())
+    )
+    return actions
+
+
+def composer_form(mode: ComposerMode, ticket: Ticket, user: Any, *, bound: forms.Form | None, text: str) -> forms.Form:
+    """The composer's form in ``mode``: the bound one again (errors, kept text) under the composer's ids,
+    or a fresh one holding ``text``."""
+    if bound is not None:
+        form = mode.spec.make_form(ticket, user, bound.data, bound.files, auto_id=COMPOSER_ID)
+        form.is_valid()
+    else:
+        form = mode.spec.make_form(ticket, user, initial={"version": ticket.version, "text": text}, auto_id=COMPOSER_ID)
+    widget = form.fields["text"].widget
+    widget.attrs = {
+        **widget.attrs, "rows": 5, "placeholder": str(mode.placeholder), "aria-describedby": "composer-help",
+    }  # fmt: skip
+    return form
+
+
+@dataclass(frozen=True)
+class Clock:
+    working_days: int | None  # the age of an open ticket in working days
+    remind_at: datetime.datetime | None  # the requester timer (ARS, AVS)
+    expire_at: datetime.datetime | None
+
+
+def ticket_clock(ticket: Ticket, now: datetime.datetime) -> Clock:
+    """The header's timer: how long an open ticket has been waiting, and the requester timer when one runs."""
+    days = None
+    if ticket.status in OPEN_STATES:
+        days = working_days_between(ticket.created, now, calendar_for_institution(ticket.institution))
+    waiting = ticket.status in WAITING_REQUESTER
+    return Clock(days, ticket.remind_at if waiting else None, ticket.expire_at if waiting else None)
+
+
+def duplicate_references(events: list[TicketEvent]) -> list[int]:
+    """The references of the tickets closed as duplicates of this one, read from its history (each
+    attachment writes a MERGE event naming the duplicate): the link back costs no query."""
+    references = []
+    for event in events:
+        if event.action == EventAction.MERGE and (event.changes or {}).get("duplicates"):
+            references.append(event.changes["duplicates"][1])
+    return references

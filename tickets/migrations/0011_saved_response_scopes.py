@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalogue', '0006_category_retention'),
-        ('tickets', '0009_ticket_service_activity_index'),
+        ('tickets', '0010_french_field_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

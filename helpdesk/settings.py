@@ -461,6 +461,12 @@ GUICHET_ORPHAN_FILE_GRACE_HOURS = env.int("GUICHET_ORPHAN_FILE_GRACE_HOURS", def
 # catalogue branch says otherwise; SVE requests have their own legal or archival period.
 GUICHET_RETENTION_MONTHS = env.int("GUICHET_RETENTION_MONTHS", default=24)
 GUICHET_SVE_RETENTION_MONTHS = env.int("GUICHET_SVE_RETENTION_MONTHS", default=60)
+# Tickets anonymised per batch (one transaction each) by the nightly anonymisation.
+GUICHET_ANONYMISE_BATCH_SIZE = env.int("GUICHET_ANONYMISE_BATCH_SIZE", default=1000)
+# Requester accounts without activity for this many months are warned by mail, then anonymised
+# after the grace period (days) unless they log in again.
+GUICHET_INACTIVE_ACCOUNT_MONTHS = env.int("GUICHET_INACTIVE_ACCOUNT_MONTHS", default=36)
+GUICHET_INACTIVE_ACCOUNT_GRACE_DAYS = env.int("GUICHET_INACTIVE_ACCOUNT_GRACE_DAYS", default=30)
 # Months the audit trail of staff access to personal data is kept (its own retention period).
 GUICHET_ACCESS_LOG_MONTHS = env.int("GUICHET_ACCESS_LOG_MONTHS", default=12)
 # Hours a requester's data export (ZIP) stays downloadable through its signed link.

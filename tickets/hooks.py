@@ -35,6 +35,14 @@ class Hooks:
     # A staff member opened a ticket's personal data: ``record_access(user=, ticket=, kind=)`` with kind
     # "page", "attachment" or "search" (the privacy app's audit trail fills it).
     record_access: Callable[..., Any] = lambda **kwargs: None
+    # ``scrub_text(text, names=[(first, last)…], values=[…])`` → the text without personal data (the
+    # knowledge base's scrubber fills it). Unfilled, anonymisation blanks the whole text: never keep
+    # what cannot be cleaned.
+    scrub_text: Callable[..., str] = lambda text, **kwargs: ""
+    # Functions ``erase(ticket_ids)`` of the apps that keep personal data about tickets outside
+    # ``tickets`` (inbound raw mail, quarantine…): the anonymisation door calls each one inside its
+    # transaction, for the tickets it anonymises.
+    personal_data_erasers: list[Callable[[list[int]], None]] = field(default_factory=list)
 
 
 hooks = Hooks()
@@ -43,6 +51,12 @@ hooks = Hooks()
 def register_stored_files(prefix: str, referenced: Callable[[list[str]], set[str]]) -> None:
     """An app stores files under ``prefix``; ``referenced(names)`` returns those its rows still use."""
     hooks.file_references[prefix] = referenced
+
+
+def register_personal_data_eraser(erase: Callable[[list[int]], None]) -> None:
+    """An app keeps personal data about tickets: ``erase(ticket_ids)`` removes it (see ``Hooks``)."""
+    if erase not in hooks.personal_data_erasers:
+        hooks.personal_data_erasers.append(erase)
 
 
 def register(**provided: Callable[..., Any]) -> None:

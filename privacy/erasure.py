@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Category
 from helpdesk.models import OutboundEmail
 from inbound.models import erase_mail_from
-from privacy.models import DataExport
+from privacy.models import DataExport, ErasureRequest, ErasureStatus
 from tickets import workflow as wf
 from tickets.exceptions import ActionRefused
 from tickets.models import PendingUpload, Ticket
@@ -100,3 +100,37 @@ def _delete_account(user: Any) -> None:
         LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)).delete()
         user.delete()
         transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+
+
+def erasure_request(*, user: Any) -> ErasureRequest:
+    """Record a requester's request for erasure (one pending at a time: asking again returns it)."""
+    pending = ErasureRequest.objects.filter(user=user, status=ErasureStatus.PENDING).first()
+    return pending or ErasureRequest.objects.create(user=user)
+
+
+def erasure_carry_out(*, request: ErasureRequest, actor: Any) -> ErasureRequest:
+    """An administrator carries out a pending request through ``account_erase``; ``ActionRefused``
+    while a ticket is open (the request stays pending)."""
+    if request.status != ErasureStatus.PENDING or request.user is None:
+        raise ActionRefused(_("Cette demande d'effacement a déjà été traitée."))
+    check = account_erase(user=request.user, reason=_("Demande d'effacement n° %(pk)s") % {"pk": request.pk},
+                          actor=actor)  # fmt: skip
+    request.status = ErasureStatus.PARTIAL if check.held_tickets else ErasureStatus.DONE
+    request.kept_references = [t.reference for t in check.held_tickets]
+    if not check.held_tickets:
+        request.user = None  # deleted (the row's column was emptied by the deletion)
+    request.decided_at, request.decided_by = timezone.now(), actor
+    request.save(update_fields=["status", "kept_references", "decided_at", "decided_by", "user"])
+    return request
+
+
+def erasure_refuse(*, request: ErasureRequest, actor: Any, text: str) -> ErasureRequest:
+    """An administrator refuses a pending request; the reason is shown to the requester."""
+    if request.status != ErasureStatus.PENDING:
+        raise ActionRefused(_("Cette demande d'effacement a déjà été traitée."))
+    if not (text or "").strip():
+        raise ActionRefused(_("Le motif du refus est obligatoire."))
+    request.status, request.refusal_reason = ErasureStatus.REFUSED, text.strip()
+    request.decided_at, request.decided_by = timezone.now(), actor
+    request.save(update_fields=["status", "refusal_reason", "decided_at", "decided_by"])
+    return request

@@ -11,10 +11,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from privacy.erasure import erasure_request
 from privacy.export import export_from_token, export_token
-from privacy.models import AccessRecord, DataExport, PrivacyContact
+from privacy.models import AccessRecord, DataExport, ErasureRequest, PrivacyContact
 from privacy.register import processing_register, register_csv
 from privacy.services import data_export_request
 
@@ -77,8 +78,24 @@ def my_data(request: HttpRequest) -> HttpResponse:
         (export, export_token(export) if export in available else None)
         for export in DataExport.objects.filter(user=request.user)[:10]
     ]
-    context = {"exports": exports, "hours": settings.GUICHET_DATA_EXPORT_HOURS}
+    context = {
+        "exports": exports,
+        "hours": settings.GUICHET_DATA_EXPORT_HOURS,
+        "erasures": ErasureRequest.objects.filter(user=request.user)[:5],
+    }
     return render(request, "privacy/my_data.html", context)
+
+
+@login_required
+@require_POST
+def my_erasure(request: HttpRequest) -> HttpResponse:
+    """Right to erasure: the requester asks; an administrator carries it out or refuses it (admin)."""
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Cochez la case pour confirmer votre demande d'effacement."))
+        return redirect("privacy:my_data")
+    erasure_request(user=request.user)
+    messages.success(request, _("Votre demande d'effacement est enregistrée ; un administrateur va la traiter."))
+    return redirect("privacy:my_data")
 
 
 @login_required

@@ -42,7 +42,7 @@ class ErasureDecisionForm(forms.ModelForm):
             ("", "—"),
             ("carry_out", _("Effacer le compte et anonymiser ses demandes")),
             ("refuse", _("Refuser (motif obligatoire)")),
-        ],  # fmt: skip
+        ],
         required=False,
     )
 
@@ -54,9 +54,9 @@ class ErasureDecisionForm(forms.ModelForm):
         data = super().clean()
         if data.get("decision") == "refuse" and not (data.get("refusal_reason") or "").strip():
             self.add_error("refusal_reason", _("Le motif du refus est obligatoire."))
-        if data.get("decision") == "carry_out" and self.instance.user is not None:
-            if erasure_check(user=self.instance.user).blocked:
-                raise forms.ValidationError(_("Des demandes sont encore ouvertes : l'effacement attendra leur fin."))
+        user = self.instance.user
+        if data.get("decision") == "carry_out" and user is not None and erasure_check(user=user).blocked:
+            raise forms.ValidationError(_("Des demandes sont encore ouvertes : l'effacement attendra leur fin."))
         return data
 
 

@@ -188,3 +188,6 @@ class InactivityNotice(models.Model):
     class Meta:
         verbose_name = _("avertissement d'inactivité")
         verbose_name_plural = _("avertissements d'inactivité")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.warned_at:%Y-%m-%d}"

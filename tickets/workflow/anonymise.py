@@ -138,13 +138,8 @@ def tickets_anonymise(
         _write_texts(Ticket, "description", descriptions)
 
         # The requester's own traces point to the placeholder; nobody watches an anonymised ticket.
-        requester_of = {t["pk"]: t["requester_id"] for t in tickets}
-        by_requester: dict[int, list[int]] = defaultdict(list)
-        for pk, requester_id in requester_of.items():
-            by_requester[requester_id].append(pk)
-        for requester_id, their in by_requester.items():
-            Message.objects.filter(ticket_id__in=their, author_id=requester_id).update(author=placeholder)
-            TicketEvent.objects.filter(ticket_id__in=their, actor_id=requester_id).update(actor=placeholder)
+        Message.objects.filter(ticket_id__in=ids, author_id=F("ticket__requester_id")).update(author=placeholder)
+        TicketEvent.objects.filter(ticket_id__in=ids, actor_id=F("ticket__requester_id")).update(actor=placeholder)
         Watcher.objects.filter(ticket_id__in=ids).delete()
 
         files = list(Attachment.objects.filter(ticket_id__in=ids).values_list("file", flat=True))

@@ -70,6 +70,12 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tickets.tasks.anonymise_due_tickets",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Every night at 03:10: erase the requester accounts warned GUICHET_INACTIVE_ACCOUNT_GRACE_DAYS
+    # ago that stayed inactive, then warn by mail those inactive for GUICHET_INACTIVE_ACCOUNT_MONTHS.
+    "privacy-inactive-accounts": {
+        "task": "privacy.tasks.handle_inactive_accounts",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # Every night at 04:10: delete the audit trail of staff access older than
     # its own retention period (GUICHET_ACCESS_LOG_MONTHS), in batches.
     "privacy-purge-access-records": {

@@ -42,7 +42,7 @@ def test_inactive_requester_is_warned_then_erased(requester, agent, admin):
 
 
 def test_email_only_and_sso_accounts_follow_the_same_rule(institution):
-    email_only = User.objects.create_user("mail@example.org", is_email_only=True)
+    User.objects.create_user("mail@example.org", is_email_only=True)
     sso = User.objects.create_user("sso@example.org")
     SSOIdentity.objects.create(user=sso, institution=institution, subject="sso1", attributes={"sn": "Sso"})
     assert handle_inactive_accounts(now=later(37)).warned == 2

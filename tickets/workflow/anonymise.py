@@ -95,6 +95,12 @@ def _write_texts(model, column: str, rows: dict[int, str]) -> None:
         )
 
 
+SET_ANONYMOUS = (
+    "title = v.title, description = v.description, requester_id = %s, form_values = '{}'::jsonb, "
+    "anonymised_at = %s, version = t.version + 1, search_vector = NULL, notes_vector = NULL"
+)
+
+
 def _rewrite_tickets(titles: dict[int, str], descriptions: dict[int, str], *, placeholder: Any, now) -> None:
     """The tickets' own row, in one statement on PostgreSQL, so that the search trigger rebuilds each
     ticket's documents once (from the scrubbed title, description and messages)."""
@@ -111,9 +117,8 @@ def _rewrite_tickets(titles: dict[int, str], descriptions: dict[int, str], *, pl
     params = [item for pk in ids for item in (pk, titles[pk], descriptions[pk])]
     with connection.cursor() as cursor:
         sql = (
-            "UPDATE tickets_ticket AS t SET title = v.title, description = v.description, requester_id = %s, "
-            "form_values = '{}'::jsonb, anonymised_at = %s, version = t.version + 1, search_vector = NULL, "
-            f"notes_vector = NULL FROM (VALUES {values}) AS v(id, title, description) WHERE t.id = v.id"  # noqa: S608 - placeholders only
+            f"UPDATE tickets_ticket AS t SET {SET_ANONYMOUS} FROM (VALUES {values}) AS v(id, title, description) "  # noqa: S608 - ours
+            "WHERE t.id = v.id"
         )
         cursor.execute(sql, [placeholder.pk, now, *params])
 

@@ -17,7 +17,7 @@ from tickets.models import Ticket
 class AccessKind(models.TextChoices):
     PAGE = "page", _("Consultation de la demande")
     ATTACHMENT = "attachment", _("Téléchargement d'une pièce jointe")
-    SEARCH = "search", _("Ouverture depuis la recherche")
+    SEARCH = "search", _("Recherche")
     EXPORT = "export", _("Export")
 
 
@@ -45,6 +45,10 @@ class AccessRecord(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+", verbose_name=_("demande"))
     kind = models.CharField(_("accès"), max_length=12, choices=AccessKind.choices)
     created = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+    # From where: the client address (X-Forwarded-For read behind the trusted proxy only).
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    # What, beyond the ticket: the search words, the export's name.
+    detail = models.CharField(_("détail"), max_length=200, blank=True)
 
     objects = AccessRecordQuerySet.as_manager()
 

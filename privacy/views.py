@@ -15,11 +15,34 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from privacy.erasure import erasure_request
 from privacy.export import export_from_token, export_token
+from privacy.forms import AccessJournalFilterForm
 from privacy.models import AccessRecord, DataExport, ErasureRequest, PrivacyContact
 from privacy.register import processing_register, register_csv
 from privacy.services import data_export_request
 
 ACCESS_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def access_journal(request: HttpRequest) -> HttpResponse:
+    """The audit trail of staff access, filtered: administrators and the DPO (``view_accessrecord``)."""
+    if not request.user.has_perm("privacy.view_accessrecord"):
+        raise PermissionDenied
+    form = AccessJournalFilterForm(request.GET or None)
+    records = AccessRecord.objects.select_related("user", "ticket", "ticket__service").order_by("-created", "-pk")
+    if request.GET:
+        records = form.filter(records)
+    page = Paginator(records, ACCESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": query.urlencode(),
+        "months": settings.GUICHET_ACCESS_LOG_MONTHS,
+    }
+    return render(request, "privacy/access_journal.html", context)
 
 
 @login_required

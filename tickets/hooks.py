@@ -32,9 +32,11 @@ class Hooks:
     # Storage folder -> the names among the given ones that a row of that app still refers to
     # (``tickets.uploads.purge_orphan_files`` deletes the others).
     file_references: dict[str, Callable[[list[str]], set[str]]] = field(default_factory=dict)
-    # A staff member opened a ticket's personal data: ``record_access(user=, ticket=, kind=)`` with kind
-    # "page", "attachment" or "search" (the privacy app's audit trail fills it).
+    # A staff member opened a ticket's personal data: ``record_access(user=, ticket=, kind=, request=,
+    # detail=)`` with kind "page", "attachment", "search" or "export" (the privacy app's audit trail
+    # fills it); ``record_accesses(user=, tickets=<queryset or ids>, kind=, request=, detail=)`` for many.
     record_access: Callable[..., Any] = lambda **kwargs: None
+    record_accesses: Callable[..., Any] = lambda **kwargs: 0
     # ``scrub_text(text, names=[(first, last)…], values=[…])`` → the text without personal data (the
     # knowledge base's scrubber fills it). Unfilled, anonymisation blanks the whole text: never keep
     # what cannot be cleaned.

@@ -110,12 +110,17 @@ def _is_token_link(url: str) -> bool:
     return bool(_TOKEN_PARAM_RE.search(url) or _TOKEN_SEGMENT_RE.search(url.split("?", 1)[0]))
 
 
+@lru_cache(maxsize=16384)
+def _parts_of(value: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z0-9]+", _fold_text(value)))
+
+
 def _flexible(value: str, present: str | None = None) -> str | None:
     """A folded regex for a value whose words may be separated differently (newline, comma…).
 
     ``None`` too when a word of the value is not in ``present`` (the folded text, when given): such a
     pattern cannot match, and compiling one per person was most of the cost of scrubbing many tickets."""
-    parts = re.findall(r"[a-z0-9]+", _fold_text(value))
+    parts = _parts_of(value)
     if not parts or (present is not None and any(part not in present for part in parts)):
         return None
     return _WORD_EDGE_L + r"[\W_]+".join(re.escape(p) for p in parts) + _WORD_EDGE_R

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -17,6 +18,7 @@ from django.core import serializers
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import timezone
 
 from catalogue.models import Category, CategoryKind
 from helpdesk.models import OutboundEmail
@@ -25,6 +27,8 @@ from inbound.pipeline import ingest
 from inbound.tests.conftest import build_mail, inbound_address  # noqa: F401 - fixture
 from privacy.erasure import account_erase
 from privacy.tests.conftest import PDF
+from stats.forms import StatsFilterForm
+from stats.indicators import compute
 from tickets import workflow as wf
 from tickets.attachments import check_upload
 from tickets.models import Attachment, EventAction, Message, Ticket, TicketEvent
@@ -115,6 +119,14 @@ def leaks(text: str) -> list[str]:
     return [word for word in SECRET_WORDS if word.lower().replace(" ", "") in folded]
 
 
+def indicators(user) -> list:
+    """Every statistics indicator over the last days, as the statistics page computes them."""
+    today = timezone.localdate()
+    form = StatsFilterForm({"start": (today - timedelta(days=5)).isoformat(), "end": today.isoformat()}, user=user)
+    assert form.is_valid(), form.errors
+    return [(indicator.key, indicator.values()) for indicator in compute(user=user, filters=form.stats_filters())]
+
+
 def found(word: str) -> bool:
     """A staff search document holds the word (PostgreSQL)."""
     return Ticket.objects.filter(search_vector=SearchQuery(word, config="french_unaccent")).exists()
@@ -194,6 +206,7 @@ def test_branch_and_sve_periods_decide(person, agent, service):
 def test_nothing_personal_is_left_in_any_table_nor_in_the_storage(
     person,
     agent,
+    admin,
     category,
     closed_ticket,
     inbound_address,  # noqa: F811 - the fixture imported above
@@ -214,6 +227,7 @@ def test_nothing_personal_is_left_in_any_table_nor_in_the_storage(
     assert OutboundEmail.objects.exists()
     assert leaks(dump()) == SECRET_WORDS and leaks(stored_files()) != []
     before = statistics_of(closed_ticket)
+    before_indicators = indicators(admin)
     if connection.vendor == "postgresql":
         assert (found("martin"), found("lilas")) == (True, True)
 
@@ -227,6 +241,7 @@ def test_nothing_personal_is_left_in_any_table_nor_in_the_storage(
     assert leaks(stored_files()) == []
     assert Attachment.objects.count() == 0
     assert statistics_of(closed_ticket) == before
+    assert indicators(admin) == before_indicators
     if connection.vendor == "postgresql":
         assert Ticket.objects.filter(pk=closed_ticket.pk, search_vector__isnull=False).exists()
         assert (found("martin"), found("camille"), found("lilas"), found("messagerie")) == (False, False, False, True)

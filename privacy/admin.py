@@ -16,7 +16,7 @@ class PrivacyContactAdmin(admin.ModelAdmin):
 class AccessRecordAdmin(admin.ModelAdmin):
     """Read-only: the trail is append-only."""
 
-    list_display = ["created", "user", "ticket", "kind"]
+    list_display = ["created", "user", "ticket", "kind", "detail", "ip"]
     list_filter = ["kind", "created", "ticket__service"]
     search_fields = ["user__email", "user__last_name", "=ticket__reference"]
     date_hierarchy = "created"

@@ -43,6 +43,10 @@ class ProfileKey(models.TextChoices):
     STUDENT_NUMBER = "student_number", _("Numéro d'étudiant")
 
 
+# The placeholder's address: ``.invalid`` can never receive mail (RFC 2606).
+ANONYMOUS_EMAIL = "anonyme@guichet.invalid"
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -61,6 +65,14 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
+
+    def anonymous_placeholder(self) -> User:
+        """The inactive account that anonymised tickets and messages point to instead of their
+        requester (the history keeps "the requester did this" without saying who)."""
+        user, _created = self.get_or_create(
+            email=ANONYMOUS_EMAIL, defaults={"last_name": "Anonyme", "is_active": False, "password": "!"}
+        )
+        return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
         extra.setdefault("is_staff", True)

@@ -63,6 +63,19 @@ BEAT_SCHEDULE: dict[str, dict] = {
     # Every hour at :20: delete requesters' data exports (ZIP files of personal
     # data) whose link has expired (GUICHET_DATA_EXPORT_HOURS).
     "privacy-purge-data-exports": {"task": "privacy.tasks.purge_data_exports", "schedule": crontab(minute=20)},
+    # Every night at 02:30: anonymise the closed tickets past their catalogue branch's retention
+    # period (GUICHET_RETENTION_MONTHS, SVE: GUICHET_SVE_RETENTION_MONTHS), in batches of
+    # GUICHET_ANONYMISE_BATCH_SIZE; a run stopped by its time budget is resumed the next night.
+    "tickets-anonymise-due": {
+        "task": "tickets.tasks.anonymise_due_tickets",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Every night at 03:10: erase the requester accounts warned GUICHET_INACTIVE_ACCOUNT_GRACE_DAYS
+    # ago that stayed inactive, then warn by mail those inactive for GUICHET_INACTIVE_ACCOUNT_MONTHS.
+    "privacy-inactive-accounts": {
+        "task": "privacy.tasks.handle_inactive_accounts",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # Every night at 04:10: delete the audit trail of staff access older than
     # its own retention period (GUICHET_ACCESS_LOG_MONTHS), in batches.
     "privacy-purge-access-records": {

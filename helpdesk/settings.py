@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.env import env, secret_key
+from helpdesk.env import env, s3_storage, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "pytest" in sys.modules or env.bool("GUICHET_TESTING", default=False)
@@ -200,19 +200,13 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 MEDIA_ROOT = VAR_DIR / "media"
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
-    _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
-            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
-            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
+    _default_storage = s3_storage(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default=""),
+        region_name=env.str("AWS_S3_REGION_NAME", default=""),
+        access_key=env.str("AWS_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("AWS_SECRET_ACCESS_KEY", default=""),
+    )
 else:
     # No MEDIA_URL: attachments are only ever served through a view that
     # checks permission.
@@ -461,6 +455,12 @@ GUICHET_ORPHAN_FILE_GRACE_HOURS = env.int("GUICHET_ORPHAN_FILE_GRACE_HOURS", def
 # catalogue branch says otherwise; SVE requests have their own legal or archival period.
 GUICHET_RETENTION_MONTHS = env.int("GUICHET_RETENTION_MONTHS", default=24)
 GUICHET_SVE_RETENTION_MONTHS = env.int("GUICHET_SVE_RETENTION_MONTHS", default=60)
+# Tickets anonymised per batch (one transaction each) by the nightly anonymisation.
+GUICHET_ANONYMISE_BATCH_SIZE = env.int("GUICHET_ANONYMISE_BATCH_SIZE", default=1000)
+# Requester accounts without activity for this many months are warned by mail, then anonymised
+# after the grace period (days) unless they log in again.
+GUICHET_INACTIVE_ACCOUNT_MONTHS = env.int("GUICHET_INACTIVE_ACCOUNT_MONTHS", default=36)
+GUICHET_INACTIVE_ACCOUNT_GRACE_DAYS = env.int("GUICHET_INACTIVE_ACCOUNT_GRACE_DAYS", default=30)
 # Months the audit trail of staff access to personal data is kept (its own retention period).
 GUICHET_ACCESS_LOG_MONTHS = env.int("GUICHET_ACCESS_LOG_MONTHS", default=12)
 # Hours a requester's data export (ZIP) stays downloadable through its signed link.

@@ -13,6 +13,7 @@ from stats import exports
 from stats.forms import StatsFilterForm
 from stats.indicators import INDICATORS, compute
 from stats.workload import workload
+from tickets.hooks import hooks
 
 
 def may_see_statistics(user) -> bool:
@@ -64,6 +65,9 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     filters = form.stats_filters()
     if table == "tickets":
         rows = exports.ticket_rows(user=request.user, filters=filters)
+        # The list holds titles: the personal data audit trail records one access per exported ticket.
+        hooks.record_accesses(user=request.user, tickets=exports.exported_tickets(user=request.user, filters=filters),
+                              kind="export", request=request, detail=f"{table}.{fmt}")  # fmt: skip
         sheet = _("Demandes")
     else:
         [indicator] = compute(user=request.user, filters=filters, keys=(table,))

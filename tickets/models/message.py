@@ -171,6 +171,7 @@ class EventAction(models.TextChoices):
     ADD_WATCHER = "add_watcher", _("a ajouté un observateur")
     SYSTEM_NOTE = "system_note", _("a ajouté une note")
     POSTPONE = "postpone", _("a reporté une échéance hors de la fermeture")
+    ANONYMISE = "anonymise", _("a effacé les données personnelles")
 
 
 class TicketEvent(models.Model):

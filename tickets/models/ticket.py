@@ -213,6 +213,8 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     # Optimistic locking: every change increments it and every save is an
     # UPDATE … WHERE version = <loaded> (see ``state_fields``).
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Set once by the anonymisation door (``tickets.workflow.anonymise``): the personal data is gone.
+    anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True, editable=False)
     # Staff search documents, kept by PostgreSQL triggers (migration 0004; empty on
     # SQLite): title (A), description (B) and the public messages (C); the internal
     # notes apart, since only the handling service may find a ticket by them.
@@ -253,6 +255,13 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
                 fields=["remind_at"],
                 name="tickets_remind_due",
                 condition=Q(status__in=["ARS", "AVS"], remind_at__isnull=False, reminded_at__isnull=True),
+            ),
+            # The anonymisation sweep's selection: closed tickets still holding personal data, by
+            # closure date (an empty run at 1,000,000 tickets reads only the rows due).
+            models.Index(
+                fields=["closed_at"],
+                name="tickets_anonymise_due",
+                condition=Q(status__in=sorted(CLOSED_STATES), anonymised_at__isnull=True),
             ),
             models.Index(
                 fields=["expire_at"],

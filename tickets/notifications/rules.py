@@ -524,5 +524,7 @@ SILENT_ACTIONS: frozenset[str] = frozenset(
         EventAction.INTERNAL_NOTE,  # never shown to the requester
         EventAction.SYSTEM_NOTE,  # Guichet's own remark, on the page; the mail it is about says the rest
         EventAction.POSTPONE,  # the deadline mails say the new date when they are due
+        # Personal data erased (the door sends no signal either): the requester is gone or asked for it.
+        EventAction.ANONYMISE,
     }
 )

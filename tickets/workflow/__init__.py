@@ -21,6 +21,7 @@ managers, administrators), ``requester`` and ``scheduler`` (Guichet itself).
 """
 
 from tickets.exceptions import ActionForbidden, ActionRefused, StaleTicket
+from tickets.workflow.anonymise import tickets_anonymise
 from tickets.workflow.filing import ticket_file, ticket_file_follow_up
 from tickets.workflow.requester import (
     ticket_add_information,
@@ -76,4 +77,5 @@ __all__ = [
     "ticket_take",
     "ticket_transfer",
     "ticket_withdraw",
+    "tickets_anonymise",
 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from api.models import AccessToken, TokenScope
 
-TOKEN_PREFIX = "gch_"
+TOKEN_PREFIX = "gch_"  # noqa: S105 - the recognisable start of every token, not a secret
 # last_used_at is written at most this often per token: not one UPDATE per API call.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 

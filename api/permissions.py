@@ -23,5 +23,8 @@ class TokenScope(permissions.BasePermission):
         return not isinstance(token, AccessToken) or token.can_write
 
 
-class SignedIn(permissions.IsAuthenticated):
-    message = _("Authentification requise.")
+class SignedIn(TokenScope):
+    """A signed-in caller (401 otherwise), within its token's scope."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(request.user and request.user.is_authenticated) and super().has_permission(request, view)

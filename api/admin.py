@@ -64,7 +64,7 @@ class ServiceAccountAdmin(admin.ModelAdmin):
 
     def _create_tokens(self, request, queryset, scope: str) -> None:
         for account in queryset.select_related("user"):
-            token, secret = token_create(user=account.user, name=str(account.user), scope=scope)
+            _token, secret = token_create(user=account.user, name=str(account.user), scope=scope)
             messages.warning(
                 request,
                 _("Jeton de %(account)s (copiez-le maintenant, il ne sera plus affiché) : %(secret)s")

@@ -46,10 +46,10 @@ def test_api_actions_follow_the_transition_matrix(
             sees = Ticket.objects.visible_to(cast[role]).filter(pk=ticket.pk).exists()
             with transaction.atomic():
                 before = snapshot(ticket.pk)
+                url = f"/api/v1/tickets/{ticket.reference}/actions/{action}/"
                 response = clients[role].post(
-                    f"/api/v1/tickets/{ticket.reference}/actions/{action}/", body(action, cast[role], agent), format="json",
-                    HTTP_IF_MATCH=f'"{before[1]}"',
-                )  # fmt: skip
+                    url, body(action, cast[role], agent), format="json", HTTP_IF_MATCH=f'"{before[1]}"'
+                )
                 code = response.status_code
                 if expected:
                     target = targets.get(status, status) if isinstance(targets, dict) else (targets or status)

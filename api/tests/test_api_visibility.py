@@ -80,16 +80,16 @@ def test_agent_lists_their_service_only(api_for, make_ticket, other_category, ou
 def test_requester_files_a_ticket_with_an_upload_and_adds_a_message(api_for, category, requester, agent):
     client = api_for(requester)
     token = client.post("/api/v1/uploads/", {"file": upload("capture.png", PNG)}, format="multipart").json()["token"]
-    created = client.post("/api/v1/tickets/", {"category": category.slug, "title": "Imprimante", "description": "Bloquée",
-                                               "uploads": [token]}, format="json")  # fmt: skip
+    filing = {"category": category.slug, "title": "Imprimante", "description": "Bloquée", "uploads": [token]}
+    created = client.post("/api/v1/tickets/", filing, format="json")
     assert created.status_code == 201, created.content
     reference = created.json()["reference"]
     assert [f["name"] for f in client.get(f"/api/v1/tickets/{reference}/attachments/").json()] == ["capture.png"]
     added = client.post(f"/api/v1/tickets/{reference}/messages/", {"text": "Précision"}, format="json")
     assert (added.status_code, added.json()["kind"]) == (201, "info")
     stranger_upload = api_for(agent).post("/api/v1/uploads/", {"file": upload("b.png", PNG)}, format="multipart")
-    reuse = client.post(f"/api/v1/tickets/{reference}/messages/", {"text": "Vol", "uploads": [stranger_upload.json()["token"]]},
-                        format="json")  # fmt: skip
+    stolen = {"text": "Vol", "uploads": [stranger_upload.json()["token"]]}
+    reuse = client.post(f"/api/v1/tickets/{reference}/messages/", stolen, format="json")
     assert reuse.status_code == 400
 
 

@@ -53,6 +53,22 @@ def _titles() -> dict[int, str]:
     }
 
 
+def flat_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as ``{"field.sub.0": ["message", …]}``: one shape for every client."""
+    found: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            found.update(flat_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(errors, list) and all(not isinstance(item, dict | list) for item in errors):
+        found[prefix or "non_field_errors"] = [str(item) for item in errors]
+    elif isinstance(errors, list):
+        for index, item in enumerate(errors):
+            found.update(flat_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        found[prefix or "non_field_errors"] = [str(errors)]
+    return found
+
+
 def problem_response(
     status_code: int, detail: Any, *, code: str = "", headers: dict[str, str] | None = None, **extra: Any
 ) -> Response:
@@ -63,7 +79,7 @@ def problem_response(
     }
     if isinstance(detail, dict | list):
         body["detail"] = _("Certaines valeurs sont invalides.")
-        body["errors"] = detail
+        body["errors"] = flat_errors(detail)
     else:
         body["detail"] = str(detail)
     body.update(extra)

@@ -1,8 +1,8 @@
 """``/api/v1/`` (the API), ``/api/schema/``, ``/api/docs/`` and the token pages under ``/api/jetons/``."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from api.views import actions, history, pages, reference, tickets
+from api.views import actions, base, history, pages, reference, tickets
 
 app_name = "api"
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("v1/kb/articles/<int:pk>/", reference.ArticleDetail.as_view(), name="article"),
     path("jetons/", pages.tokens, name="tokens"),
     path("jetons/<int:pk>/revoquer/", pages.revoke, name="revoke_token"),
+    # Anything else under /api/v1/ is a problem document too, not the site's HTML 404 page.
+    re_path(r"^v1/", base.not_found),
 ]

@@ -506,6 +506,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
 }
 # Days a new personal access token lasts when its owner gives no date.
 GUICHET_API_TOKEN_DAYS = env.int("GUICHET_API_TOKEN_DAYS", default=90)

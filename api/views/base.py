@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,10 +17,20 @@ from api.serializers import TicketDetailSerializer
 from tickets.actions import ACTIONS, available_actions
 from tickets.models import Ticket
 
+# The largest key a database column holds: a longer number in a URL is a 404, not an overflow.
+MAX_KEY = 2**63 - 1
+
+
+def check_key(value: int) -> int:
+    if not 0 < value <= MAX_KEY:
+        raise Http404
+    return value
+
 
 def visible_ticket(user: Any, reference: int) -> Ticket:
     """The ticket ``reference`` if ``user`` sees it (``visible_to``), else 404 — never 403, which would
     tell a stranger that the reference exists."""
+    check_key(reference)
     ticket = (
         Ticket.objects.visible_to(user)
         .select_related("category", "service", "requester", "assignee", "follow_up_of")
@@ -50,3 +63,10 @@ def ticket_response(request: Request, ticket: Ticket, code: int = status.HTTP_20
     actions = [spec.name for side in ACTIONS for spec in available_actions(ticket, request.user, side)]
     data = TicketDetailSerializer(ticket, context={"actions": actions}).data
     return Response(data, status=code, headers={"ETag": etag(ticket)})
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+def not_found(request: Request) -> Response:
+    raise Http404

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import ArticleDetailSerializer, ArticleSerializer, CategorySerializer
+from api.views.base import check_key
 from catalogue.selectors import visible_categories
 from knowledge.models import Article
 from knowledge.selectors import ArticleFilters, article_search
@@ -46,7 +47,7 @@ class ArticleList(APIView):
     )
     def get(self, request: Request) -> Response:
         """Published articles (the knowledge-base search of the site, ranked, typo-tolerant)."""
-        query = request.query_params.get("q", "")[:200]
+        query = request.query_params.get("q", "")[:200].replace("\x00", "")
         page_number = request.query_params.get("page", "1")
         outcome = article_search(user=request.user, filters=ArticleFilters(q=query), page_number=page_number)
         return Response(
@@ -63,6 +64,7 @@ class ArticleDetail(APIView):
 
     @extend_schema(responses=ArticleDetailSerializer, operation_id="kb_articles_retrieve")
     def get(self, request: Request, pk: int) -> Response:
+        check_key(pk)
         article = Article.objects.visible_to(request.user).select_related("category").filter(pk=pk).first()
         if article is None:
             raise Http404

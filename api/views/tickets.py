@@ -52,7 +52,9 @@ def filtered_tickets(request: Request) -> QuerySet[Ticket]:
     """``visible_to(user)`` narrowed by the query's filters, in the queue's activity order."""
     qs = Ticket.objects.visible_to(request.user)
     params = request.query_params
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {
+        name: [_("Caractère nul interdit.")] for name, value in params.items() if "\x00" in value
+    }
     if statuses := [s for s in params.get("status", "").split(",") if s]:
         if set(statuses) - set(TicketStatus.values):
             errors["status"] = [_("Statut inconnu.")]
@@ -62,7 +64,10 @@ def filtered_tickets(request: Request) -> QuerySet[Ticket]:
     if category := params.get("category"):
         qs = qs.filter(category__slug=category)
     if since := params.get("updated_since"):
-        moment = parse_datetime(since) if len(since) < 40 else None
+        try:
+            moment = parse_datetime(since) if len(since) < 40 else None
+        except ValueError:  # well formed, out of range ("2026-13-45")
+            moment = None
         if moment is None:
             errors["updated_since"] = [_("Date et heure ISO 8601 attendues.")]
         else:

@@ -23,7 +23,7 @@ from api.views.base import ticket_response, visible_ticket
 from catalogue.request_forms import build_request_form, serialise_values
 from catalogue.selectors import visible_categories
 from tickets import workflow as wf
-from tickets.agent.queue import keyset_page
+from tickets.agent.queue import PAGE_SIZE, keyset_page
 from tickets.forms import TicketForm
 from tickets.models import Channel, Ticket
 from tickets.status import TicketStatus
@@ -48,9 +48,8 @@ def decode_cursor(cursor: str) -> str:
         raise exceptions.ValidationError({"cursor": [_("Curseur illisible.")]}) from exc
 
 
-def filtered_tickets(request: Request) -> QuerySet[Ticket]:
-    """``visible_to(user)`` narrowed by the query's filters, in the queue's activity order."""
-    qs = Ticket.objects.visible_to(request.user)
+def filtered_tickets(request: Request, qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """``qs`` (a branch of ``visible_to(user)``) narrowed by the query's filters, in the queue's activity order."""
     params = request.query_params
     errors: dict[str, list[str]] = {
         name: [_("Caractère nul interdit.")] for name, value in params.items() if "\x00" in value
@@ -83,21 +82,37 @@ def filtered_tickets(request: Request) -> QuerySet[Ticket]:
     )
 
 
+def merged_page(branches: list[QuerySet[Ticket]], *, after: str) -> tuple[list[Ticket], str]:
+    """One keyset page (the queue's, by activity) of the union of ``branches``: each branch reads its own
+    page through its index, the pages are merged, and the next cursor is the last row's (one query per
+    branch: two at most). Returns the tickets and the next cursor ("" on the last page)."""
+    pages = [keyset_page(branch, sort="activity", after=after) for branch in branches]
+    unique = {ticket.pk: ticket for page in pages for ticket in page.tickets}
+    ordered = sorted(unique.values(), key=lambda t: (t.last_activity_at, t.pk), reverse=True)
+    tickets = ordered[:PAGE_SIZE]
+    has_next = len(ordered) > PAGE_SIZE or any(page.has_next for page in pages)
+    # The queue's cursor format: the sort's columns joined by "~" (tickets.agent.queue.keyset_page reads it).
+    last = tickets[-1] if tickets else None
+    return tickets, f"{last.last_activity_at.isoformat()}~{last.pk}" if has_next and last else ""
+
+
 class TicketList(APIView):
     permission_classes = [SignedIn]
 
     @extend_schema(parameters=LIST_PARAMETERS, responses=TicketPageSerializer, operation_id="tickets_list")
     def get(self, request: Request) -> Response:
         """Visible tickets, latest activity first, 50 per page; follow ``next`` for the following page."""
-        qs = filtered_tickets(request)
         cursor = request.query_params.get("cursor", "")
-        page = keyset_page(qs, sort="activity", after=decode_cursor(cursor) if cursor else "")
+        tickets, next_cursor = merged_page(
+            [filtered_tickets(request, branch) for branch in Ticket.objects.visible_branches(request.user)],
+            after=decode_cursor(cursor) if cursor else "",
+        )
         next_url = None
-        if page.has_next:
+        if next_cursor:
             query = request.query_params.copy()
-            query["cursor"] = encode_cursor(page.next_cursor)
+            query["cursor"] = encode_cursor(next_cursor)
             next_url = f"{reverse('api:tickets')}?{query.urlencode()}"
-        return Response({"results": TicketSerializer(page.tickets, many=True).data, "next": next_url})
+        return Response({"results": TicketSerializer(tickets, many=True).data, "next": next_url})
 
     @extend_schema(
         request=TicketCreateSerializer,

@@ -14,6 +14,12 @@ from rest_framework import serializers
 
 from tickets.status import TicketStatus
 
+_DATETIME = serializers.DateTimeField()
+
+
+def _tickets_url() -> str:
+    return reverse("api:tickets")
+
 
 def person(user: Any) -> str | None:
     return str(user) if user is not None else None
@@ -67,6 +73,26 @@ class TicketSerializer(serializers.Serializer):
     def get_url(self, ticket: Any) -> str:
         return reverse("api:ticket", kwargs={"reference": ticket.reference})
 
+    def to_representation(self, ticket: Any) -> dict[str, Any]:
+        """The fields above, written out: DRF's generic walk over them cost half of a 50-row page's time."""
+        when = _DATETIME.to_representation
+        return {
+            "reference": ticket.reference,
+            "url": f"{_tickets_url()}{ticket.reference}/",
+            "title": ticket.title,
+            "status": ticket.status,
+            "status_label": str(ticket.get_status_display()),
+            "priority": ticket.priority,
+            "service": {"id": ticket.service.pk, "slug": ticket.service.slug, "name": ticket.service.name},
+            "category": {"id": ticket.category.pk, "slug": ticket.category.slug, "name": ticket.category.name},
+            "requester": person(ticket.requester),
+            "assignee": person(ticket.assignee),
+            "created": when(ticket.created),
+            "last_activity_at": when(ticket.last_activity_at),
+            "closed_at": when(ticket.closed_at) if ticket.closed_at else None,
+            "version": ticket.version,
+        }
+
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_requester(self, ticket: Any) -> str | None:
         return person(ticket.requester)
@@ -86,6 +112,20 @@ class TicketDetailSerializer(TicketSerializer):
     channel = serializers.CharField()
     follow_up_of = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+
+    def to_representation(self, ticket: Any) -> dict[str, Any]:
+        return {
+            **super().to_representation(ticket),
+            "description": ticket.description,
+            "domain": ticket.domain,
+            "impact": ticket.impact,
+            "urgency": ticket.urgency,
+            "is_blocking": ticket.is_blocking,
+            "form_values": ticket.form_values,
+            "channel": ticket.channel,
+            "follow_up_of": self.get_follow_up_of(ticket),
+            "actions": self.get_actions(ticket),
+        }
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_follow_up_of(self, ticket: Any) -> int | None:

@@ -106,8 +106,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     extra: dict[str, Any] = {}
     if isinstance(exc, PreconditionFailed) and exc.version is not None:
         extra["current_version"] = exc.version
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        extra["retry_after"] = int(exc.wait) + 1
+    if response.has_header("Retry-After"):
+        extra["retry_after"] = int(response["Retry-After"])
     code = exc.default_code if isinstance(exc, exceptions.APIException) else ""
     detail = response.data.get("detail", response.data) if isinstance(response.data, dict) else response.data
     problem = problem_response(response.status_code, detail, code=code, **extra)

@@ -28,8 +28,10 @@ def test_rate_limit_answers_429_with_retry_after(api_for, requester, monkeypatch
 
 
 def test_knowledge_base_search_and_article_visibility(api_for, category, requester, agent):
-    published = Article.objects.create(title="Réinitialiser son mot de passe", problem="Mot de passe oublié",
-                                       solution="Utilisez le lien.", category=category, status=ArticleStatus.PUBLISHED)  # fmt: skip
+    published = Article.objects.create(
+        title="Réinitialiser son mot de passe", problem="Mot de passe oublié", solution="Utilisez le lien.",
+        category=category, status=ArticleStatus.PUBLISHED,
+    )  # fmt: skip
     draft = Article.objects.create(title="Brouillon mot de passe", problem="p", solution="s", category=category)
     client = api_for(requester)
     found = client.get("/api/v1/kb/articles/?q=mot de passe").json()["results"]
@@ -45,8 +47,8 @@ def test_admin_creates_a_service_account_and_its_token(client_for, admin, servic
                                                                "name": "SI scolarité", "description": "Apogée"})  # fmt: skip
     account = ServiceAccount.objects.get()
     assert (response.status_code, account.user.has_usable_password(), account.created_by) == (302, False, admin)
-    done = client.post("/admin/api/serviceaccount/", {"action": "create_write_token", "_selected_action": [account.pk]},
-                       follow=True)  # fmt: skip
+    action = {"action": "create_write_token", "_selected_action": [account.pk]}
+    done = client.post("/admin/api/serviceaccount/", action, follow=True)
     (message,) = [str(m) for m in get_messages(done.wsgi_request) if "gch_" in str(m)]
     secret = message.rsplit(" ", 1)[-1]
     token = AccessToken.objects.get(user=account.user)

@@ -43,8 +43,8 @@ def test_knowledge_base_search_and_article_visibility(api_for, category, request
 
 def test_admin_creates_a_service_account_and_its_token(client_for, admin, service, api_for):
     client = client_for(admin)
-    response = client.post("/admin/api/serviceaccount/add/", {"email": "si-scolarite@example.org",
-                                                               "name": "SI scolarité", "description": "Apogée"})  # fmt: skip
+    account_form = {"email": "si-scolarite@example.org", "name": "SI scolarité", "description": "Apogée"}
+    response = client.post("/admin/api/serviceaccount/add/", account_form)
     account = ServiceAccount.objects.get()
     assert (response.status_code, account.user.has_usable_password(), account.created_by) == (302, False, admin)
     action = {"action": "create_write_token", "_selected_action": [account.pk]}

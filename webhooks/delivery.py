@@ -42,32 +42,41 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.GUICHET_WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
 
 
-def deliver(*, delivery_id: int) -> str | None:
-    """Try one pending delivery now; returns its status afterwards (None: nothing to do)."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
-            .select_related("subscription")
-            .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
-            .first()
+def claim(delivery_id: int, now: datetime.datetime) -> bool:
+    """Take a due delivery for this worker: its next attempt moves past the send's longest wait, so no
+    other worker (nor the sweep) sends it meanwhile; a worker that dies leaves it due again then."""
+    hold = datetime.timedelta(seconds=settings.GUICHET_WEBHOOK_TIMEOUT * 3 + 30)
+    return bool(
+        Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now).update(
+            next_attempt_at=now + hold
         )
-        if delivery is None:
-            return None
-        subscription = delivery.subscription
-        if not subscription.is_active:
-            Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED)
-            return DeliveryStatus.FAILED
-        body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
-        started = time.monotonic()
-        code, error = None, ""
-        try:
-            code = destinations.post(
-                subscription.url, body, headers_for(delivery, body), timeout=settings.GUICHET_WEBHOOK_TIMEOUT
-            )
-        except destinations.DestinationRefused as exc:
-            error = exc.message
-        except OSError as exc:  # refused, reset, timed out, TLS, name resolution
-            error = f"{type(exc).__name__}: {exc}"
+    )
+
+
+def deliver(*, delivery_id: int) -> str | None:
+    """Try one due delivery now; returns its status afterwards (None: nothing to do).
+
+    The POST happens outside any transaction: no row lock (nor SQLite's write lock) is held while
+    a receiver takes its time."""
+    if not claim(delivery_id, timezone.now()):
+        return None
+    delivery = Delivery.objects.select_related("subscription").get(pk=delivery_id)
+    subscription = delivery.subscription
+    if not subscription.is_active:
+        Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED)
+        return DeliveryStatus.FAILED
+    body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
+    started = time.monotonic()
+    code, error = None, ""
+    try:
+        code = destinations.post(
+            subscription.url, body, headers_for(delivery, body), timeout=settings.GUICHET_WEBHOOK_TIMEOUT
+        )
+    except destinations.DestinationRefused as exc:
+        error = exc.message
+    except OSError as exc:  # refused, reset, timed out, TLS, name resolution
+        error = f"{type(exc).__name__}: {exc}"
+    with transaction.atomic():
         DeliveryAttempt.objects.create(
             delivery=delivery,
             response_code=code,
@@ -85,7 +94,7 @@ def deliver(*, delivery_id: int) -> str | None:
                 delivery.status = DeliveryStatus.FAILED
             delivery.next_attempt_at = now + retry_delay(delivery.attempts)
         delivery.save(update_fields=["attempts", "status", "delivered_at", "next_attempt_at"])
-        return delivery.status
+    return delivery.status
 
 
 def _count_failure(subscription: Subscription) -> bool:

@@ -129,3 +129,15 @@ def test_article_published_is_sent(receiver, subscription, category):
     article_publish(article=article, editor=None)
     delivery = Delivery.objects.get()
     assert (delivery.event, delivery.payload["article"]["id"]) == ("article.published", article.pk)
+
+
+def test_a_delivery_is_claimed_by_one_worker_only(subscription, make_ticket):
+    from django.utils import timezone
+
+    from webhooks.delivery import claim
+
+    make_ticket()
+    delivery = Delivery.objects.get()
+    now = timezone.now()
+    assert (claim(delivery.pk, now), claim(delivery.pk, now)) == (True, False)
+    assert deliver(delivery_id=delivery.pk) is None  # held by the first worker

@@ -10,6 +10,13 @@ from celery.schedules import crontab
 from django.conf import settings
 
 BEAT_SCHEDULE: dict[str, dict] = {
+    # Every minute: webhook deliveries whose retry time has come and whose task was lost (broker down,
+    # worker killed); the usual path is a task per delivery queued after the event's commit.
+    "webhooks-sweep-deliveries": {
+        "task": "webhooks.tasks.sweep_deliveries",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
     # Every 5 minutes: a heartbeat a monitoring probe can look for in the logs
     # and that proves beat and a worker are both alive.
     "heartbeat": {"task": "helpdesk.tasks.heartbeat", "schedule": crontab(minute="*/5")},

@@ -2,7 +2,9 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
+from api.views.pages import DocsView
 from catalogue import views as catalogue_views
 from helpdesk import views
 from tickets.views import links as ticket_links
@@ -28,6 +30,11 @@ urlpatterns = [
     path("traitement/statistiques/", include("stats.urls")),
     path("traitement/", include("tickets.urls_agent")),
     path("donnees-personnelles/", include("privacy.urls")),
+    # The REST API (issue 21): its schema and documentation sit outside the versioned prefix.
+    path("api/schema/", SpectacularAPIView.as_view(api_version="1"), name="api_schema"),
+    path("api/docs/", DocsView.as_view(), name="api_docs"),
+    path("api/", include("api.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("lien/<str:token>", ticket_links.open_signed_link, name="signed_link"),
 ]
 

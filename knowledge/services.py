@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from catalogue.models import Category
 from knowledge.models import Article, ArticleStatus, ArticleVote, Deflection, FaqEntry
+from knowledge.signals import article_published
 
 
 class InvalidTransition(Exception):
@@ -59,7 +60,9 @@ def article_publish(*, article: Article, editor) -> Article:
     article.status = ArticleStatus.PUBLISHED
     article.published_at = timezone.now()
     article.editor = editor
-    article.save(update_fields=["status", "published_at", "editor"])
+    with transaction.atomic():
+        article.save(update_fields=["status", "published_at", "editor"])
+        article_published.send(sender=Article, article=article)
     return article
 
 

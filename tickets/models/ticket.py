@@ -101,6 +101,20 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
             rule |= Q(service_id__in=user.service_ids)
         return self.filter(rule)
 
+    def visible_branches(self, user: Any) -> list[TicketQuerySet]:
+        """``visible_to(user)`` as the querysets whose union it is, each answered by one index: what the
+        user follows as a requester, and their services' tickets. A list sorted and cut per branch, then
+        merged, reads one page without the OR that no index serves in order (the API's ticket list:
+        255 ms → a few ms for an agent at 100,000 tickets). ``test_visibility_union`` checks the union."""
+        if not roles.is_active_user(user):
+            return [self.none()]
+        if roles.is_admin(user):
+            return [self.all()]
+        branches = [self.filter(pk__in=followed_ids(user))]
+        if user.service_ids:
+            branches.append(self.filter(service_id__in=user.service_ids))
+        return branches
+
     def requester_side(self, user: Any) -> TicketQuerySet:
         """Tickets the user follows as a requester: their own, their institution's
         where they act as a correspondent, and those they watch ("Mes demandes")."""
@@ -246,6 +260,9 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
                 name="tickets_open_activity",
                 condition=Q(status__in=sorted(OPEN_STATES)),
             ),
+            # Every ticket by activity (the API's list for an administrator, any status): without it PostgreSQL
+            # sorted the whole table for each page (476 ms at 100,000 tickets).
+            models.Index(fields=["-last_activity_at", "-id"], name="tickets_activity"),
             # The staff search reads each service's matches in activity order and ranks the most recent
             # ones only (tickets.agent.search): without it, every match of a common word was fetched.
             models.Index(fields=["service", "-last_activity_at", "-id"], name="tickets_service_activity"),

@@ -68,8 +68,12 @@ def test_visible_to_is_exactly_the_rule_for_every_role_on_a_generated_data_set(
         assert set(Ticket.objects.visible_to(user).values_list("pk", flat=True)) == expected, user
         followed = {t.pk for t in tickets if follows(user, t, watched, open_ids)}
         assert set(Ticket.objects.requester_side(user).values_list("pk", flat=True)) == followed, user
+        # The branches the API's list merges: their union is the rule.
+        branches = Ticket.objects.visible_branches(user)
+        assert set().union(*(set(b.values_list("pk", flat=True)) for b in branches)) == expected, user
         # The requester's own list: both filters together, as the page applies them.
         mine = Ticket.objects.visible_to(user).requester_side(user).open()
         assert set(mine.values_list("pk", flat=True)) == {t.pk for t in tickets if t.is_open} & followed & expected
 
     assert list(Ticket.objects.visible_to(AnonymousUser())) == []
+    assert [list(b) for b in Ticket.objects.visible_branches(AnonymousUser())] == [[]]

@@ -32,7 +32,7 @@ class AccessToken(models.Model):
     name = models.CharField(_("nom"), max_length=100)
     # The first characters of the secret, shown in lists so that a person recognises their token.
     prefix = models.CharField(_("début du jeton"), max_length=12, editable=False)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(_("empreinte"), max_length=64, unique=True, editable=False)
     scope = models.CharField(_("portée"), max_length=5, choices=TokenScope.choices, default=TokenScope.READ)
     created = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expire le"))
@@ -66,7 +66,12 @@ class ServiceAccount(models.Model):
     )
     description = models.TextField(_("système appelant"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créé par"),
     )
     created = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
 

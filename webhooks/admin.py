@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from webhooks.models import Delivery, DeliveryAttempt, Subscription
 
@@ -8,6 +9,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ("url", "owner", "is_active", "consecutive_failures", "disabled_at")
     list_filter = ("is_active",)
     readonly_fields = ("consecutive_failures", "disabled_at")
+    # Destinations are https by default (and Django 6 changes URLField's default scheme).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class AttemptInline(admin.TabularInline):

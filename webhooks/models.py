@@ -59,7 +59,9 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("abonnement")
+    )
     event = models.CharField(_("événement"), max_length=40, choices=WebhookEvent.choices)
     payload = models.JSONField(_("contenu"))
     status = models.CharField(_("état"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
@@ -85,7 +87,7 @@ class Delivery(models.Model):
 class DeliveryAttempt(models.Model):
     """The delivery log: one row per try, with the receiver's answer."""
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="log")
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="log", verbose_name=_("envoi"))
     at = models.DateTimeField(_("le"), default=timezone.now)
     response_code = models.PositiveSmallIntegerField(_("code de réponse"), null=True, blank=True)
     error = models.CharField(_("erreur"), max_length=300, blank=True)

@@ -79,3 +79,19 @@ class StatsFilterForm(forms.Form):
             channel=data.get("channel") or None,
             priority=data.get("priority"),
         )
+
+
+class SurveyForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Votre note (1 : très insatisfait, 5 : très satisfait)"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Commentaire (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Lu par les responsables du service ; n'y mettez pas d'information personnelle."),
+    )

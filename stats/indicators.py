@@ -93,6 +93,8 @@ class Indicator:
     title: Any
     unit: Any
     rows: list[Row] = field(default_factory=list)
+    # False for rows of different units (a bar chart would compare them): the table alone.
+    chart: bool = True
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -406,6 +408,21 @@ INDICATORS = {
     "outcomes": outcomes,
     "targets": targets,
 }
+
+
+def _register_more() -> None:
+    """The indicators of the other modules (which import this one's types)."""
+    from stats import people
+
+    INDICATORS.update(
+        {
+            "satisfaction": people.satisfaction,
+            "satisfaction_distribution": people.satisfaction_distribution,
+        }
+    )
+
+
+_register_more()
 
 
 def compute(*, user: Any, filters: StatsFilters, keys: tuple[str, ...] = tuple(INDICATORS)) -> list[Indicator]:

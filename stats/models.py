@@ -52,3 +52,31 @@ def targets_by_category() -> dict[int, tuple[int | None, int | None]]:
             node = parents.get(node)
         resolved[pk] = own.get(node, (None, None)) if node is not None else (None, None)
     return resolved
+
+
+RATINGS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class SurveyAnswer(models.Model):
+    """A requester's rating of a closed ticket (``stats.survey``): one per ticket,
+    changeable for ``survey.CHANGE_DAYS`` days after the closure.
+
+    Not a ticket state change, so it lives here rather than in ``tickets``. The
+    rating, the dates and the ticket's closing status carry no personal data and
+    survive anonymisation; only ``comment`` is the requester's own words."""
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="survey_answer", verbose_name=_("demande")
+    )
+    rating = models.PositiveSmallIntegerField(_("note"), validators=RATINGS)
+    comment = models.TextField(_("commentaire"), blank=True, max_length=2000)
+    answered_at = models.DateTimeField(_("répondu le"))
+    updated_at = models.DateTimeField(_("modifié le"))
+
+    class Meta:
+        verbose_name = _("avis de satisfaction")
+        verbose_name_plural = _("avis de satisfaction")
+        indexes = [models.Index(fields=["answered_at"], name="stats_survey_answered")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}: {self.rating}/5"

@@ -35,6 +35,9 @@ class Hooks:
     # A staff member opened a ticket's personal data: ``record_access(user=, ticket=, kind=)`` with kind
     # "page", "attachment" or "search" (the privacy app's audit trail fills it).
     record_access: Callable[..., Any] = lambda **kwargs: None
+    # A closing ticket: a sentence the closure mail adds to invite its requester to rate it, or ""
+    # (the statistics app's satisfaction survey fills it).
+    closure_invitation: Callable[[Any], str] = lambda ticket: ""
 
 
 hooks = Hooks()

@@ -7,7 +7,9 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistiques")
 
     def ready(self) -> None:
-        from stats import survey
+        from stats import facts, survey
         from tickets.hooks import register
+        from tickets.signals import ticket_event_recorded
 
         register(closure_invitation=survey.closure_invitation)
+        ticket_event_recorded.connect(facts.on_ticket_event, dispatch_uid="stats.facts")

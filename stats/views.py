@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from accounts.roles import is_admin
 from stats import exports
 from stats.forms import StatsFilterForm
-from stats.indicators import INDICATORS, compute, scoped_tickets
+from stats.indicators import compute, keys_for, scoped_facts
 from stats.people import survey_comments
 
 
@@ -38,7 +38,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         indicators = compute(user=request.user, filters=filters)
         if is_admin(request.user) or request.user.is_service_manager:
             # The requesters' comments are for the people who run the service, not correspondents.
-            comments = survey_comments(scoped_tickets(user=request.user, filters=filters), filters.period)
+            comments = survey_comments(scoped_facts(user=request.user, filters=filters), filters.period)
     return render(
         request,
         "stats/statistics.html",
@@ -60,7 +60,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     """``table`` is an indicator key or ``tickets`` (the filtered list); ``fmt`` csv or xlsx."""
     _require_access(request)
-    if table not in INDICATORS and table != "tickets":
+    if table not in keys_for(request.user) and table != "tickets":
         raise Http404
     form = StatsFilterForm(request.GET, user=request.user)
     if not form.is_valid():

@@ -11,7 +11,7 @@ from django.utils import timezone
 from helpdesk.models import OutboundEmail
 from helpdesk.signing import make_ticket_link
 from stats import survey
-from stats.indicators import scoped_tickets
+from stats.indicators import scoped_facts as scoped_tickets
 from stats.models import SurveyAnswer
 from stats.people import satisfaction, satisfaction_distribution
 from stats.tests.conftest import MAY, History, at, may_filters

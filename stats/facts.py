@@ -67,6 +67,7 @@ def compute(row: dict[str, Any], events: list[dict[str, Any]], calendar) -> tupl
     if status in CLOSED_STATES:
         closing = next((e for e in reversed(events) if e["to_status"] == status), None)
     is_closed = closed_at is not None and status in CLOSED_STATES
+    is_resolved = is_closed and status in RESOLVED_STATES
     columns = {
         "service_id": row["service_id"],
         "category_id": row["category_id"],
@@ -85,11 +86,10 @@ def compute(row: dict[str, Any], events: list[dict[str, Any]], calendar) -> tupl
         "closing_reason": (closing["reason"] or "")[:300] if closing else "",
         "closed_by_id": closing["actor_id"] if closing else None,
         "response_days": None if first_response is None else working_days_between(created, first_response, calendar),
-        "resolution_days": (
-            working_days_between(created, closed_at, calendar) if is_closed and status in RESOLVED_STATES else None
-        ),
-        "waiting_requester_days": waits[WaitingOn.REQUESTER] if is_closed else None,
-        "waiting_service_days": waits[WaitingOn.SERVICE] if is_closed else None,
+        # Resolved tickets only, like the resolution: the two waits add up to it.
+        "resolution_days": working_days_between(created, closed_at, calendar) if is_resolved else None,
+        "waiting_requester_days": waits[WaitingOn.REQUESTER] if is_resolved else None,
+        "waiting_service_days": waits[WaitingOn.SERVICE] if is_resolved else None,
         "transfers": transfers,
         "requalifications": len(requalified) - transfers,
     }
@@ -97,7 +97,7 @@ def compute(row: dict[str, Any], events: list[dict[str, Any]], calendar) -> tupl
 
 
 def refresh(ticket_ids: Iterable[int], calendars: Calendars | None = None) -> int:
-    """Recompute the facts of these tickets (4 queries + the calendars'); returns how many."""
+    """Recompute the facts of these tickets (6 queries + the calendars'); returns how many."""
     ids = list(ticket_ids)
     rows = list(Ticket.objects.filter(pk__in=ids).values(*TICKET_FIELDS))
     if not rows:
@@ -107,10 +107,15 @@ def refresh(ticket_ids: Iterable[int], calendars: Calendars | None = None) -> in
         events[event["ticket_id"]].append(event)
     calendars = calendars or Calendars()
     calendars.prepare({row["institution_id"] for row in rows})
+    # The profile copied when the fact was first written stays: anonymising the requester later
+    # must not move the ticket out of its profile's figures.
+    kept = dict(TicketFact.objects.filter(ticket_id__in=ids).exclude(requester_profile="").values_list(
+        "ticket_id", "requester_profile"))  # fmt: skip
     now = timezone.now()
     facts, spans = [], []
     for row in rows:
         columns, history = compute(row, events[row["pk"]], calendars[row["institution_id"]])
+        columns["requester_profile"] = kept.get(row["pk"], columns["requester_profile"])
         facts.append(TicketFact(ticket_id=row["pk"], refreshed_at=now, **columns))
         spans += _spans(row["pk"], history)
     fields = [f.name for f in TicketFact._meta.concrete_fields if f.name != "ticket"]

@@ -13,3 +13,9 @@ class StatsConfig(AppConfig):
 
         register(closure_invitation=survey.closure_invitation)
         ticket_event_recorded.connect(facts.on_ticket_event, dispatch_uid="stats.facts")
+        from django.db.models.signals import post_delete, post_save
+
+        from accounts.models import ClosurePeriod
+
+        post_save.connect(facts.on_closure_change, sender=ClosurePeriod, dispatch_uid="stats.closure_saved")
+        post_delete.connect(facts.on_closure_change, sender=ClosurePeriod, dispatch_uid="stats.closure_deleted")

@@ -135,9 +135,12 @@ def on_ticket_event(sender: Any, event: TicketEvent, **kwargs: Any) -> None:
     refresh([event.ticket_id])
 
 
-def rebuild(*, stale_only: bool = False, batch_size: int = BATCH_SIZE) -> int:
-    """Recompute every fact (or only missing and stale ones) in keyset batches; returns how many."""
+def rebuild(*, stale_only: bool = False, closed_since=None, batch_size: int = BATCH_SIZE) -> int:
+    """Recompute every fact (or only missing and stale ones, or those of tickets open or
+    closed since a date) in keyset batches; returns how many."""
     tickets = Ticket.objects.all()
+    if closed_since is not None:
+        tickets = tickets.filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=closed_since))
     if stale_only:
         tickets = tickets.filter(Q(stats_fact__isnull=True) | Q(updated__gt=F("stats_fact__refreshed_at")))
     calendars, done, last = Calendars(), 0, 0
@@ -147,3 +150,14 @@ def rebuild(*, stale_only: bool = False, batch_size: int = BATCH_SIZE) -> int:
             return done
         done += refresh(ids, calendars)
         last = ids[-1]
+
+
+def on_closure_change(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A closure period added, changed or removed changes the working days counted
+    from its first day on: those tickets' facts are recomputed after the commit."""
+    from django.db import transaction
+
+    from stats.tasks import refresh_after_closure_change
+
+    start = instance.start.isoformat()
+    transaction.on_commit(lambda: refresh_after_closure_change.delay(start))

@@ -158,3 +158,28 @@ def test_rebuild_stale_only_fills_missing_facts(history):
     assert facts.rebuild(stale_only=True) == 1
     assert TicketFact.objects.get(ticket=history["T1"]).resolution_days == 3
     assert date(2026, 5, 7) == TicketFact.objects.get(ticket=history["T1"]).closed_at.date()
+
+
+def test_a_closure_period_changed_afterwards_recounts_the_delays(
+    history, admin, institution, monkeypatch, django_capture_on_commit_callbacks
+):
+    from accounts.models import ClosurePeriod
+    from stats import tasks
+
+    monkeypatch.setattr(tasks.refresh_after_closure_change, "delay", tasks.refresh_after_closure_change)
+    with django_capture_on_commit_callbacks(execute=True):
+        ClosurePeriod.objects.get(institution=institution).delete()
+    # T2 becomes 10 working days (18–22 May count) and T9 14: resolutions [1, 3, 10, 10, 14].
+    assert waiting(scoped_facts(user=admin, filters=may_filters()), MAY).values()["requester_p90"] == (13, 2)
+    assert TicketFact.objects.get(ticket=history["T2"]).resolution_days == 10
+
+
+def test_rebuild_command_and_beat_entry(history, capsys):
+    from django.core.management import call_command
+
+    from helpdesk.schedule import BEAT_SCHEDULE
+
+    TicketFact.objects.all().delete()
+    call_command("stats_rebuild", "--stale-only")
+    assert "11 facts recomputed" in capsys.readouterr().out
+    assert BEAT_SCHEDULE["stats-refresh-facts"]["task"] == "stats.tasks.refresh_facts"

@@ -101,6 +101,11 @@ def test_statistics_link_in_the_workspace_for_managers_only(client_for, manager,
     assert 'href="/traitement/statistiques/"' not in client_for(agent).get("/traitement/").content.decode()
 
 
+def test_statistics_link_in_the_main_menu_for_correspondents(client_for, colleague, requester):
+    assert 'href="/traitement/statistiques/"' in client_for(colleague).get("/").content.decode()
+    assert 'href="/traitement/statistiques/"' not in client_for(requester).get("/").content.decode()
+
+
 def _file(n, requester, agent, category):
     for i in range(n):
         ticket = wf.ticket_file(requester=requester, category=category, title=f"Panne {i}", description="Erreur.")

@@ -342,25 +342,43 @@ def percentile_90(values: list[int]) -> int | None:
 
 
 def median_and_p90(facts: QuerySet[TicketFact], column: str) -> tuple[Any, Any]:
-    """Median and nearest-rank 90th percentile of a column (nulls left out): by the
-    database on PostgreSQL (``percentile_cont(0.5)``, ``percentile_disc(0.9)``, the
-    same definitions), else in Python."""
-    facts = facts.filter(**{f"{column}__isnull": False})
+    """Median and nearest-rank 90th percentile of a column (nulls left out), in Python."""
+    values = list(facts.filter(**{f"{column}__isnull": False}).values_list(column, flat=True))
+    return median(values), percentile_90(values)
+
+
+def _percentiles(facts: QuerySet[TicketFact], period: Period, columns: list[str]) -> dict[str, Any]:
+    """``{"<column>_<m|p><''|_prev>": value}`` for the tickets closed in each period: on
+    PostgreSQL one aggregate query (``percentile_cont(0.5)`` and ``percentile_disc(0.9)``,
+    the same definitions as ``median`` and ``percentile_90``), else in Python."""
+    found: dict[str, Any] = {}
+    periods = (("", period), ("_prev", period.previous))
     if connection.vendor == "postgresql":
         from stats.percentiles import PercentileCont, PercentileDisc
 
-        found = facts.aggregate(m=PercentileCont(column, 0.5), p=PercentileDisc(column, 0.9))
-        return _number(found["m"]), found["p"]
-    values = list(facts.values_list(column, flat=True))
-    return median(values), percentile_90(values)
+        aggregates = {}
+        for column in columns:
+            for suffix, p in periods:
+                rule = _in("closed_at", p) & Q(**{f"{column}__isnull": False})
+                aggregates[f"{column}_m{suffix}"] = PercentileCont(column, 0.5, filter=rule)
+                aggregates[f"{column}_p{suffix}"] = PercentileDisc(column, 0.9, filter=rule)
+        found = facts.filter(_both("closed_at", period)).aggregate(**aggregates)
+        return {key: _number(value) for key, value in found.items()}
+    for column in columns:
+        for suffix, p in periods:
+            found[f"{column}_m{suffix}"], found[f"{column}_p{suffix}"] = median_and_p90(
+                facts.filter(_in("closed_at", p)), column
+            )
+    return found
 
 
 def delay_rows(facts: QuerySet[TicketFact], period: Period, columns: list[tuple[str, str, Any]]) -> list[Row]:
     """For each (key, column, label): median and p90 rows over the tickets closed in each period."""
-    now, before = facts.filter(_in("closed_at", period)), facts.filter(_in("closed_at", period.previous))
+    found = _percentiles(facts, period, [column for _key, column, _label in columns])
     rows = []
     for key, column, label in columns:
-        (m, p), (m_prev, p_prev) = median_and_p90(now, column), median_and_p90(before, column)
+        m, m_prev = found[f"{column}_m"], found[f"{column}_m_prev"]
+        p, p_prev = found[f"{column}_p"], found[f"{column}_p_prev"]
         rows.append(Row(f"{key}_median", _("%(what)s, médiane") % {"what": label}, m, m_prev))
         rows.append(Row(f"{key}_p90", _("%(what)s, 90e centile") % {"what": label}, p, p_prev))
     return rows

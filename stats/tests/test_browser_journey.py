@@ -75,3 +75,27 @@ def test_manager_reads_and_exports_the_statistics(browser, live_server, client_f
     journey.step("statistics, may 2026, 1920 px")
     assert min(_label_heights(tab)) >= 14
     context.close()
+
+
+def test_requester_rates_a_closed_ticket_in_the_browser(browser, live_server, client_for, requester, agent, category):
+    from tickets import workflow as wf
+
+    ticket = wf.ticket_file(requester=requester, category=category, title="Messagerie", description="Erreur.")
+    wf.ticket_take(ticket=ticket, actor=agent)
+    wf.ticket_propose(ticket=ticket, actor=agent, text="Videz le cache.")
+    wf.ticket_approve(ticket=ticket, actor=requester)
+    context, tab = _manager_tab(browser, live_server, client_for, requester, 1366, 768)
+    journey = Journey(tab, "stats-survey")
+    tab.goto(f"{live_server.url}/demandes/{ticket.reference}/")
+    journey.step("closed ticket invites a rating")
+    journey.tab_to(tab.locator("#id_rating_0"))  # a radio group is one Tab stop; arrows choose
+    for _ in range(3):
+        tab.keyboard.press("ArrowRight")
+    assert tab.locator("#id_rating_3").is_checked()  # 4/5
+    journey.type_into(tab.locator("#id_comment"), "Rapide, merci.")
+    journey.follow(tab.get_by_role("button", name="Envoyer mon avis"))
+    assert tab.url.endswith(f"/demandes/{ticket.reference}/#avis")
+    assert "Vous avez donné la note de 4 sur 5." in tab.locator("#avis").inner_text()
+    journey.step("rating recorded, still changeable")
+    assert SurveyAnswer.objects.get(ticket=ticket).comment == "Rapide, merci."
+    context.close()

@@ -12,6 +12,14 @@ statistics page over the last 365 days for one service (its manager, service
 filter) and for all services (an administrator) — median and p95 against
 the 300 ms target — and a full CSV export of every ticket (streamed, rows
 counted) with its time and the process's peak memory growth.
+
+Measured 2026-11-28 at 1,000,000 tickets, 2 shared cores (load average 7-8):
+facts backfill 1,415 s (load 10-13); page, one service: median 5,546 ms,
+p95 7,241 ms; all services: median 4,385 ms, p95 4,814 ms (32 queries, the
+database's share ~97 %: the backlog by status over ``StatusSpan`` and the
+percentiles lead) — the 300 ms target is NOT met by per-ticket facts; daily
+roll-ups are the next step. CSV of 1,000,000 rows: 80 s, 152 MB streamed,
+peak memory growth 3 MB.
 """
 
 from __future__ import annotations

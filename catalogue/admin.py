@@ -210,6 +210,7 @@ class CategoryAdmin(ManagedServicesMixin, admin.ModelAdmin):
             {"fields": ["is_sve", "sve_processing_delay", "sve_implicit_decision"]},
         ),
         (_("Délais du demandeur"), {"fields": ["reminder_delay", "closure_delay", "timer_unit"]}),
+        (_("Satisfaction"), {"fields": ["satisfaction_survey"]}),
         (
             _("Données personnelles (RGPD)"),
             {

@@ -315,6 +315,16 @@ class Category(TreeNode):
         ),
     )
 
+    # A branch setting: switched off here, no ticket of this node or below invites a satisfaction rating.
+    satisfaction_survey = models.BooleanField(
+        _("enquête de satisfaction"),
+        default=True,
+        help_text=_(
+            "Invite le demandeur à noter de 1 à 5 la demande close. Décochée, l'enquête est désactivée pour "
+            "cette branche et toutes ses sous-catégories (par exemple les saisines SVE)."
+        ),
+    )
+
     objects = CategoryQuerySet.as_manager()
 
     class Meta:

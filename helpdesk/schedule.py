@@ -40,6 +40,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tickets.tasks.purge_orphan_files",
         "schedule": crontab(hour=3, minute=50),
     },
+    # Every night at 02:30: recompute the statistics facts that are missing or older than
+    # their ticket (each workflow action updates its ticket's facts; this repairs the rest:
+    # tickets imported outside the workflow, a failed update).
+    "stats-refresh-facts": {"task": "stats.tasks.refresh_facts", "schedule": crontab(hour=2, minute=30)},
     # Every night at 03:40: rebuild the knowledge-base word list used for typo
     # tolerance (saving an article only adds words; this also drops stale ones).
     "knowledge-search-words": {"task": "knowledge.tasks.rebuild_search_words", "schedule": crontab(hour=3, minute=40)},

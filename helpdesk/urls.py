@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 from api.views.pages import DocsView
 from catalogue import views as catalogue_views
 from helpdesk import views
+from stats import survey_views
 from tickets.views import links as ticket_links
 
 # One login flow for the whole site: the admin's own password form would skip
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("kb/", include("knowledge.urls")),
+    path("demandes/<int:reference>/avis/", survey_views.answer, name="satisfaction_survey"),
     path("demandes/", include("tickets.urls")),
     path("traitement/statistiques/", include("stats.urls")),
     path("traitement/", include("tickets.urls_agent")),

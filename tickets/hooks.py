@@ -45,6 +45,9 @@ class Hooks:
     # ``tickets`` (inbound raw mail, quarantine…): the anonymisation door calls each one inside its
     # transaction, for the tickets it anonymises.
     personal_data_erasers: list[Callable[[list[int]], None]] = field(default_factory=list)
+    # A closing ticket: a sentence the closure mail adds to invite its requester to rate it, or ""
+    # (the statistics app's satisfaction survey fills it).
+    closure_invitation: Callable[[Any], str] = lambda ticket: ""
 
 
 hooks = Hooks()

@@ -25,6 +25,7 @@ from accounts.notifications import wants_immediate_queue_mail
 from helpdesk.mail import AUTO_REPLIED
 from helpdesk.models import OutboundEmail
 from tickets import permissions
+from tickets.hooks import hooks
 from tickets.models import Channel, EventAction, Ticket, TicketEvent
 from tickets.notifications import sve
 from tickets.notifications.compose import (
@@ -298,6 +299,7 @@ def closed(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
             "paragraphs": [
                 text % values,
                 _("Une demande close n'est pas rouverte : si besoin, déposez une demande de suite depuis sa page."),
+                *filter(None, [hooks.closure_invitation(ticket)]),
             ],
             "quote": event.reason,
             "quote_label": _("Motif :") if event.reason else "",

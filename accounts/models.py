@@ -142,6 +142,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_correspondent(self) -> bool:
         return bool(self.correspondent_institution_ids)
 
+    @cached_property
+    def provider_ids(self) -> frozenset[int]:
+        """External providers (prestataires) this user works for: they see the DAs handed to them."""
+        return frozenset(self.provider_organisations.values_list("pk", flat=True))
+
     @property
     def is_helpdesk_staff(self) -> bool:
         """Agents, service managers and administrators: the people MFA may be required of."""
@@ -322,3 +327,22 @@ class BouncingAddress(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+
+class ProviderOrganisation(models.Model):
+    """An external provider (prestataire) to which the agency hands some DAs (état EXT).
+
+    Its members see only the tickets handed to it, never the agency's internal notes; their
+    answers wait for the agency's validation (état AVA) before the institution sees anything.
+    """
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    members = models.ManyToManyField(User, related_name="provider_organisations", blank=True, verbose_name=_("membres"))
+
+    class Meta:
+        verbose_name = _("prestataire")
+        verbose_name_plural = _("prestataires")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

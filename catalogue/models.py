@@ -111,6 +111,13 @@ class TimerUnit(models.TextChoices):
     CALENDAR_DAYS = "calendar", _("jours calendaires")
 
 
+class Lifecycle(models.TextChoices):
+    """Which statuses a branch's tickets go through (``tickets.status.STATUSES_BY_LIFECYCLE``)."""
+
+    CORE = "core", _("Cycle de base (9 statuts)")
+    AGENCY = "agency", _("Cycle complet de l'agence (états, développement et recette, EXC, REM)")
+
+
 class KnowledgePolicy(models.TextChoices):
     PUBLISH = "publish", _("Publier automatiquement")
     REVIEW = "review", _("Après relecture")
@@ -278,6 +285,17 @@ class Category(TreeNode):
             "que leurs propres demandes."
         ),
     )
+    # A branch setting too: empty inherits the nearest value up the tree, else the core.
+    lifecycle = models.CharField(
+        _("cycle de vie des demandes"),
+        max_length=10,
+        choices=Lifecycle.choices,
+        blank=True,
+        help_text=_(
+            "Les statuts que suivent les demandes de cette branche. Vide : celui de la branche parente, sinon "
+            "le cycle de base."
+        ),
+    )
 
     # Branch settings of personal data retention, inherited like ``open_to_correspondents``:
     # the nearest value up the tree wins, else the site default (``retention_months_by_id``).
@@ -333,6 +351,19 @@ class Category(TreeNode):
                 and Category.objects.ancestors(self).filter(open_to_correspondents=True).exists()
             )
             self._open_to_correspondents = cached
+        return cached
+
+    @property
+    def lifecycle_in_force(self) -> str:
+        """This node's lifecycle, else the nearest one up the tree, else the core (cached)."""
+        cached = getattr(self, "_lifecycle_in_force", None)
+        if cached is None:
+            cached = self.lifecycle
+            if not cached and self.parent_id is not None:
+                found = [a.lifecycle for a in Category.objects.ancestors(self) if a.lifecycle]
+                cached = found[-1] if found else ""
+            cached = cached or Lifecycle.CORE
+            self._lifecycle_in_force = cached
         return cached
 
     @property

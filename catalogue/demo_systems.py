@@ -13,6 +13,7 @@ from catalogue.models import (
     FieldKind,
     InstalledSoftware,
     KnowledgePolicy,
+    Lifecycle,
     PriorityScheme,
     Software,
     TimerUnit,
@@ -152,6 +153,7 @@ def amue(ctx: DemoContext) -> None:
         icon="🧩",
         audience_profiles=[RequesterProfile.STAFF],
         open_to_correspondents=True,  # the agency's DA branch: correspondents act for their institution
+        lifecycle=Lifecycle.AGENCY,  # seed 002's full lifecycle: états, development and acceptance, EXC, REM
         description=(
             "Assistance de niveau 2 sur les logiciels de l'Amue, réservée aux correspondants désignés par les "
             "établissements. Avant de déposer une DA, cherchez dans la base de connaissances : une DA d'un autre "

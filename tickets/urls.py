@@ -10,6 +10,7 @@ urlpatterns = [
     path("closes/", requester.my_closed, name="mine_closed"),
     path("recherche/", requester.search, name="search"),
     path("cycle-de-vie/", lifecycle.lifecycle, name="lifecycle"),
+    path("prestataire/", requester.provider_tickets, name="provider"),
     path("nouvelle/<slug:slug>/", filing.file_ticket, name="file"),
     path("<int:reference>/", requester.detail, name="detail"),
     path("<int:reference>/enregistree/", filing.filed, name="filed"),

@@ -101,3 +101,19 @@ def test_send_back_then_take_back_ends_the_providers_access(handed, provider_mem
 def test_provider_cannot_add_information_directly(handed, provider_member):
     with pytest.raises(wf.ActionForbidden):
         wf.ticket_add_information(ticket=handed, actor=provider_member, text="Bonjour l'établissement")
+
+
+def test_provider_list_shows_the_handed_tickets_only(
+    handed, make_ticket, agent, provider_member, client_for, django_assert_max_num_queries
+):
+    make_ticket(TicketStatus.ECT, title="Pas confiée")
+    for i in range(3):
+        ticket = make_ticket(TicketStatus.ECT, title=f"Confiée {i}")
+        bring_to_etat(ticket, Etat.EXT, agent=agent, provider_member=provider_member)
+    client = client_for(provider_member)
+    with django_assert_max_num_queries(12):
+        page = client.get("/demandes/prestataire/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert text.count("Confiée ") == 3 and "Pas confiée" not in text
+    assert f"#{handed.reference}" in text

@@ -55,6 +55,15 @@ def my_closed(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def provider_tickets(request: HttpRequest) -> HttpResponse:
+    """A provider's members: the DAs the agency handed to their organisation."""
+    user = request.user
+    qs = Ticket.objects.visible_to(user).filter(provider_id__in=user.provider_ids)
+    return _list(request, qs, "tickets/my_tickets.html", closed=False, section="provider")
+
+
+@login_required
+@require_GET
 def search(request: HttpRequest) -> HttpResponse:
     form = tf.SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""

@@ -75,25 +75,6 @@ class Software(models.Model):
         return self.name
 
 
-class InstalledSoftware(models.Model):
-    """The version of a software an institution runs (declared by its correspondents)."""
-
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="installed_software")
-    software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="installations")
-    version = models.CharField(_("version"), max_length=50)
-    server_details = models.TextField(_("serveur"), blank=True)
-
-    class Meta:
-        verbose_name = _("logiciel installé")
-        verbose_name_plural = _("logiciels installés")
-        constraints = [
-            models.UniqueConstraint(fields=["institution", "software"], name="catalogue_installed_software_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.software} {self.version} ({self.institution})"
-
-
 class CategoryKind(models.TextChoices):
     GROUP = "group", _("Groupe (boîte)")
     LEAF = "leaf", _("Offre de service")
@@ -575,3 +556,15 @@ class FormField(models.Model):
     def accepts(self, value: str) -> bool:
         """Whether ``value`` has the imposed format (the whole value must match)."""
         return self.kind != FieldKind.PATTERN or re.fullmatch(self.pattern, value) is not None
+
+
+# Institution records live in their own module; imported here so that Django registers them.
+from catalogue.records import (  # noqa: E402,F401
+    ChangeKind,
+    ChangeStatus,
+    EnvironmentKind,
+    InstalledSoftware,
+    InstitutionRecord,
+    RecordChange,
+    TechnicalEnvironment,
+)

@@ -278,6 +278,14 @@ class Category(TreeNode):
         ),
     )
 
+    # Preset reasons an agent picks when rejecting (seed 002), inherited like ``lifecycle``.
+    rejection_reasons = models.JSONField(
+        _("motifs de rejet prédéfinis"),
+        default=list,
+        blank=True,
+        help_text=_("Une liste de phrases. Vide : ceux de la branche parente. L'agent peut toujours compléter."),
+    )
+
     # Branch settings of personal data retention, inherited like ``open_to_correspondents``:
     # the nearest value up the tree wins, else the site default (``retention_months_by_id``).
     retention_months = models.PositiveSmallIntegerField(
@@ -346,6 +354,14 @@ class Category(TreeNode):
             cached = cached or Lifecycle.CORE
             self._lifecycle_in_force = cached
         return cached
+
+    @property
+    def rejection_reasons_in_force(self) -> list[str]:
+        """This node's preset rejection reasons, else the nearest ones up the tree."""
+        if self.rejection_reasons or self.parent_id is None:
+            return list(self.rejection_reasons or [])
+        found = [a.rejection_reasons for a in Category.objects.ancestors(self) if a.rejection_reasons]
+        return list(found[-1]) if found else []
 
     @property
     def retention_period_months(self) -> int:

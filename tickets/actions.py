@@ -105,6 +105,10 @@ def _provider_answer_initial(ticket: Ticket, user: Any) -> dict[str, Any]:
     return {**attachment_usage(ticket), "initial": {"text": last.body if last else ""}}
 
 
+def _rejection_reasons(ticket: Ticket, user: Any) -> dict[str, Any]:
+    return {"reasons": ticket.category.rejection_reasons_in_force}
+
+
 def _may_exclude(ticket: Ticket, user: Any) -> bool:
     """ATD → REJ on the core branches, → EXC on the agency's (one action, ``ticket_exclude``)."""
     return has_transition_perm(ticket.exclude, user) or has_transition_perm(ticket.exclude_from_cycle, user)
@@ -340,8 +344,9 @@ _SPECS = [
         danger=True, allowed=_open_for_staff, arguments=_duplicate,
     ),
     ActionSpec(
-        "reject", "rejeter", "service", wf.ticket_reject, af.ReasonForm,
+        "reject", "rejeter", "service", wf.ticket_reject, lf.RejectForm,
         _("Rejeter la demande"), _("Rejeter"), _("La demande est rejetée."), danger=True, transition="reject",
+        form_kwargs=_rejection_reasons,
     ),
     ActionSpec(
         "exclude", "exclure", "service", wf.ticket_exclude, af.ReasonForm,

@@ -52,3 +52,27 @@ class ValidateProviderAnswerForm(TextActionForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("La réponse du prestataire, que vous pouvez corriger avant de la proposer."),
     )
+
+
+class RejectForm(ActionForm):
+    """A preset reason of the branch (seed 002: "un problème par DA"…), free text, or both."""
+
+    preset = forms.ChoiceField(label=_("Motif prédéfini"), required=False, choices=())
+    text = forms.CharField(
+        label=_("Motif (ou précisions)"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, reasons: list[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if reasons:
+            self.fields["preset"].choices = [("", "—"), *((r, r) for r in reasons)]
+        else:
+            del self.fields["preset"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        parts = [data.get("preset", ""), (data.get("text") or "").strip()]
+        data["text"] = "\n".join(p for p in parts if p)
+        if not data["text"]:
+            self.add_error("text", _("Choisissez un motif prédéfini ou écrivez le motif du rejet."))
+        return data

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Institution
+from accounts.models import Institution, MembershipRole
 from catalogue.models import Software
 
 
@@ -121,9 +121,31 @@ class RecordChange(models.Model):
 
     @property
     def diff(self) -> list[tuple[str, str, str]]:
-        """(field, before, after) for each field the change touches, for the validation queue."""
-        keys = list(dict.fromkeys([*self.proposed, *self.before]))
-        return [(k, str(self.before.get(k, "") or "—"), str(self.proposed.get(k, "") or "—")) for k in keys]
+        """(label, before, after) for each field the change touches, for the validation queue;
+        the ids the change carries (installation, membership) are not shown."""
+        keys = [k for k in dict.fromkeys([*self.proposed, *self.before]) if k in DIFF_LABELS]
+        return [(str(DIFF_LABELS[k]), _shown(k, self.before.get(k)), _shown(k, self.proposed.get(k))) for k in keys]
+
+
+def _shown(key: str, value) -> str:
+    if key == "role" and value in MembershipRole.values:
+        return str(MembershipRole(value).label)
+    return str(value or "—")
+
+
+DIFF_LABELS = {
+    "logiciel": _("Logiciel"),
+    "environnement": _("Environnement"),
+    "version": _("Version"),
+    "website": _("Site web"),
+    "postal_address": _("Adresse postale"),
+    "delivery_address": _("Adresse de livraison"),
+    "email": _("Adresse électronique"),
+    "first_name": _("Prénom"),
+    "last_name": _("Nom"),
+    "role": _("Rôle"),
+    "domain": _("Domaine"),
+}
 
 
 class InstalledSoftware(models.Model):

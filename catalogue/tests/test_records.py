@@ -63,9 +63,8 @@ def test_version_change_waits_for_the_agency_then_applies(colleague, agency_agen
     change = propose_version(colleague, sifac)
     sifac.refresh_from_db()
     assert (change.status, sifac.version) == (ChangeStatus.PENDING, "2024.1")
-    assert change.diff == [("logiciel", "SIFAC", "SIFAC"), ("environnement", "Production (Production)",
-                           "Production (Production)"), ("version", "2024.1", "2024.2"),
-                           ("installation", "—", str(sifac.pk))]  # fmt: skip
+    assert change.diff == [("Logiciel", "SIFAC", "SIFAC"), ("Environnement", "Production (Production)",
+                           "Production (Production)"), ("Version", "2024.1", "2024.2")]  # fmt: skip
     record_change_approve(change=change, actor=agency_agent)
     sifac.refresh_from_db()
     assert (change.status, change.decided_by, sifac.version) == (ChangeStatus.APPROVED, agency_agent, "2024.2")

@@ -12,6 +12,7 @@ from catalogue.models import (
     ChangeStatus,
     EnvironmentKind,
     InstalledSoftware,
+    InstitutionRecord,
     RecordChange,
     Software,
     TechnicalEnvironment,
@@ -169,3 +170,25 @@ def test_proposal_through_the_page(colleague, sifac, client_for):
     response = client.post("/etablissement/proposer/version/", {"installation": sifac.pk, "version": "2024.3"})
     assert response.status_code == 302
     assert RecordChange.objects.get().proposed["version"] == "2024.3"
+
+
+def test_correspondents_list_their_institutions_correspondents_only(colleague, outsider, client_for):
+    page = client_for(colleague).get("/etablissement/").content.decode()
+    assert "colleague@example.org" in page and "outsider@example.net" not in page
+    assert "requester@example.org" not in page  # a member, not a correspondent
+    assert "colleague@example.org" not in client_for(outsider).get("/etablissement/").content.decode()
+
+
+def test_address_change_applies_once_approved(colleague, agency_agent, institution):
+    change = record_change_propose(
+        institution=institution, actor=colleague, kind=ChangeKind.ADDRESS,
+        proposed={"website": "https://www.univ-test.fr", "postal_address": "1 rue de l'Université"},
+    )  # fmt: skip
+    assert ("Site web", "—", "https://www.univ-test.fr") in change.diff
+    assert not InstitutionRecord.objects.filter(institution=institution).exists()
+    record_change_approve(change=change, actor=agency_agent)
+    institution.refresh_from_db()
+    assert (institution.record.website, institution.record.postal_address) == (
+        "https://www.univ-test.fr",
+        "1 rue de l'Université",
+    )

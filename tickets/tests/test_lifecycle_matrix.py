@@ -230,3 +230,12 @@ def test_permissions_of_the_provider_transitions(make_ticket, agency_lifecycle, 
     assert not has_transition_perm(ticket.provider_answer, requester)
     assert not has_transition_perm(ticket.take_back_from_provider, provider_member)
     assert has_transition_perm(ticket.take_back_from_provider, agent)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [S.DEV, S.PEC, S.CTR, S.TND, S.REM, S.ARS, S.AVS])
+def test_requester_timers_run_on_ars_and_avs_only(status, make_ticket, agency_lifecycle):
+    """Seed 002: 5 + 5 working days to answer (ARS) or validate (AVS); the cycle waits on the agency."""
+    ticket = make_ticket(status)
+    has_timer = (ticket.remind_at is not None, ticket.expire_at is not None)
+    assert has_timer == ((True, True) if status in (S.ARS, S.AVS) else (False, False))

@@ -20,3 +20,5 @@ class AccountsConfig(AppConfig):
         # By label: accounts sits beneath catalogue and imports none of it (a test pins it).
         for signal in (post_save, post_delete):
             signal.connect(_forget_navigation, sender="catalogue.ServiceMembership", weak=False)
+            # Agency staff (the validation queue's link) also depends on institution memberships.
+            signal.connect(_forget_navigation, sender="accounts.Membership", weak=False)

@@ -47,10 +47,7 @@ def _rows_of_visible_tickets(queryset: models.QuerySet, user: Any, public: Q, pr
 
 def _provider_rows(user: Any, kind: str) -> Q:
     """The exchanges with the provider, for the members of the provider holding the ticket."""
-    provider_ids = getattr(user, "provider_ids", None)
-    if not provider_ids:
-        return Q(pk__in=[])
-    return Q(**{f"{kind}__in": PROVIDER_KINDS}, ticket__provider_id__in=provider_ids)
+    return Q(**{f"{kind}__in": PROVIDER_KINDS}, ticket__provider__members=user)
 
 
 class MessageQuerySet(models.QuerySet["Message"]):

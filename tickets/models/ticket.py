@@ -84,12 +84,11 @@ def followed_ids(user: Any) -> models.QuerySet:
 
 
 def visible_ids(user: Any) -> models.QuerySet:
-    """``followed_ids`` and, for a member of an external provider, the tickets handed to it
-    (one more look-up on the provider index, in the same UNION)."""
-    followed = followed_ids(user)
-    if not user.provider_ids:
-        return followed
-    return followed.union(Ticket.objects.filter(provider_id__in=user.provider_ids).order_by().values("pk"))
+    """``followed_ids`` and the tickets handed to an external provider ``user`` works for: one
+    more look-up in the same UNION (the user's provider memberships, then the provider index),
+    written in SQL so that nobody pays a query to learn they work for no provider."""
+    handed = Ticket.objects.filter(provider__members=user).order_by().values("pk")
+    return followed_ids(user).union(handed)
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):

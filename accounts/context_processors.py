@@ -27,7 +27,13 @@ def forget_navigation(user_id: int) -> None:
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
-        return {"nav_is_agent": False, "nav_is_manager": False, "nav_is_admin": False, "nav_is_correspondent": False}
+        return {
+            "nav_is_agent": False,
+            "nav_is_manager": False,
+            "nav_is_agency": False,
+            "nav_is_admin": False,
+            "nav_is_correspondent": False,
+        }
     key = navigation_key(user.pk)
     cached = cache.get(key)
     if cached is None:
@@ -35,6 +41,7 @@ def navigation(request: HttpRequest) -> dict:
             "nav_is_agent": roles.is_agent(user),
             "nav_is_manager": roles.is_manager(user),
             "nav_is_correspondent": user.is_correspondent,
+            "nav_is_agency": roles.is_agency_staff(user),
         }
         cache.set(key, cached, NAV_TTL)
     return {**cached, "nav_is_admin": roles.is_admin(user)}

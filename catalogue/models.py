@@ -84,29 +84,6 @@ class Software(models.Model):
         return self.name
 
 
-class InstalledSoftware(models.Model):
-    """The version of a software an institution runs (declared by its correspondents)."""
-
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="installed_software", verbose_name=_("établissement")
-    )
-    software = models.ForeignKey(
-        Software, on_delete=models.CASCADE, related_name="installations", verbose_name=_("logiciel")
-    )
-    version = models.CharField(_("version"), max_length=50)
-    server_details = models.TextField(_("serveur"), blank=True)
-
-    class Meta:
-        verbose_name = _("logiciel installé")
-        verbose_name_plural = _("logiciels installés")
-        constraints = [
-            models.UniqueConstraint(fields=["institution", "software"], name="catalogue_installed_software_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.software} {self.version} ({self.institution})"
-
-
 class CategoryKind(models.TextChoices):
     GROUP = "group", _("Groupe (boîte)")
     LEAF = "leaf", _("Offre de service")
@@ -122,6 +99,13 @@ class PriorityScheme(models.TextChoices):
 class TimerUnit(models.TextChoices):
     WORKING_DAYS = "working", _("jours ouvrés")
     CALENDAR_DAYS = "calendar", _("jours calendaires")
+
+
+class Lifecycle(models.TextChoices):
+    """Which statuses a branch's tickets go through (``tickets.status.STATUSES_BY_LIFECYCLE``)."""
+
+    CORE = "core", _("Cycle de base (9 statuts)")
+    AGENCY = "agency", _("Cycle complet de l'agence (états, développement et recette, EXC, REM)")
 
 
 class KnowledgePolicy(models.TextChoices):
@@ -291,6 +275,25 @@ class Category(TreeNode):
             "que leurs propres demandes."
         ),
     )
+    # A branch setting too: empty inherits the nearest value up the tree, else the core.
+    lifecycle = models.CharField(
+        _("cycle de vie des demandes"),
+        max_length=10,
+        choices=Lifecycle.choices,
+        blank=True,
+        help_text=_(
+            "Les statuts que suivent les demandes de cette branche. Vide : celui de la branche parente, sinon "
+            "le cycle de base."
+        ),
+    )
+
+    # Preset reasons an agent picks when rejecting (seed 002), inherited like ``lifecycle``.
+    rejection_reasons = models.JSONField(
+        _("motifs de rejet prédéfinis"),
+        default=list,
+        blank=True,
+        help_text=_("Une liste de phrases. Vide : ceux de la branche parente. L'agent peut toujours compléter."),
+    )
 
     # Branch settings of personal data retention, inherited like ``open_to_correspondents``:
     # the nearest value up the tree wins, else the site default (``retention_months_by_id``).
@@ -357,6 +360,27 @@ class Category(TreeNode):
             )
             self._open_to_correspondents = cached
         return cached
+
+    @property
+    def lifecycle_in_force(self) -> str:
+        """This node's lifecycle, else the nearest one up the tree, else the core (cached)."""
+        cached = getattr(self, "_lifecycle_in_force", None)
+        if cached is None:
+            cached = self.lifecycle
+            if not cached and self.parent_id is not None:
+                found = [a.lifecycle for a in Category.objects.ancestors(self) if a.lifecycle]
+                cached = found[-1] if found else ""
+            cached = cached or Lifecycle.CORE
+            self._lifecycle_in_force = cached
+        return cached
+
+    @property
+    def rejection_reasons_in_force(self) -> list[str]:
+        """This node's preset rejection reasons, else the nearest ones up the tree."""
+        if self.rejection_reasons or self.parent_id is None:
+            return list(self.rejection_reasons or [])
+        found = [a.rejection_reasons for a in Category.objects.ancestors(self) if a.rejection_reasons]
+        return list(found[-1]) if found else []
 
     @property
     def retention_period_months(self) -> int:
@@ -577,3 +601,15 @@ class FormField(models.Model):
     def accepts(self, value: str) -> bool:
         """Whether ``value`` has the imposed format (the whole value must match)."""
         return self.kind != FieldKind.PATTERN or re.fullmatch(self.pattern, value) is not None
+
+
+# Institution records live in their own module; imported here so that Django registers them.
+from catalogue.records import (  # noqa: E402,F401
+    ChangeKind,
+    ChangeStatus,
+    EnvironmentKind,
+    InstalledSoftware,
+    InstitutionRecord,
+    RecordChange,
+    TechnicalEnvironment,
+)

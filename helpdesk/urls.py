@@ -21,6 +21,7 @@ handler500 = "helpdesk.errors.server_error"
 urlpatterns = [
     path("", catalogue_views.home, name="home"),
     path("catalogue/", include("catalogue.urls")),
+    path("etablissement/", include("catalogue.urls_records")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

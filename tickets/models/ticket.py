@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, transition
 
 from accounts import roles
-from accounts.models import Institution
+from accounts.models import Institution, ProviderOrganisation
 from catalogue.models import Category, Service, Software
 from tickets import permissions as perms
+from tickets.models.lifecycle import LifecycleTransitions, on_core_lifecycle
 from tickets.priority import Level, priority_label
-from tickets.status import CLOSED_STATES, OPEN_STATES, WAITING_REQUESTER, TicketStatus, waiting_on
+from tickets.status import CLOSED_STATES, OPEN_STATES, WAITING_REQUESTER, Etat, Origin, TicketStatus, waiting_on
 
 
 class TicketCounter(models.Model):
@@ -82,10 +83,19 @@ def followed_ids(user: Any) -> models.QuerySet:
     return lookups[0].union(*lookups[1:])
 
 
+def visible_ids(user: Any) -> models.QuerySet:
+    """``followed_ids`` and the tickets handed to an external provider ``user`` works for: one
+    more look-up in the same UNION (the user's provider memberships, then the provider index),
+    written in SQL so that nobody pays a query to learn they work for no provider."""
+    handed = Ticket.objects.filter(provider__members=user).order_by().values("pk")
+    return followed_ids(user).union(handed)
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: Any) -> TicketQuerySet:
         """THE visibility rule. Requesters see their own tickets, correspondents
-        their institution's on the branches open to correspondents, agents and
+        their institution's on the branches open to correspondents, members of an
+        external provider the tickets handed to it, agents and
         managers their services', watchers what they watch, administrators
         everything, anonymous visitors nothing.
 
@@ -96,7 +106,7 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
             return self.none()
         if roles.is_admin(user):
             return self.all()
-        rule = Q(pk__in=followed_ids(user))
+        rule = Q(pk__in=visible_ids(user))
         if user.service_ids:
             rule |= Q(service_id__in=user.service_ids)
         return self.filter(rule)
@@ -150,7 +160,7 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         return self.filter(rule)
 
 
-class Ticket(ConcurrentTransitionMixin, models.Model):
+class Ticket(LifecycleTransitions, ConcurrentTransitionMixin, models.Model):
     """A request (a "DA"). Do not load tickets with ``only()``/``defer()`` leaving out
     ``status`` or ``version``: django-fsm reads them in ``__init__`` and a deferred
     one would recurse through ``refresh_from_db``."""
@@ -186,6 +196,19 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("agent en charge"),
     )
     status = FSMField(_("statut"), max_length=3, choices=TicketStatus.choices, default=TicketStatus.NEW, protected=True)
+    # The sub-state of the status on the agency's branches (seed 002); "" is the seed's "--".
+    # Written by the workflow's doors only, recorded in the history like the status.
+    etat = models.CharField(_("état"), max_length=3, choices=Etat.choices, blank=True)
+    origin = models.CharField(_("origine"), max_length=3, choices=Origin.choices, blank=True)
+    # The external provider the agency handed the DA to (état EXT): its members see it.
+    provider = models.ForeignKey(
+        ProviderOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("prestataire"),
+    )
     priority = models.PositiveSmallIntegerField(_("priorité"), choices=Level.choices, default=Level.MEDIUM)
     impact = models.PositiveSmallIntegerField(_("impact"), choices=Level.choices, null=True, blank=True)
     urgency = models.PositiveSmallIntegerField(_("urgence"), choices=Level.choices, null=True, blank=True)
@@ -387,16 +410,22 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=status,
-        source=[TicketStatus.ATD, TicketStatus.ADV],
+        source=[TicketStatus.ATD, TicketStatus.ADV, TicketStatus.REM],
         target=TicketStatus.ECT,
         permission=perms.is_service_staff,
     )
     def resume(self) -> None:
         pass
 
-    @transition(field=status, source=TicketStatus.ATD, target=TicketStatus.REJ, permission=perms.is_service_staff)
+    @transition(
+        field=status,
+        source=TicketStatus.ATD,
+        target=TicketStatus.REJ,
+        permission=perms.is_service_staff,
+        conditions=[on_core_lifecycle],
+    )
     def exclude(self) -> None:
-        pass
+        """The agency's branches exclude to EXC instead (``exclude_from_cycle``)."""
 
     @transition(
         field=status,

@@ -276,6 +276,12 @@ def closed(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
             "Votre demande « %(title)s » a été close : elle fait doublon avec la demande #%(original)s, "
             "qui est traitée et que vous suivez désormais."
         )
+    elif ticket.status == TicketStatus.EXC:
+        kind, subject = "excluded", _lazy("Votre demande a été exclue")
+        text = _lazy("Votre demande « %(title)s » a été exclue.")
+    elif event.action == EventAction.COMPLETE:
+        kind, subject = "closed", _lazy("Votre demande est terminée")
+        text = _lazy("Votre demande « %(title)s » est terminée : %(actor)s a clos son cycle de développement.")
     elif ticket.status == TicketStatus.REJ:
         kind, subject = "rejected", _lazy("Votre demande a été rejetée")
         text = _lazy("Votre demande « %(title)s » a été rejetée.")
@@ -530,3 +536,9 @@ SILENT_ACTIONS: frozenset[str] = frozenset(
         EventAction.ANONYMISE,
     }
 )
+
+# The agency's lifecycle and provider tier (its module uses the helpers above).
+from tickets.notifications import lifecycle as _lifecycle  # noqa: E402
+
+RULES.update(_lifecycle.RULES)
+SILENT_ACTIONS = SILENT_ACTIONS | _lifecycle.SILENT_ACTIONS

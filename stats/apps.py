@@ -7,11 +7,12 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistiques")
 
     def ready(self) -> None:
-        from stats import facts, survey
-        from tickets.hooks import register
+        from stats import erase, facts, survey
+        from tickets.hooks import register, register_personal_data_eraser
         from tickets.signals import ticket_event_recorded
 
         register(closure_invitation=survey.closure_invitation)
+        register_personal_data_eraser(erase.erase_personal_data)
         ticket_event_recorded.connect(facts.on_ticket_event, dispatch_uid="stats.facts")
         from django.db.models.signals import post_delete, post_save
 

@@ -173,3 +173,11 @@ def test_managers_read_comments_correspondents_do_not(history, client_for, manag
 
 def test_answer_survives_the_deadline_only_as_read(approved):
     assert survey.deadline(approved) == approved.closed_at + timedelta(days=30)
+
+
+def test_anonymisation_keeps_the_rating_and_drops_the_words(approved, requester):
+    """Issue 20: the survey's comment is the requester's own words; the rating is a statistic."""
+    _answer(approved, 2, comment=f"Merci, je suis {requester.get_full_name()}, joignable au 06 12 34 56 78")
+    wf.tickets_anonymise(ticket_ids=[approved.pk], reason="retention period")
+    answer = SurveyAnswer.objects.get(ticket=approved)
+    assert (answer.rating, answer.comment) == (2, "")

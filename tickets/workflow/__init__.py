@@ -17,10 +17,13 @@ user saw) to refuse an action on a ticket that changed since the page was
 loaded.
 
 The doors are grouped by who acts: ``filing``, ``service`` (agents,
-managers, administrators), ``requester`` and ``scheduler`` (Guichet itself).
+managers, administrators), ``requester`` and ``scheduler`` (Guichet itself); ``batch`` holds the
+scheduler's doors for many tickets at once (``tickets_remind``,
+``tickets_expire``), which send ``ticket_events_recorded`` once per batch.
 """
 
 from tickets.exceptions import ActionForbidden, ActionRefused, StaleTicket
+from tickets.workflow.batch import BatchOutcome, tickets_expire, tickets_remind
 from tickets.workflow.filing import ticket_file, ticket_file_follow_up
 from tickets.workflow.requester import (
     ticket_add_information,
@@ -50,6 +53,7 @@ from tickets.workflow.service import (
 __all__ = [
     "ActionForbidden",
     "ActionRefused",
+    "BatchOutcome",
     "StaleTicket",
     "ticket_add_information",
     "ticket_add_message",
@@ -76,4 +80,6 @@ __all__ = [
     "ticket_take",
     "ticket_transfer",
     "ticket_withdraw",
+    "tickets_expire",
+    "tickets_remind",
 ]

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -99,8 +102,33 @@ def _whole_tree() -> list[Category]:
     return nodes
 
 
+# Inside ``catalogue_read_once()``: user id → the tree they see, read once.
+_read_once: ContextVar[dict[int | None, CatalogueTree] | None] = ContextVar("catalogue_read_once", default=None)
+
+
+@contextmanager
+def catalogue_read_once() -> Iterator[None]:
+    """Within the block, ``visible_categories`` reads the catalogue once per
+    person: a filing checks the audience in the page and again in the
+    workflow door, and both see the same catalogue (five queries saved)."""
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
 def visible_categories(*, user: AnyUser) -> CatalogueTree:
     """The catalogue as ``user`` sees it: a hidden or inactive node hides its subtree."""
+    memo = _read_once.get()
+    if memo is not None:
+        if user.pk not in memo:
+            memo[user.pk] = _visible_categories(user)
+        return memo[user.pk]
+    return _visible_categories(user)
+
+
+def _visible_categories(user: AnyUser) -> CatalogueTree:
     profile, institution_ids = _audience_of(user)
     sees_everything = roles.is_admin(user)
     visible: dict[int, Category] = {}

@@ -17,6 +17,7 @@ from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -83,10 +84,12 @@ def may_receive(user: Any, *, actor: Any, optional: str = "", notify_actor: bool
 def reply_address(ticket: Any) -> InboundAddress | None:
     """The inbound address a reply about ``ticket`` should go to: one of its
     category's, else one of its handling service's other categories'."""
-    addresses = InboundAddress.objects.order_by("pk")
+    # One query: the category's own addresses sort first.
+    own_first = Case(When(category_id=ticket.category_id, then=Value(0)), default=Value(1))
     return (
-        addresses.filter(category_id=ticket.category_id).first()
-        or addresses.filter(category__service_id=ticket.service_id).first()
+        InboundAddress.objects.filter(Q(category_id=ticket.category_id) | Q(category__service_id=ticket.service_id))
+        .order_by(own_first, "pk")
+        .first()
     )
 
 

@@ -44,8 +44,9 @@ def on_ticket_event(sender: Any, event: TicketEvent, **kwargs: Any) -> None:
     if rule is None:
         return
     ticket = event.ticket
-    for mail in rule(event, ticket):
-        send_ticket_mail(ticket, mail)
+    # One INSERT for all the mails of the event (a filing: the acknowledgement
+    # and one mail per agent of the service), each template rendered once.
+    send_ticket_mails([(ticket, mail) for mail in rule(event, ticket)])
 
 
 def on_ticket_events(sender: Any, events: list[TicketEvent], **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 
 from accounts.models import User
 
@@ -21,7 +22,8 @@ def user_for_email(email: str, *, name: str = "") -> tuple[User, bool]:
     """The user with this address (case-insensitive), or a new email-only
     account; ``(user, created)``."""
     email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
+    # lower(email) = …: read through the unique index on lower(email) (iexact's UPPER() is not).
+    user = User.objects.alias(email_lower=Lower("email")).filter(email_lower=email).first()
     if user is not None:
         return user, False
     first, _, last = (name or "").strip().partition(" ")
@@ -32,7 +34,7 @@ def user_for_email(email: str, *, name: str = "") -> tuple[User, bool]:
             user.save()
             EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
     except IntegrityError:  # created meanwhile by a concurrent delivery
-        return User.objects.get(email__iexact=email), False
+        return User.objects.alias(email_lower=Lower("email")).get(email_lower=email), False
     return user, True
 
 

@@ -15,8 +15,12 @@ audience is empty, under parents whose audience is empty.
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -99,12 +103,48 @@ def _whole_tree() -> list[Category]:
     return nodes
 
 
+@dataclass
+class _ReadOnce:
+    tree: list[Category] | None = None
+    users: dict[int | None, CatalogueTree] = field(default_factory=dict)
+
+
+# Inside ``catalogue_read_once()``: the whole tree, and the tree each person sees, read once.
+_read_once: ContextVar[_ReadOnce | None] = ContextVar("catalogue_read_once", default=None)
+
+
+@contextmanager
+def catalogue_read_once() -> Iterator[None]:
+    """Within the block, the catalogue is read once, and the tree each person
+    sees is worked out once: a filing checks the audience in the page and
+    again in the workflow door; a run of the mail pipeline files many
+    messages. The block sees the catalogue as it was when first read, so it
+    must stay short (a request, a mailbox poll)."""
+    token = _read_once.set(_ReadOnce())
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
 def visible_categories(*, user: AnyUser) -> CatalogueTree:
     """The catalogue as ``user`` sees it: a hidden or inactive node hides its subtree."""
+    memo = _read_once.get()
+    if memo is None:
+        return _visible_categories(user, _whole_tree())
+    if user.pk not in memo.users:
+        if memo.tree is None:
+            memo.tree = _whole_tree()
+        # Copies: each person's tree sets its own visible_children / visible_parent.
+        memo.users[user.pk] = _visible_categories(user, [copy.copy(node) for node in memo.tree])
+    return memo.users[user.pk]
+
+
+def _visible_categories(user: AnyUser, tree: list[Category]) -> CatalogueTree:
     profile, institution_ids = _audience_of(user)
     sees_everything = roles.is_admin(user)
     visible: dict[int, Category] = {}
-    for node in _whole_tree():  # depth-first: a parent comes before its children
+    for node in tree:  # depth-first: a parent comes before its children
         node.visible_children = []
         node.visible_parent = None
         if node.parent_id is not None and node.parent_id not in visible:

@@ -36,6 +36,14 @@ def send_outbound_email(outbound_id: int) -> str | None:
     return str(outcome) if outcome else None
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def send_outbound_emails(outbound_ids: list[int]) -> int:
+    """Send several outbox rows (one transaction's mails, queued together on
+    commit); each is claimed and recorded as by ``send_outbound_email``.
+    Returns how many this worker handled (the others: claimed elsewhere)."""
+    return sum(deliver_outbound_email(outbound_id=outbound_id) is not None for outbound_id in outbound_ids)
+
+
 @shared_task(ignore_result=False)
 def sweep_outbox() -> dict[str, int]:
     """Send due pending rows (retries, and rows that could not be queued)."""

@@ -121,7 +121,7 @@ def _ingest(raw: bytes, *, source: str) -> IngestResult:
         except IntegrityError:
             return _duplicate_or_raise(inbound, parsed)
         return _result(inbound, Outcome.IGNORED, parsed)
-    return process(inbound, parsed, enforce_rate_limit=True)
+    return process(inbound, parsed, enforce_rate_limit=True, sender_checked=True)
 
 
 def _new_row(parsed: ParsedMessage, raw: bytes, source: str) -> InboundMessage:
@@ -139,16 +139,20 @@ def _new_row(parsed: ParsedMessage, raw: bytes, source: str) -> InboundMessage:
     return inbound
 
 
-def process(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit: bool) -> IngestResult:
+def process(
+    inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit: bool, sender_checked: bool = False
+) -> IngestResult:
     """File or continue a ticket from a person's message; quarantine it when that fails.
 
     ``inbound`` is a new row, or an existing one when an administrator
     re-processes a quarantined message (then the flood limit is not applied).
+    ``sender_checked``: the caller already made sure the sender is not one of
+    our own addresses (``ingest`` does, to classify the message).
     """
     is_new = inbound.pk is None
     try:
         with transaction.atomic():
-            outcome = _file(inbound, parsed, enforce_rate_limit=enforce_rate_limit)
+            outcome = _file(inbound, parsed, enforce_rate_limit=enforce_rate_limit, sender_checked=sender_checked)
             inbound.save()
     except Quarantined as exc:
         _reset(inbound, is_new)
@@ -181,12 +185,12 @@ def _reset(inbound: InboundMessage, is_new: bool) -> None:
         inbound.refresh_from_db()
 
 
-def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit: bool) -> Outcome:
+def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit: bool, sender_checked: bool) -> Outcome:
     address = parsed.from_address
     if not address:
         reason = QuarantineReason.UNREADABLE if "empty message" in parsed.problems else QuarantineReason.REFUSED_SENDER
         raise Quarantined(reason, "no sender address")
-    if is_one_of_our_addresses(address):
+    if not sender_checked and is_one_of_our_addresses(address):
         raise Quarantined(QuarantineReason.REFUSED_SENDER, f"{address} is one of our own addresses (mail loop)")
     user, _created = user_for_email(address, name=parsed.from_name)
     if not user.is_active:

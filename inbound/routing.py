@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from email.utils import getaddresses
 
 from django.conf import settings
 
 from catalogue.models import Category, InboundAddress
+from catalogue.selectors import catalogue_read_once
 
 from .parse import ParsedMessage
 
@@ -17,21 +21,56 @@ def recipients(parsed: ParsedMessage) -> list[str]:
     return list(dict.fromkeys(parsed.delivered_to + parsed.to + parsed.cc))
 
 
+# Inside ``ingest_run()``: every inbound address → its category (with its service), read once
+# (on first use: inside a message's processing, where an outage is a temporary failure).
+_run_addresses: ContextVar[dict[str, dict[str, Category]] | None] = ContextVar("inbound_run_addresses", default=None)
+
+
+@contextmanager
+def ingest_run() -> Iterator[None]:
+    """A run of the pipeline over many messages (a mailbox poll, a Maildir
+    import): the inbound addresses and the catalogue are read once for the
+    run, not once per message. A run is short (one poll): an address or a
+    category changed meanwhile counts from the next run."""
+    token = _run_addresses.set({})
+    try:
+        with catalogue_read_once():
+            yield
+    finally:
+        _run_addresses.reset(token)
+
+
+def _addresses_of_run() -> dict[str, Category] | None:
+    run = _run_addresses.get()
+    if run is None:
+        return None
+    if "all" not in run:
+        run["all"] = {a.email: a.category for a in InboundAddress.objects.select_related("category__service")}
+    return run["all"]
+
+
+def _categories_of(addresses: list[str]) -> dict[str, Category]:
+    """Address → category for those of ``addresses`` a category claims (service loaded: the mails name it)."""
+    every = _addresses_of_run()
+    if every is not None:
+        return {address: every[address] for address in addresses if address in every}
+    claimed = InboundAddress.objects.filter(email__in=addresses).select_related("category__service")
+    return {a.email: a.category for a in claimed}
+
+
 def route(parsed: ParsedMessage) -> Category | None:
     """The leaf category of the first recipient address a category claims,
     else ``GUICHET_INBOUND_DEFAULT_CATEGORY``; None when neither accepts tickets."""
     addresses = recipients(parsed)
     if addresses:
-        found = {
-            a.email: a.category for a in InboundAddress.objects.filter(email__in=addresses).select_related("category")
-        }
+        found = _categories_of(addresses)
         for address in addresses:
             category = found.get(address)
             if category is not None and category.accepts_tickets:
                 return category
     slug = settings.GUICHET_INBOUND_DEFAULT_CATEGORY
     if slug:
-        category = Category.objects.filter(slug=slug).first()
+        category = Category.objects.filter(slug=slug).select_related("service").first()
         if category is not None and category.accepts_tickets:
             return category
     return None
@@ -49,4 +88,9 @@ def is_one_of_our_addresses(address: str) -> bool:
     address = (address or "").strip().lower()
     if not address:
         return False
-    return address in own_sender_addresses() or InboundAddress.objects.filter(email=address).exists()
+    if address in own_sender_addresses():
+        return True
+    every = _addresses_of_run()
+    if every is not None:
+        return address in every
+    return InboundAddress.objects.filter(email=address).exists()

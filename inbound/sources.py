@@ -28,6 +28,8 @@ from django.utils.module_loading import import_string
 from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.mailbox import BaseMailBox
 
+from .routing import ingest_run
+
 logger = logging.getLogger(__name__)
 
 IngestCallback = Callable[..., object]  # ingest(raw: bytes, *, source: str) -> result
@@ -102,29 +104,30 @@ def import_maildir(
     # Maildir++ layout: the subfolder "x" of a Maildir is its directory ".x".
     processed_root = Path(path) / f".{processed_folder}"
     report = BatchReport(source=f"maildir:{path}")
-    for key in sorted(box.iterkeys()):
-        try:
-            raw = box.get_bytes(key)
-        except (KeyError, FileNotFoundError):
-            continue  # taken by a concurrent run
-        except Exception as exc:
-            report.failures.append(f"{key}: {type(exc).__name__}: {exc}")
-            continue
-        try:
-            result = ingest(raw, source=report.source)
-        except Exception as exc:
-            logger.exception("inbound %s: message %s not taken", report.source, key)
-            report.failures.append(f"{key}: {type(exc).__name__}: {exc}")
-            continue
-        try:
-            _move_to_processed(box, Path(path), key, processed_root)
-        except Exception as exc:
-            # Taken but still in place: the next run offers it again, and the
-            # handler's deduplication recognises it.
-            logger.exception("inbound %s: message %s taken but not moved", report.source, key)
-            report.failures.append(f"{key}: taken, not moved: {exc}")
-        report.processed += 1
-        report.results.append(result)
+    with ingest_run():  # addresses and catalogue read once per run
+        for key in sorted(box.iterkeys()):
+            try:
+                raw = box.get_bytes(key)
+            except (KeyError, FileNotFoundError):
+                continue  # taken by a concurrent run
+            except Exception as exc:
+                report.failures.append(f"{key}: {type(exc).__name__}: {exc}")
+                continue
+            try:
+                result = ingest(raw, source=report.source)
+            except Exception as exc:
+                logger.exception("inbound %s: message %s not taken", report.source, key)
+                report.failures.append(f"{key}: {type(exc).__name__}: {exc}")
+                continue
+            try:
+                _move_to_processed(box, Path(path), key, processed_root)
+            except Exception as exc:
+                # Taken but still in place: the next run offers it again, and the
+                # handler's deduplication recognises it.
+                logger.exception("inbound %s: message %s taken but not moved", report.source, key)
+                report.failures.append(f"{key}: taken, not moved: {exc}")
+            report.processed += 1
+            report.results.append(result)
     return report
 
 
@@ -215,22 +218,23 @@ def poll_mailbox(config: MailboxConfig, *, ingest: IngestCallback | None = None)
         if config.processed_folder and not box.folder.exists(config.processed_folder):
             box.folder.create(config.processed_folder)
         taken: list[str] = []
-        for uid in box.uids(AND(no_keyword=PROCESSED_KEYWORD)):
-            try:
-                raw = _fetch_raw(box, uid)
-                result = ingest(raw, source=report.source)
-            except Exception as exc:
-                logger.exception("inbound %s: message UID %s not taken", report.source, uid)
-                report.failures.append(f"{uid}: {type(exc).__name__}: {exc}")
-                continue
-            report.processed += 1
-            report.results.append(result)
-            taken.append(uid)
-            try:
-                box.flag(uid, ("\\Seen", PROCESSED_KEYWORD), True)
-            except Exception as exc:
-                logger.exception("inbound %s: message UID %s taken but not flagged", report.source, uid)
-                report.failures.append(f"{uid}: taken, not flagged: {exc}")
+        with ingest_run():  # addresses and catalogue read once per run
+            for uid in box.uids(AND(no_keyword=PROCESSED_KEYWORD)):
+                try:
+                    raw = _fetch_raw(box, uid)
+                    result = ingest(raw, source=report.source)
+                except Exception as exc:
+                    logger.exception("inbound %s: message UID %s not taken", report.source, uid)
+                    report.failures.append(f"{uid}: {type(exc).__name__}: {exc}")
+                    continue
+                report.processed += 1
+                report.results.append(result)
+                taken.append(uid)
+                try:
+                    box.flag(uid, ("\\Seen", PROCESSED_KEYWORD), True)
+                except Exception as exc:
+                    logger.exception("inbound %s: message UID %s taken but not flagged", report.source, uid)
+                    report.failures.append(f"{uid}: taken, not flagged: {exc}")
         if taken and config.processed_folder:
             try:
                 box.move(taken, config.processed_folder)

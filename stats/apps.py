@@ -9,11 +9,12 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         from stats import erase, facts, survey
         from tickets.hooks import register, register_personal_data_eraser
-        from tickets.signals import ticket_event_recorded
+        from tickets.signals import ticket_event_recorded, ticket_events_recorded
 
         register(closure_invitation=survey.closure_invitation)
         register_personal_data_eraser(erase.erase_personal_data)
         ticket_event_recorded.connect(facts.on_ticket_event, dispatch_uid="stats.facts")
+        ticket_events_recorded.connect(facts.on_ticket_events, dispatch_uid="stats.facts.batch")
         from django.db.models.signals import post_delete, post_save
 
         from accounts.models import ClosurePeriod

@@ -135,6 +135,11 @@ def on_ticket_event(sender: Any, event: TicketEvent, **kwargs: Any) -> None:
     refresh([event.ticket_id])
 
 
+def on_ticket_events(sender: Any, events: list[TicketEvent], **kwargs: Any) -> None:
+    """A batch door's events (the scheduler's sweeps): the tickets' rows in one refresh."""
+    refresh({event.ticket_id for event in events})
+
+
 def rebuild(*, stale_only: bool = False, closed_since=None, batch_size: int = BATCH_SIZE) -> int:
     """Recompute every fact (or only missing and stale ones, or those of tickets open or
     closed since a date) in keyset batches; returns how many."""

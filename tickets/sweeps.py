@@ -2,9 +2,10 @@
 
 Each sweep reads only due rows, through the partial indexes of ``Ticket``
 (``tickets_remind_due``, ``tickets_expire_due``: their cost follows the due
-rows, not the whole table), in batches, and acts through the workflow doors
-``ticket_remind`` / ``ticket_expire`` (history event, outbox mail, same
-transaction).
+rows, not the whole table), in batches, and acts on each batch through the
+workflow's batch doors ``tickets_remind`` / ``tickets_expire`` (one UPDATE per
+group, history events and outbox mails in one INSERT each, same
+transaction; see ``tickets.workflow.batch``).
 
 Two beats may run the same sweep at once (a deploy overlapping, a beat on
 two hosts). On PostgreSQL a batch is locked with ``SELECT … FOR UPDATE SKIP
@@ -75,14 +76,17 @@ def postponed_deadline(deadline: datetime, now: datetime, calendar: WorkCalendar
 
 
 def send_due_reminders(*, now: datetime | None = None, batch_size: int | None = None) -> TimerReport:
-    return _sweep(due_for_reminder, "remind_at", wf.ticket_remind, now=now, batch_size=batch_size)
+    return _sweep(due_for_reminder, "remind_at", wf.tickets_remind, now=now, batch_size=batch_size)
 
 
 def expire_due_tickets(*, now: datetime | None = None, batch_size: int | None = None) -> TimerReport:
-    return _sweep(due_for_expiry, "expire_at", wf.ticket_expire, now=now, batch_size=batch_size)
+    return _sweep(
+        due_for_expiry, "expire_at", lambda *, tickets, calendars: wf.tickets_expire(tickets=tickets),
+        now=now, batch_size=batch_size,
+    )  # fmt: skip
 
 
-def _sweep(select, field: str, action, *, now: datetime | None, batch_size: int | None, time_budget: float = 240.0):
+def _sweep(select, field: str, batch_door, *, now: datetime | None, batch_size: int | None, time_budget: float = 240.0):
     now = now or timezone.now()
     batch_size = batch_size or settings.GUICHET_TIMER_BATCH_SIZE
     report = TimerReport()
@@ -94,34 +98,35 @@ def _sweep(select, field: str, action, *, now: datetime | None, batch_size: int 
             batch = _lock_batch(select(now).exclude(pk__in=skipped), batch_size)
             if not batch:
                 break
+            due = []
             for ticket in batch:
                 if ticket.institution_id not in calendars:
                     calendars[ticket.institution_id] = calendar_for_institution(ticket.institution)
                 moved = postponed_deadline(getattr(ticket, field), now, calendars[ticket.institution_id])
-                if moved is not None:
-                    # Conditional: a concurrent sweep or action that changed the row wins.
-                    try:
-                        wf.ticket_postpone_timer(
-                            ticket=ticket, field=field, until=moved, expected_version=ticket.version
-                        )
-                    except wf.ActionRefused:
-                        skipped.add(ticket.pk)
-                    else:
-                        report.postponed += 1
+                if moved is None:
+                    due.append(ticket)
                     continue
+                # Conditional: a concurrent sweep or action that changed the row wins.
                 try:
-                    action(ticket=ticket)
-                except wf.ActionRefused as exc:  # changed meanwhile (stale, answered…): nothing to do
-                    logger.info("timers: %s refused on #%s (%s)", action.__name__, ticket.reference, exc)
+                    wf.ticket_postpone_timer(ticket=ticket, field=field, until=moved, expected_version=ticket.version)
+                except wf.ActionRefused:
                     skipped.add(ticket.pk)
-                    report.refused += 1
                 else:
-                    report.done += 1
+                    report.postponed += 1
+            # The rest in sets: one UPDATE per group, the events and the mails in one INSERT each.
+            outcome = batch_door(tickets=due, calendars=calendars)
+            report.done += len(outcome.events)
+            for ticket, exc in outcome.refused:  # changed meanwhile (stale, answered…): nothing to do
+                logger.info("timers: %s refused on #%s (%s)", field, ticket.reference, exc)
+                skipped.add(ticket.pk)
+                report.refused += 1
     return report
 
 
 def _lock_batch(queryset, batch_size: int) -> list[Ticket]:
-    queryset = queryset.select_related("category", "service", "institution", "requester", "assignee")
+    # What the sweep and its mails read: the delays (category), the calendar
+    # (institution), the recipient (requester) — not the other relations.
+    queryset = queryset.select_related("category", "institution", "requester")
     if connection.features.has_select_for_update_skip_locked:
         queryset = queryset.select_for_update(skip_locked=True, of=("self",))
     return list(queryset[:batch_size])

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.calendars import calendar_for_institution
 from catalogue.models import TimerUnit
-from helpdesk.workdays import PARIS, add_days, add_working_days
+from helpdesk.workdays import PARIS, WorkCalendar, add_days, add_working_days
 from tickets.status import WAITING_REQUESTER
 
 if TYPE_CHECKING:
@@ -70,15 +70,18 @@ def on_status_change(ticket: Ticket, *, now: datetime.datetime | None = None) ->
     return list(TIMER_FIELDS)
 
 
-def after_reminder(ticket: Ticket, now: datetime.datetime) -> dict[str, datetime.datetime]:
+def after_reminder(
+    ticket: Ticket, now: datetime.datetime, *, calendar: WorkCalendar | None = None
+) -> dict[str, datetime.datetime]:
     """The fields to change when the reminder goes out at ``now``.
 
     The closure comes M days after the *reminder*: a reminder sent late (the
     beat was down, or the reminder waited for the end of a closure period)
     pushes the closure back so that the requester still gets the full delay.
+    ``calendar``: the institution's, if the caller already read it (a sweep).
     """
     _reminder, closure = delays(ticket)
-    calendar = calendar_for_institution(ticket.institution)
+    calendar = calendar or calendar_for_institution(ticket.institution)
     earliest = add_days(now, closure, unit=ticket.category.timer_unit, calendar=calendar)
     planned = ticket.expire_at
     if planned is None or earliest.astimezone(PARIS).date() > planned.astimezone(PARIS).date():

@@ -10,11 +10,13 @@ class WebhooksConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from knowledge.signals import article_published
-        from tickets.signals import ticket_event_recorded
+        from tickets.signals import ticket_event_recorded, ticket_events_recorded
         from webhooks.models import Subscription
-        from webhooks.receivers import forget_active, on_article_published, on_ticket_event
+        from webhooks.receivers import forget_active, on_article_published, on_ticket_event, on_ticket_events
 
         ticket_event_recorded.connect(on_ticket_event, dispatch_uid="webhooks.ticket_event")
+        # The scheduler's batch doors (reminders, automatic closures) send their events together.
+        ticket_events_recorded.connect(on_ticket_events, dispatch_uid="webhooks.ticket_events")
         article_published.connect(on_article_published, dispatch_uid="webhooks.article_published")
         post_save.connect(forget_active, sender=Subscription, dispatch_uid="webhooks.forget_active.save")
         post_delete.connect(forget_active, sender=Subscription, dispatch_uid="webhooks.forget_active.delete")

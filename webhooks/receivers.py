@@ -110,6 +110,14 @@ def on_ticket_event(sender: Any, event: Any, **kwargs: Any) -> None:
         queue_deliveries(kind, payload, event.ticket.service_id)
 
 
+def on_ticket_events(sender: Any, events: list[Any], **kwargs: Any) -> None:
+    """A batch door's events (reminders, automatic closures): each one as if recorded alone."""
+    if not any_active():
+        return
+    for event in events:
+        on_ticket_event(sender, event)
+
+
 def on_article_published(sender: Any, article: Any, **kwargs: Any) -> None:
     if not any_active():
         return

@@ -13,6 +13,7 @@ from helpdesk.mail.compose import (
     email_language,
     publish_send,
     queue_email,
+    queue_emails,
     ticket_subject,
 )
 from helpdesk.mail.message_id import is_our_message_id, make_message_id, ticket_reference_from_message_id
@@ -42,6 +43,7 @@ __all__ = [
     "outbox_problem_counts",
     "publish_send",
     "queue_email",
+    "queue_emails",
     "recover_stuck",
     "retry_delay",
     "retry_outbound_emails",

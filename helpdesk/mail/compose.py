@@ -12,15 +12,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
 from django.utils import translation
 
+from helpdesk.mail.batch import render_many, render_one
 from helpdesk.mail.message_id import make_message_id
 from helpdesk.models import OutboundEmail
 
@@ -29,6 +28,9 @@ logger = logging.getLogger(__name__)
 AUTO_GENERATED = "auto-generated"
 AUTO_REPLIED = "auto-replied"
 
+# Rows sent by one task: enough to make a sweep's thousands of mails a few
+# dozen messages, few enough that a worker's send of one chunk stays short.
+PUBLISH_CHUNK = 50
 # Broker URL → monotonic time until which publishing is not even tried.
 _broker_down_until: dict[str, float] = {}
 # Per thread: broker URL → open kombu connection.
@@ -79,6 +81,53 @@ def queue_email(
     ``auto-replied`` for answers to an incoming mail (RFC 3834).
     ``from_email`` replaces ``DEFAULT_FROM_EMAIL`` (a service's inbound address).
     """
+    row, full_context = _unsaved_row(
+        to=to, subject=subject, template=template, context=context, language=language, kind=kind,
+        headers=headers, reply_to=reply_to, ticket_reference=ticket_reference, cc=cc, related=related,
+        auto_submitted=auto_submitted, from_email=from_email,
+    )  # fmt: skip
+    with translation.override(row.language):
+        row.body_text, row.body_html = render_one(template, full_context)
+    row.save(force_insert=True)
+    _publish_after_commit(row.pk)
+    return row
+
+
+def queue_emails(mails: Sequence[Mapping[str, Any]]) -> list[OutboundEmail]:
+    """``queue_email`` for many mails (each a mapping of its keyword arguments),
+    in one INSERT, each template rendered once per language and shape
+    (``helpdesk.mail.batch``): the scheduler's sweeps write thousands."""
+    prepared = [_unsaved_row(**mail) for mail in mails]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, mail in enumerate(mails):
+        groups.setdefault((mail["template"], prepared[index][0].language), []).append(index)
+    for (template, language), indexes in groups.items():
+        bodies = render_many(template, language, [prepared[i][1] for i in indexes])
+        for index, (text, html) in zip(indexes, bodies, strict=True):
+            prepared[index][0].body_text, prepared[index][0].body_html = text, html
+    rows = OutboundEmail.objects.bulk_create([row for row, _context in prepared])
+    for row in rows:
+        _publish_after_commit(row.pk)
+    return rows
+
+
+def _unsaved_row(
+    *,
+    to: str | Iterable[str],
+    subject: str,
+    template: str,
+    context: Mapping[str, Any],
+    language: str | None,
+    kind: str,
+    headers: Mapping[str, str] | None = None,
+    reply_to: str | None = None,
+    ticket_reference: int | None = None,
+    cc: Iterable[str] = (),
+    related: str = "",
+    auto_submitted: str = AUTO_GENERATED,
+    from_email: str | None = None,
+) -> tuple[OutboundEmail, dict[str, Any]]:
+    """The row of one mail without its bodies, and the context to render them with."""
     if auto_submitted not in (AUTO_GENERATED, AUTO_REPLIED):
         raise ValueError(f"Auto-Submitted must be {AUTO_GENERATED} or {AUTO_REPLIED}, not {auto_submitted!r}")
     recipients = [to] if isinstance(to, str) else list(to)
@@ -88,18 +137,13 @@ def queue_email(
     message_id = make_message_id(ticket_reference=ticket_reference)
     with translation.override(language):
         subject_text = " ".join(str(subject).split())  # no header injection through newlines
-        full_context = {
-            "site_url": settings.SITE_URL,
-            "subject": subject_text,
-            "ticket_reference": ticket_reference,
-            "language": language,
-            **context,
-        }
-        body_text = render_to_string(f"{template}.txt", full_context)
-        try:
-            body_html = render_to_string(f"{template}.html", full_context)
-        except TemplateDoesNotExist:
-            body_html = ""
+    full_context = {
+        "site_url": settings.SITE_URL,
+        "subject": subject_text,
+        "ticket_reference": ticket_reference,
+        "language": language,
+        **context,
+    }
     all_headers = {
         "Auto-Submitted": auto_submitted,
         # Asks Exchange/Outlook not to answer with out-of-office replies.
@@ -109,14 +153,12 @@ def queue_email(
         **({"X-Guichet-Ticket": str(ticket_reference)} if ticket_reference else {}),
         **(headers or {}),
     }
-    row = OutboundEmail.objects.create(
+    row = OutboundEmail(
         to=recipients,
         cc=list(cc),
         reply_to=reply_to or "",
         from_email=" ".join((from_email or settings.DEFAULT_FROM_EMAIL).split()),  # no header injection
         subject=subject_text,
-        body_text=body_text,
-        body_html=body_html,
         headers=all_headers,
         message_id=message_id,
         ticket_reference=ticket_reference,
@@ -124,8 +166,7 @@ def queue_email(
         kind=kind,
         language=language,
     )
-    _publish_after_commit(row.pk)
-    return row
+    return row, full_context
 
 
 class _PublishBatch:
@@ -199,7 +240,7 @@ def publish_send_many(outbound_ids: list[int]) -> int:
     the same broker is not tried again for a short while so that an outage
     costs one connect timeout, not one per mail.
     """
-    from helpdesk.tasks import send_outbound_email
+    from helpdesk.tasks import send_outbound_email, send_outbound_emails
 
     if not outbound_ids:
         return 0
@@ -212,9 +253,15 @@ def publish_send_many(outbound_ids: list[int]) -> int:
     try:
         conn = _broker_connection(url, timeout)
         conn.ensure_connection(max_retries=0, timeout=timeout)
-        for outbound_id in outbound_ids:
-            send_outbound_email.apply_async((outbound_id,), connection=conn, retry=False)
-            queued += 1
+        # One message per chunk of rows (a filing's mails, a sweep's batch),
+        # not one per row: publishing costs more than a row's INSERT.
+        for start in range(0, len(outbound_ids), PUBLISH_CHUNK):
+            chunk = outbound_ids[start : start + PUBLISH_CHUNK]
+            if len(chunk) == 1:
+                send_outbound_email.apply_async((chunk[0],), connection=conn, retry=False)
+            else:
+                send_outbound_emails.apply_async((chunk,), connection=conn, retry=False)
+            queued += len(chunk)
     except Exception as exc:  # whatever the broker does, the request must go on
         _drop_broker_connection(url)
         _broker_down_until[url] = time.monotonic() + settings.GUICHET_OUTBOX_BROKER_BACKOFF_SECONDS

@@ -181,3 +181,20 @@ def test_anonymisation_keeps_the_rating_and_drops_the_words(approved, requester)
     wf.tickets_anonymise(ticket_ids=[approved.pk], reason="retention period")
     answer = SurveyAnswer.objects.get(ticket=approved)
     assert (answer.rating, answer.comment) == (2, "")
+
+
+def test_automatic_closure_by_the_sweep_updates_the_facts(requester, agent, category):
+    """The scheduler's batch doors send their events together; the statistics still follow."""
+    from stats.models import TicketFact
+    from tickets.sweeps import expire_due_tickets, send_due_reminders
+
+    h = History(requester=requester, agent=agent, category=category)
+    ticket = h.file(at(5, 4))
+    h.do(at(5, 4, 10), wf.ticket_take, ticket, actor=agent)
+    h.do(at(5, 5), wf.ticket_propose, ticket, actor=agent, text="Videz le cache.")
+    with time_machine.travel(at(5, 15), tick=False):
+        send_due_reminders()
+    with time_machine.travel(at(5, 28), tick=False):
+        assert expire_due_tickets().done == 1
+    fact = TicketFact.objects.get(ticket=ticket)
+    assert (fact.status, fact.closing_action) == ("TER", "expire")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,14 @@ class TicketCounter(models.Model):
     @classmethod
     def next_reference(cls) -> int:
         """Call inside ``transaction.atomic()``."""
+        if connection.vendor == "postgresql":  # one round trip instead of two
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE tickets_ticketcounter SET value = value + 1 WHERE name = %s RETURNING value", ["ticket"]
+                )
+                row = cursor.fetchone()
+            if row is not None:
+                return row[0]
         if not cls.objects.filter(name="ticket").update(value=models.F("value") + 1):
             cls.objects.get_or_create(name="ticket", defaults={"value": 0})
             cls.objects.filter(name="ticket").update(value=models.F("value") + 1)

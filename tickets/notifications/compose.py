@@ -10,20 +10,21 @@ get a signed ``/lien/<token>`` link instead of the plain page address.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import roles
 from accounts.notifications import wants_notification
 from catalogue.models import InboundAddress, ReplyMode
-from helpdesk.mail import AUTO_GENERATED, AUTO_REPLIED, absolute_url, queue_email, ticket_subject
+from helpdesk.mail import AUTO_GENERATED, AUTO_REPLIED, absolute_url, queue_email, queue_emails, ticket_subject
 from helpdesk.models import OutboundEmail
 from helpdesk.signing import make_ticket_link
 from tickets.status import CLOSED_STATES
@@ -83,10 +84,12 @@ def may_receive(user: Any, *, actor: Any, optional: str = "", notify_actor: bool
 def reply_address(ticket: Any) -> InboundAddress | None:
     """The inbound address a reply about ``ticket`` should go to: one of its
     category's, else one of its handling service's other categories'."""
-    addresses = InboundAddress.objects.order_by("pk")
+    # One query: the category's own addresses sort first.
+    own_first = Case(When(category_id=ticket.category_id, then=Value(0)), default=Value(1))
     return (
-        addresses.filter(category_id=ticket.category_id).first()
-        or addresses.filter(category__service_id=ticket.service_id).first()
+        InboundAddress.objects.filter(Q(category_id=ticket.category_id) | Q(category__service_id=ticket.service_id))
+        .order_by(own_first, "pk")
+        .first()
     )
 
 
@@ -110,11 +113,32 @@ def auto_reply_allowed() -> bool:
 
 def send_ticket_mail(ticket: Any, mail: TicketMail) -> OutboundEmail:
     """Render ``mail`` in its recipient's language and queue it in the current transaction."""
+    inbound = reply_address(ticket) if mail.replies_by_mail else None
+    return queue_email(**_mail_arguments(ticket, mail, inbound))
+
+
+def send_ticket_mails(mails: Sequence[tuple[Any, TicketMail]]) -> list[OutboundEmail]:
+    """``send_ticket_mail`` for many (ticket, mail) pairs: the reply address
+    read once per category, the mails written in one INSERT and each template
+    rendered once per language (``helpdesk.mail.queue_emails``)."""
+    addresses: dict[tuple[int, int], InboundAddress | None] = {}
+    arguments = []
+    for ticket, mail in mails:
+        inbound = None
+        if mail.replies_by_mail:
+            key = (ticket.category_id, ticket.service_id)
+            if key not in addresses:
+                addresses[key] = reply_address(ticket)
+            inbound = addresses[key]
+        arguments.append(_mail_arguments(ticket, mail, inbound))
+    return queue_emails(arguments)
+
+
+def _mail_arguments(ticket: Any, mail: TicketMail, inbound: InboundAddress | None) -> dict[str, Any]:
     user = mail.recipient
     language = user.language or None
     from helpdesk.mail import email_language
 
-    inbound = reply_address(ticket) if mail.replies_by_mail else None
     with translation.override(email_language(language)):
         content = dict(mail.build())
         subject = ticket_subject(ticket.reference, str(content.pop("subject")))
@@ -131,16 +155,16 @@ def send_ticket_mail(ticket: Any, mail: TicketMail) -> OutboundEmail:
         from_email = formataddr((_sender_name(), inbound.email))
     elif inbound is not None:
         reply_to = inbound.email
-    return queue_email(
-        to=user.email,
-        subject=subject,
-        template=mail.template,
-        context=context,
-        language=language,
-        kind=mail.kind,
-        ticket_reference=ticket.reference,
-        related=f"user:{user.pk}",
-        auto_submitted=mail.auto_submitted,
-        reply_to=reply_to,
-        from_email=from_email,
-    )
+    return {
+        "to": user.email,
+        "subject": subject,
+        "template": mail.template,
+        "context": context,
+        "language": language,
+        "kind": mail.kind,
+        "ticket_reference": ticket.reference,
+        "related": f"user:{user.pk}",
+        "auto_submitted": mail.auto_submitted,
+        "reply_to": reply_to,
+        "from_email": from_email,
+    }

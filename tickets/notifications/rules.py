@@ -33,6 +33,7 @@ from tickets.notifications.compose import (
     auto_reply_allowed,
     may_receive,
     send_ticket_mail,
+    send_ticket_mails,
     ticket_url,
 )
 from tickets.priority import Level
@@ -44,8 +45,19 @@ def on_ticket_event(sender: Any, event: TicketEvent, **kwargs: Any) -> None:
     if rule is None:
         return
     ticket = event.ticket
-    for mail in rule(event, ticket):
-        send_ticket_mail(ticket, mail)
+    # One INSERT for all the mails of the event (a filing: the acknowledgement
+    # and one mail per agent of the service), each template rendered once.
+    send_ticket_mails([(ticket, mail) for mail in rule(event, ticket)])
+
+
+def on_ticket_events(sender: Any, events: list[TicketEvent], **kwargs: Any) -> None:
+    """The same rules for a batch door's events (``ticket_events_recorded``): one INSERT for all the mails."""
+    mails = [(event.ticket, mail) for event in events for mail in RULES.get(event.action, _silent)(event, event.ticket)]
+    send_ticket_mails(mails)
+
+
+def _silent(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
+    return []
 
 
 # --- Recipients -------------------------------------------------------------------

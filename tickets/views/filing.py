@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.profile import profile_initial
 from catalogue.models import Category, CategoryKind
 from catalogue.request_forms import build_request_form, serialise_values
-from catalogue.selectors import category_for_user_or_404
+from catalogue.selectors import catalogue_read_once, category_for_user_or_404
 from tickets import workflow as wf
 from tickets.forms import TicketForm
 from tickets.models import PendingUpload, Ticket
@@ -67,6 +67,11 @@ def _priority_label(form: TicketForm) -> str:
 @verified_email_required
 @require_http_methods(["GET", "POST"])
 def file_ticket(request: HttpRequest, slug: str) -> HttpResponse:
+    with catalogue_read_once():  # the page and the door check the same audience: read it once
+        return _file_ticket(request, slug)
+
+
+def _file_ticket(request: HttpRequest, slug: str) -> HttpResponse:
     category = _leaf(request, slug)
     extra_class = build_request_form(category)
     if request.method == "GET":

@@ -18,11 +18,14 @@ loaded.
 
 The doors are grouped by who acts: ``filing``, ``service`` (agents,
 managers, administrators), ``requester`` and ``scheduler`` (Guichet itself);
-``lifecycle`` holds the agency's full cycle and its external provider tier.
+``lifecycle`` holds the agency's full cycle and its external provider tier; ``batch`` holds the
+scheduler's doors for many tickets at once (``tickets_remind``, ``tickets_expire``), which send
+``ticket_events_recorded`` once per batch; ``anonymise`` erases personal data past retention.
 """
 
 from tickets.exceptions import ActionForbidden, ActionRefused, StaleTicket
 from tickets.workflow.anonymise import tickets_anonymise
+from tickets.workflow.batch import BatchOutcome, tickets_expire, tickets_remind
 from tickets.workflow.filing import ticket_file, ticket_file_follow_up
 from tickets.workflow.lifecycle import (
     ticket_await_documentation,
@@ -67,6 +70,7 @@ from tickets.workflow.service import (
 __all__ = [
     "ActionForbidden",
     "ActionRefused",
+    "BatchOutcome",
     "StaleTicket",
     "ticket_add_information",
     "ticket_add_message",
@@ -107,4 +111,6 @@ __all__ = [
     "ticket_validate_provider_answer",
     "ticket_withdraw",
     "tickets_anonymise",
+    "tickets_expire",
+    "tickets_remind",
 ]

@@ -74,7 +74,12 @@ def ticket_file(
                 title=title[:200],
                 description=description,
                 category=category,
-                service_id=category.service_id,
+                # The category's service object when the caller loaded it (the mails name it).
+                **(
+                    {"service": category.service}
+                    if "service" in category._state.fields_cache
+                    else {"service_id": category.service_id}
+                ),
                 requester=requester,
                 institution=requester.institution,
                 priority=priority,

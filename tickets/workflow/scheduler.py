@@ -18,22 +18,28 @@ from tickets.status import TicketStatus
 from tickets.workflow._core import act, required
 
 TIMER_FIELDS = ("remind_at", "expire_at")
+EXPIRY_TRANSITIONS = {TicketStatus.ARS: "expire_unanswered", TicketStatus.AVS: "expire_unvalidated"}
+
+
+def check_remind(ticket: Ticket, now: datetime.datetime) -> None:
+    """``ticket_remind``'s guards (shared with the batch door ``tickets_remind``)."""
+    if ticket.status not in (TicketStatus.ARS, TicketStatus.AVS) or ticket.reminded_at is not None:
+        raise ActionRefused(_("Cette demande n'attend pas de relance."))
+    if ticket.remind_at is None or ticket.remind_at > now:
+        raise ActionRefused(_("La relance n'est pas encore due."))
 
 
 def ticket_remind(*, ticket: Ticket) -> TicketEvent:
     """Record that the requester was reminded (the notification outbox sends the mail)."""
-    if ticket.status not in (TicketStatus.ARS, TicketStatus.AVS) or ticket.reminded_at is not None:
-        raise ActionRefused(_("Cette demande n'attend pas de relance."))
-    if ticket.remind_at is None or ticket.remind_at > timezone.now():
-        raise ActionRefused(_("La relance n'est pas encore due."))
     now = timezone.now()
+    check_remind(ticket, now)
     fields = {"reminded_at": now, **timers.after_reminder(ticket, now)}  # a late reminder delays the closure
     return act(ticket=ticket, actor=None, action=EventAction.REMIND, fields=fields)
 
 
 def ticket_expire(*, ticket: Ticket) -> TicketEvent:
     """The requester did not act in time: ARS → ABN, AVS → TER, both marked as closed automatically."""
-    transition = {TicketStatus.ARS: "expire_unanswered", TicketStatus.AVS: "expire_unvalidated"}.get(ticket.status)
+    transition = EXPIRY_TRANSITIONS.get(ticket.status)
     if transition is None:
         raise ActionRefused(_("Cette demande n'attend rien du demandeur."))
     return act(

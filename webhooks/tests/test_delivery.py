@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import transaction
 
 from helpdesk.models import OutboundEmail
+from helpdesk.workdays import PARIS
 from tickets import workflow as wf
 from tickets.status import TicketStatus
+from tickets.sweeps import expire_due_tickets, send_due_reminders
 from webhooks.delivery import deliver
 from webhooks.destinations import DestinationRefused, checked_address
 from webhooks.models import Delivery, DeliveryStatus, Subscription, WebhookEvent
@@ -141,3 +145,16 @@ def test_a_delivery_is_claimed_by_one_worker_only(subscription, make_ticket):
     now = timezone.now()
     assert (claim(delivery.pk, now), claim(delivery.pk, now)) == (True, False)
     assert deliver(delivery_id=delivery.pk) is None  # held by the first worker
+
+
+def test_automatic_closure_by_the_sweep_is_sent(subscription, make_ticket):
+    """The scheduler's batch doors send their events together; each one still reaches webhooks."""
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=PARIS)  # a Monday
+    with time_machine.travel(start, tick=False):
+        ticket = make_ticket(TicketStatus.AVS)
+    with time_machine.travel(start + timedelta(days=8), tick=False):
+        send_due_reminders()
+    with time_machine.travel(start + timedelta(days=16), tick=False):
+        assert expire_due_tickets().done == 1
+    closed = Delivery.objects.get(event=WebhookEvent.CLOSED)
+    assert (closed.payload["ticket"]["reference"], closed.payload["to_status"]) == (ticket.reference, "TER")

@@ -8,9 +8,11 @@ manager's admin index lists only what they manage.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import options as admin_options
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
+from django.db import models
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,12 @@ from django.utils.translation import ngettext
 
 from helpdesk.mail import retry_outbound_emails
 from helpdesk.models import OutboundEmail, SignedLinkRevocation
+
+# Addresses typed in the admin without a scheme are https (Django 6's default; 5.2 warns otherwise).
+admin_options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField] = {
+    **admin_options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField],
+    "assume_scheme": "https",
+}
 
 # --- French where Django and third-party apps stay in English ----------------
 

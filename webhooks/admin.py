@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db import models
 
 from webhooks.models import Delivery, DeliveryAttempt, Subscription
 
@@ -9,8 +8,6 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ("url", "owner", "is_active", "consecutive_failures", "disabled_at")
     list_filter = ("is_active",)
     readonly_fields = ("consecutive_failures", "disabled_at")
-    # Destinations are https by default (and Django 6 changes URLField's default scheme).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class AttemptInline(admin.TabularInline):

@@ -18,11 +18,12 @@ from tickets.agent import presence
 from tickets.agent import responses as saved
 from tickets.agent.queue import requester_other_tickets
 from tickets.hooks import ArticleLike, hooks
-from tickets.models import INTERNAL_KINDS, Attachment, Ticket, TicketEvent
+from tickets.models import INTERNAL_KINDS, PROVIDER_KINDS, Attachment, Ticket, TicketEvent
 
 
 def ticket_timeline(*, ticket: Ticket, user: Any) -> QuerySet[TicketEvent]:
-    """The history with its messages and their files; internal notes only for the handling service."""
+    """The history with its messages and their files; internal notes only for the handling service,
+    the exchanges with the provider for the service and the provider holding the ticket."""
     events = (
         TicketEvent.objects.filter(ticket=ticket)
         .select_related("actor", "message", "message__author")
@@ -30,6 +31,8 @@ def ticket_timeline(*, ticket: Ticket, user: Any) -> QuerySet[TicketEvent]:
     )
     if not perms.is_service_staff(ticket, user):
         events = events.exclude(message__kind__in=INTERNAL_KINDS)
+        if not perms.is_provider_member(ticket, user):
+            events = events.exclude(message__kind__in=PROVIDER_KINDS)
     return events
 
 

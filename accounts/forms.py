@@ -48,7 +48,7 @@ class PreferencesForm(forms.ModelForm):
         label=_("Activer les raccourcis clavier de l'espace de traitement"),
         required=False,
         help_text=_(
-            "Touches simples (j, k, o, r, [, ], ?) dans la file d'attente et la page d'une demande ; "
+            "Touches simples (j, k, o, r, [, ], n, ?) dans la file d'attente et la page d'une demande ; "
             "elles n'agissent jamais pendant la saisie. Appuyez sur « ? » pour en voir la liste."
         ),
     )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("reponses/<int:pk>/", agent_responses.response_edit, name="response_edit"),
     path("reponses/<int:pk>/supprimer/", agent_responses.response_delete, name="response_delete"),
     path("<int:reference>/", agent_ticket.ticket_page, name="ticket"),
+    path("<int:reference>/suivante/", agent.next_in_queue, name="next"),
     path("<int:reference>/inserer/", agent_ticket.insert, name="insert"),
     path("<int:reference>/rediger/", agent_ticket.compose, name="compose"),
     path("<int:reference>/formulaire/<slug:action>/", agent_ticket.action_form, name="action_form"),

@@ -4,7 +4,9 @@
    Ctrl+Enter (send) is the one chord, and it works from the composer.
    Queue: j / k move a visible focus between rows, o or Enter opens, x ticks the row.
    Ticket page (contract with its template): the composer textarea is #composer-text, its tabs are
-   [data-composer-tab] (the current one has aria-selected="true"), the send button [data-composer-send]. */
+   [data-composer-tab] (the current one has aria-selected="true"), the send button [data-composer-send],
+   the "Demande suivante" link [data-next-ticket] (n). Escape in the composer moves to its current tab,
+   so that [ / ] and n work again without the mouse. */
 (function () {
   "use strict";
   var help = document.getElementById("shortcuts-help");
@@ -81,6 +83,19 @@
     next.click();
     return true;
   }
+  /* Escape in the composer gives the keyboard back to the shortcuts: focus goes to the current tab. */
+  function leaveComposer() {
+    var tab = document.querySelector("[data-composer-tab][aria-selected='true']") || document.querySelector("[data-composer-send]");
+    if (!tab) { return false; }
+    tab.focus();
+    return true;
+  }
+  function nextTicket() {
+    var link = document.querySelector("[data-next-ticket]");
+    if (!link) { return false; }
+    window.location.assign(link.href);
+    return true;
+  }
   function send() {
     var button = document.querySelector("[data-composer-send]");
     if (!button) { return false; }
@@ -96,6 +111,10 @@
       }
       return;
     }
+    if (event.key === "Escape" && event.target && event.target.id === "composer-text") {
+      if (leaveComposer()) { event.preventDefault(); }
+      return;
+    }
     if (event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) { return; }
     if (help && help.open) { return; }
     var handled = false;
@@ -108,6 +127,7 @@
       case "r": handled = focusComposer(); break;
       case "[": handled = switchTab(-1); break;
       case "]": handled = switchTab(1); break;
+      case "n": handled = nextTicket(); break;
       default: break;
     }
     if (handled) { event.preventDefault(); }

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
 from accounts.models import User
-from tickets.agent import ages, queue_state
+from tickets.agent import ages, next_ticket, queue_state
 from tickets.agent import forms as af
 from tickets.agent import queue as q
 from tickets.agent.bulk import BULK_ACTIONS, BulkForm, run_bulk, transfer_targets
@@ -42,11 +42,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         queue_state.remember_query(request.user, params)
     else:  # the bare address: the filters and tab this agent used last
         params = queue_state.remembered_query(request.user)
-    service_ids = q.queue_service_ids(request.user)
-    members = list(q.service_members(service_ids))  # one query for both forms
-    form = af.QueueFilterForm(
-        params or None, services=q.queue_services(request.user), service_ids=service_ids, members=members
-    )
+    next_ticket.forget(request.session)
+    form, service_ids, members = _filter_form(request.user, params)
     filters = form.filters()
     sort = filters.sort if filters.sort in q.SORT_KEYS else "activity"
     after = af.QueuePageForm(request.GET).values()["after"]
@@ -77,6 +74,29 @@ def queue(request: HttpRequest) -> HttpResponse:
         "priorities": Level.choices,
     }
     return render(request, "tickets/agent/queue.html", context)
+
+
+def _filter_form(user: User, params) -> tuple[af.QueueFilterForm, list[int], list[User]]:
+    service_ids = q.queue_service_ids(user)
+    members = list(q.service_members(service_ids))  # one query for both forms
+    form = af.QueueFilterForm(params or None, services=q.queue_services(user), service_ids=service_ids, members=members)
+    return form, service_ids, members
+
+
+@login_required
+@require_GET
+def next_in_queue(request: HttpRequest, reference: int) -> HttpResponse:
+    """The ticket after ``reference`` in the agent's queue (tab, filters and sort remembered); the queue when
+    none is left."""
+    require_staff(request)
+    params = queue_state.remembered_query(request.user)
+    form, _service_ids, _members = _filter_form(request.user, params)
+    queue_qs = q.queue_tickets(user=request.user, filters=form.filters())
+    found = next_ticket.next_reference(request.session, queue_qs, query=params.urlencode(), current=reference)
+    if found is None:
+        messages.info(request, _("Il n'y a pas d'autre demande après celle-ci dans votre file."))
+        return redirect("agent:queue")
+    return redirect("agent:ticket", reference=found)
 
 
 # The filters of the collapsible panel (the others sit in the compact bar, always visible).

@@ -78,6 +78,24 @@ def test_new_ticket_actions_and_composer_above_the_fold(browser, live_server, cl
         context.close()
 
 
+def test_ticket_page_uses_the_staff_width(browser, live_server, client_for, new_ticket):
+    """The staff layout, not the requester's 72rem: the page spans the screen; at 1920 px the requester's
+    panel sits beside the composer (read without scrolling), at 1366 px under it."""
+    agent, ticket = new_ticket
+    for width, height in ((1366, 768), (1920, 1080)):
+        context, tab = open_as(browser, live_server, client_for, agent, width, height)
+        tab.goto(f"{live_server.url}/traitement/{ticket.reference}/")
+        page = tab.locator(".agent-ticket").bounding_box()
+        assert page["width"] >= width - 60, (width, page)
+        composer = tab.locator("[data-composer]").bounding_box()
+        side = tab.locator(".agent-ticket__side").bounding_box()
+        beside = side["x"] >= composer["x"] + composer["width"] and side["y"] < composer["y"] + composer["height"]
+        assert beside is (width == 1920), (width, composer, side)
+        if width == 1920:
+            assert bottom(tab, ".agent-ticket__side") <= height  # who asked, above the fold too
+        context.close()
+
+
 def test_kb_search_keeps_the_typed_reply_and_tabs_send_through_their_door(browser, live_server, client_for, new_ticket):
     agent, ticket = new_ticket
     wf.ticket_take(ticket=ticket, actor=agent, expected_version=ticket.version)

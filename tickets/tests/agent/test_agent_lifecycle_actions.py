@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from tickets.status import Etat, TicketStatus
 from tickets.tests.agent.test_agent_ticket_page import offered, url
@@ -26,6 +27,11 @@ CASES = [
     ("relaunch", S.ARS, "", {"text": "Absent jusqu'au 15."}, S.ARS, "relaunch"),
 ]  # fmt: skip
 LIFECYCLE_ACTIONS = [case[0] for case in CASES]
+
+
+def offered(page: str, name: str, ticket) -> bool:
+    """A header button posting to the action, or its entry in the "Autres actions" menu (its form by htmx)."""
+    return url(name, ticket) in page or reverse("agent:action_form", args=[ticket.reference, name]) in page
 
 
 @pytest.mark.django_db

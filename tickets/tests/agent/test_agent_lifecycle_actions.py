@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tickets.status import Etat, TicketStatus
-from tickets.tests.agent.test_agent_ticket_page import offered, url
+from tickets.tests.agent.test_agent_ticket_page import url
 from tickets.tests.conftest import bring_to_etat
 
 S = TicketStatus

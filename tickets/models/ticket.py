@@ -128,7 +128,8 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
             return [self.none()]
         if roles.is_admin(user):
             return [self.all()]
-        branches = [self.filter(pk__in=followed_ids(user))]
+        # What they follow and what was handed to their provider: the same UNION as ``visible_to``.
+        branches = [self.filter(pk__in=visible_ids(user))]
         if user.service_ids:
             branches.append(self.filter(service_id__in=user.service_ids))
         return branches

@@ -27,7 +27,7 @@ def test_leaf_inherits_the_branch_reasons(presets, category, other_category):
 def test_agent_rejects_with_a_preset_reason_and_details(presets, make_ticket, agent, client_for):
     ticket = make_ticket(TicketStatus.ECT)
     client = client_for(agent)
-    page = client.get(f"/traitement/{ticket.reference}/").content.decode()
+    page = client.get(f"/traitement/{ticket.reference}/?action=reject").content.decode()  # its form, opened
     assert "DA portant sur une autre DA." in page
     response = client.post(
         f"/traitement/{ticket.reference}/rejeter/",

@@ -366,8 +366,14 @@ class Category(TreeNode):
         if cached is None:
             cached = self.lifecycle
             if not cached and self.parent_id is not None:
-                found = [a.lifecycle for a in Category.objects.ancestors(self) if a.lifecycle]
-                cached = found[-1] if found else ""
+                # One query for the whole (small) tree, walked up here: the tree library's ancestors()
+                # costs two recursive queries, on every ticket page.
+                rows = {pk: (parent, lifecycle) for pk, parent, lifecycle in Category.objects.values_list(
+                    "pk", "parent_id", "lifecycle")}  # fmt: skip
+                pk = self.parent_id
+                while pk in rows and not rows[pk][1]:  # shallow and acyclic (``TreeNode.clean``)
+                    pk = rows[pk][0]
+                cached = rows[pk][1] if pk in rows else ""
             cached = cached or Lifecycle.CORE
             self._lifecycle_in_force = cached
         return cached

@@ -463,6 +463,8 @@ GUICHET_RETENTION_MONTHS = env.int("GUICHET_RETENTION_MONTHS", default=24)
 GUICHET_SVE_RETENTION_MONTHS = env.int("GUICHET_SVE_RETENTION_MONTHS", default=60)
 # Months the audit trail of staff access to personal data is kept (its own retention period).
 GUICHET_ACCESS_LOG_MONTHS = env.int("GUICHET_ACCESS_LOG_MONTHS", default=12)
+# Seconds within which the same person's same access to the same ticket is recorded once (0: every one).
+GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS = env.int("GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS", default=60)
 # Hours a requester's data export (ZIP) stays downloadable through its signed link.
 GUICHET_DATA_EXPORT_HOURS = env.int("GUICHET_DATA_EXPORT_HOURS", default=72)
 

@@ -4,6 +4,11 @@ Views call ``record_access`` on one line after they have checked access.
 Only helpdesk staff (agents, managers, administrators) leave a trace: the
 requester's own reads are not "access by others"; a staff member reading
 their own request is recorded but never shown to them (``about_requester``).
+
+The same person accessing the same ticket the same way again within
+``GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS`` (a reload, the page coming back after
+an action) is the same access: recorded once, the repeat costs a cache key and
+no INSERT. A cache outage only means more rows, never fewer.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from privacy.models import AccessKind, AccessRecord
@@ -20,11 +26,18 @@ from tickets.models import Ticket
 
 def record_access(*, user: Any, ticket: Ticket | int, kind: AccessKind) -> AccessRecord | None:
     """Record that staff ``user`` accessed ``ticket`` (or a ticket id, when the
-    view has not loaded the ticket) in the way ``kind``; ``None`` for non-staff."""
+    view has not loaded the ticket) in the way ``kind``; ``None`` for non-staff and for a repeat."""
     if not getattr(user, "is_authenticated", False) or not user.is_helpdesk_staff:
         return None
     ticket_id = ticket.pk if isinstance(ticket, Ticket) else ticket
-    return AccessRecord.objects.create(user=user, ticket_id=ticket_id, kind=kind)
+    window = settings.GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS
+    if window and not cache.add(f"access:{user.pk}:{ticket_id}:{kind}", 1, window):
+        return None
+    try:
+        return AccessRecord.objects.create(user=user, ticket_id=ticket_id, kind=kind)
+    except Exception:
+        cache.delete(f"access:{user.pk}:{ticket_id}:{kind}")  # not recorded: the next one must be
+        raise
 
 
 def purge_old_access_records(*, batch: int = 5000) -> int:

@@ -1,7 +1,9 @@
 """Recently viewed tickets, and who else looked at a ticket in the last few minutes.
 
-One ``RecentView`` row per (user, ticket), refreshed on every view; the
-presence list reads the same rows through an index on (ticket, viewed_at).
+One ``RecentView`` row per (user, ticket), refreshed at most once every
+``RECORD_EVERY_SECONDS`` per user and ticket (a reload, or the page coming back
+after an action, writes nothing: a key added to the cache says the row is fresh);
+the presence list reads the same rows through an index on (ticket, viewed_at).
 """
 
 from __future__ import annotations
@@ -9,17 +11,25 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.utils import timezone
 
 from tickets.models import Bookmark, RecentView, Ticket
 
 PRESENCE_MINUTES = 5
 HISTORY_SIZE = 30
+# A view refreshes its row at most this often: presence counts in minutes, the history's order in
+# minutes too (two tickets opened within a minute may keep their former order).
+RECORD_EVERY_SECONDS = 60
 
 
 def record_view(*, user: Any, ticket: Ticket) -> None:
     if not user.is_authenticated:
+        return
+    # ``add`` is atomic: of two workers seeing the same expired key, one writes. A cache outage answers
+    # True (helpdesk/cache.py falls back to process memory): the row is written, as before.
+    if not cache.add(f"presence:{user.pk}:{ticket.pk}", 1, RECORD_EVERY_SECONDS):
         return
     # One upsert (INSERT … ON CONFLICT DO UPDATE): a page view costs one query, first visit or not.
     RecentView.objects.bulk_create(
@@ -55,6 +65,13 @@ def bookmarks(user: Any) -> QuerySet[Bookmark]:
     return Bookmark.objects.filter(user=user, ticket__in=Ticket.objects.visible_to(user)).select_related(
         "ticket", "ticket__service"
     )
+
+
+def bookmarked_by(user: Any) -> Exists | Value:
+    """An annotation for a ticket query: whether ``user`` bookmarked each ticket."""
+    if not user.is_authenticated:
+        return Value(False)
+    return Exists(Bookmark.objects.filter(user=user, ticket=OuterRef("pk")))
 
 
 def is_bookmarked(*, user: Any, ticket: Ticket) -> bool:

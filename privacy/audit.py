@@ -7,8 +7,8 @@ their own request is recorded but never shown to them (``about_requester``).
 
 The same person accessing the same ticket the same way again within
 ``GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS`` (a reload, the page coming back after
-an action) is the same access: recorded once, the repeat costs a cache key and
-no INSERT. A cache outage only means more rows, never fewer.
+an action) is the same access: recorded once, the repeat costs no INSERT
+(``helpdesk.throttle.once_per``). A cache outage only means more rows, never fewer.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
+from helpdesk.throttle import forget, once_per
 from privacy.models import AccessKind, AccessRecord
 from tickets.models import Ticket
 
@@ -31,12 +31,13 @@ def record_access(*, user: Any, ticket: Ticket | int, kind: AccessKind) -> Acces
         return None
     ticket_id = ticket.pk if isinstance(ticket, Ticket) else ticket
     window = settings.GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS
-    if window and not cache.add(f"access:{user.pk}:{ticket_id}:{kind}", 1, window):
+    key = f"access:{user.pk}:{ticket_id}:{kind}"
+    if window and not once_per(key, window):
         return None
     try:
         return AccessRecord.objects.create(user=user, ticket_id=ticket_id, kind=kind)
     except Exception:
-        cache.delete(f"access:{user.pk}:{ticket_id}:{kind}")  # not recorded: the next one must be
+        forget(key)  # not recorded: the next one must be
         raise
 
 

@@ -2,7 +2,7 @@
 
 One ``RecentView`` row per (user, ticket), refreshed at most once every
 ``RECORD_EVERY_SECONDS`` per user and ticket (a reload, or the page coming back
-after an action, writes nothing: a key added to the cache says the row is fresh);
+after an action, writes nothing: ``helpdesk.throttle.once_per``);
 the presence list reads the same rows through an index on (ticket, viewed_at).
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.utils import timezone
 
+from helpdesk.throttle import once_per
 from tickets.models import Bookmark, RecentView, Ticket
 
 PRESENCE_MINUTES = 5
@@ -27,10 +27,8 @@ RECORD_EVERY_SECONDS = 60
 def record_view(*, user: Any, ticket: Ticket) -> None:
     if not user.is_authenticated:
         return
-    # ``add`` is atomic: of two workers seeing the same expired key, one writes. A cache outage answers
-    # True (helpdesk/cache.py falls back to process memory): the row is written, as before.
-    if not cache.add(f"presence:{user.pk}:{ticket.pk}", 1, RECORD_EVERY_SECONDS):
-        return
+    if not once_per(f"presence:{user.pk}:{ticket.pk}", RECORD_EVERY_SECONDS):
+        return  # refreshed less than a minute ago (by any worker)
     # One upsert (INSERT … ON CONFLICT DO UPDATE): a page view costs one query, first visit or not.
     RecentView.objects.bulk_create(
         [RecentView(user=user, ticket=ticket, viewed_at=timezone.now())],

@@ -91,10 +91,11 @@ def ticket_side_panel(*, ticket: Ticket, user: Any) -> dict[str, Any]:
     bookmarked = getattr(ticket, "bookmarked", None)
     if bookmarked is None:
         bookmarked = presence.is_bookmarked(user=user, ticket=ticket)
+    watchers, others_viewing = presence.watchers_and_others_viewing(user=user, ticket=ticket)
     return {
-        "watchers": ticket.watchers.select_related("user"),
+        "watchers": watchers,
         "other_tickets": requester_other_tickets(ticket, user),
-        "others_viewing": presence.others_viewing(user=user, ticket=ticket),
+        "others_viewing": others_viewing,
         "is_bookmarked": bookmarked,
     }
 

@@ -260,9 +260,9 @@ def test_agent_ticket_page_query_count_constant(
     # 17 on main before the page's redesign (every action form rendered), 15 after it; now: the user and
     # their services (3), the ticket with the bookmark (1), its files once for the list and the history
     # (1), the history (1), the header's timer (closures, 1), the requester's other tickets (1),
-    # presence (1), saved responses (1), watchers (1). A reload within a minute writes neither presence
-    # nor the access trail (issue 22).
-    assert few <= 11
+    # saved responses (1), watchers and presence together (1). A reload within a minute writes neither
+    # presence nor the access trail (issue 22).
+    assert few <= 10
 
     wf.ticket_add_watcher(ticket=ticket, actor=agent, user=outsider)
     for i in range(1, 10):
@@ -295,3 +295,14 @@ def test_bookmark_read_with_the_ticket(make_ticket, agent, client_for):
     assert "Ajouter aux signets" in client.get(url("ticket", ticket)).content.decode()
     client.post(reverse("tickets:bookmark", args=[ticket.reference]), {"next": url("ticket", ticket)})
     assert "Retirer des signets" in client.get(url("ticket", ticket)).content.decode()
+
+
+@pytest.mark.django_db
+def test_watchers_and_presence_read_together(make_ticket, agent, manager, colleague, outsider, client_for):
+    ticket = make_ticket(TicketStatus.ECT)
+    wf.ticket_add_watcher(ticket=ticket, actor=agent, user=outsider)
+    wf.ticket_add_watcher(ticket=ticket, actor=agent, user=colleague)
+    client_for(manager).get(url("ticket", ticket))
+    response = client_for(agent).get(url("ticket", ticket))
+    assert [w.user for w in response.context["watchers"]] == [outsider, colleague]
+    assert response.context["others_viewing"] == [manager]  # not the agent themselves

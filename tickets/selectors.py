@@ -40,7 +40,7 @@ def ticket_timeline(*, ticket: Ticket, user: Any) -> QuerySet[TicketEvent]:
     """The history with its messages and their files; internal notes only for the handling service."""
     events = (
         TicketEvent.objects.filter(ticket=ticket)
-        .select_related("actor", "message", "message__author")
+        .select_related("actor", "message")  # no page shows a message's author: the event's actor wrote it
         .prefetch_related("message__attachments")
     )
     if not perms.is_service_staff(ticket, user):

@@ -16,7 +16,8 @@ request and the target. ``--http`` times the same pages through gunicorn and
 adds the throughput of the agent ticket page divided by that of a bare
 logged-in page (the base layout only, ``/bench/page/``), measured in
 alternating slices. The machine may be shared: read ratios, and compare
-figures taken in the same run.
+figures taken in the same run. ``bench/ticket_page.py`` takes the agent ticket
+page alone (its queries, its in-process time beside the bare page's, a profile).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from accounts.models import (
     InstitutionDomain,
     Membership,
     MembershipRole,
+    ProviderOrganisation,
     SSOIdentity,
     User,
 )
@@ -198,3 +199,10 @@ class BouncingAddressAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(ProviderOrganisation)
+class ProviderOrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]

@@ -20,3 +20,6 @@ class AccountsConfig(AppConfig):
         # By label: accounts sits beneath catalogue and imports none of it (a test pins it).
         for signal in (post_save, post_delete):
             signal.connect(_forget_navigation, sender="catalogue.ServiceMembership", weak=False)
+            # Correspondents get the statistics link and agency staff the validation queue's link:
+            # both depend on institution memberships.
+            signal.connect(_forget_navigation, sender="accounts.Membership", weak=False)

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from accounts import roles
 
-NAV_VERSION = 1
+NAV_VERSION = 2
 NAV_TTL = 600  # seconds; membership changes forget the entry at once
 
 
@@ -27,10 +27,21 @@ def forget_navigation(user_id: int) -> None:
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
-        return {"nav_is_agent": False, "nav_is_manager": False, "nav_is_admin": False}
+        return {
+            "nav_is_agent": False,
+            "nav_is_manager": False,
+            "nav_is_agency": False,
+            "nav_is_admin": False,
+            "nav_is_correspondent": False,
+        }
     key = navigation_key(user.pk)
     cached = cache.get(key)
     if cached is None:
-        cached = {"nav_is_agent": roles.is_agent(user), "nav_is_manager": roles.is_manager(user)}
+        cached = {
+            "nav_is_agent": roles.is_agent(user),
+            "nav_is_manager": roles.is_manager(user),
+            "nav_is_correspondent": user.is_correspondent,
+            "nav_is_agency": roles.is_agency_staff(user),
+        }
         cache.set(key, cached, NAV_TTL)
     return {**cached, "nav_is_admin": roles.is_admin(user)}

@@ -13,7 +13,15 @@ GUICHET_DEMO_OIDC_URL.
 
 import os
 
-from accounts.models import Institution, InstitutionDomain, Membership, MembershipRole, RequesterProfile, SSOKind
+from accounts.models import (
+    Institution,
+    InstitutionDomain,
+    Membership,
+    MembershipRole,
+    ProviderOrganisation,
+    RequesterProfile,
+    SSOKind,
+)
 from helpdesk.demo import DemoContext, demo_user
 
 DEMO_CAS_URL = os.environ.get("GUICHET_DEMO_CAS_URL", "http://127.0.0.1:9300/cas/")
@@ -117,6 +125,20 @@ def seed(ctx: DemoContext) -> None:
     )
     _member(caen_correspondent, caen, MembershipRole.FUNCTIONAL)
     ctx.add_login("correspondent_caen", caen_correspondent.email, "correspondante fonctionnelle, Caen")
+
+    # Seed 002: the agency hands some DAs to an external provider (état EXT), whose consultant answers.
+    provider, _created = ProviderOrganisation.objects.get_or_create(name="Prestataire Logiciels (démo)")
+    consultant = demo_user(
+        ctx,
+        key="user:provider",
+        email="prestataire@demo.guichet.test",
+        first_name="Paul",
+        last_name="Prestataire",
+        profile=RequesterProfile.EXTERNAL,
+    )
+    provider.members.add(consultant)
+    ctx.objects["provider:demo"] = provider
+    ctx.add_login("provider", consultant.email, "consultant du prestataire externe de l'Amue")
 
     for key, email, first, last, profile, institution, note in [
         ("user:association", "association@demo.guichet.test", "Inès", "Garcia", RequesterProfile.ASSOCIATION, amu,

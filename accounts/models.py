@@ -10,6 +10,7 @@ because of an institution ``Membership``, an administrator because
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -43,6 +44,10 @@ class ProfileKey(models.TextChoices):
     STUDENT_NUMBER = "student_number", _("Numéro d'étudiant")
 
 
+# The placeholder's address: ``.invalid`` can never receive mail (RFC 2606).
+ANONYMOUS_EMAIL = "anonyme@guichet.invalid"
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -61,6 +66,14 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
+
+    def anonymous_placeholder(self) -> User:
+        """The inactive account that anonymised tickets and messages point to instead of their
+        requester (the history keeps "the requester did this" without saying who)."""
+        user, _created = self.get_or_create(
+            email=ANONYMOUS_EMAIL, defaults={"last_name": "Anonyme", "is_active": False, "password": "!"}
+        )
+        return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
         extra.setdefault("is_staff", True)
@@ -146,6 +159,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_correspondent(self) -> bool:
         return bool(self.correspondent_institution_ids)
+
+    @cached_property
+    def is_agency_member(self) -> bool:
+        return self.memberships.filter(institution__is_agency=True).exists()
+
+    @cached_property
+    def provider_ids(self) -> frozenset[int]:
+        """External providers (prestataires) this user works for: they see the DAs handed to them."""
+        return frozenset(self.provider_organisations.values_list("pk", flat=True))
 
     @property
     def is_helpdesk_staff(self) -> bool:
@@ -263,12 +285,18 @@ class MembershipRole(models.TextChoices):
     TECHNICAL = "technical", _("Correspondant technique")
 
 
+# Seed 002: the agency knows two functional and two technical correspondents per institution and domain.
+CORRESPONDENTS_PER_ROLE_AND_DOMAIN = 2
+
+
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("personne"))
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("établissement")
     )
     role = models.CharField(_("rôle"), max_length=12, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    # The domain a correspondent answers for (finances, scolarité, RH…); empty: the whole institution.
+    domain = models.CharField(_("domaine"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("appartenance")
@@ -277,6 +305,29 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.institution} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        check_correspondent_room(self.institution_id, self.role, self.domain, exclude_pk=self.pk)
+
+
+def check_correspondent_room(institution_id: int, role: str, domain: str, *, exclude_pk: int | None = None) -> None:
+    """Refuse a third correspondent of the same role for an institution and domain (seed 002)."""
+    if role == MembershipRole.MEMBER:
+        return
+    taken = Membership.objects.filter(institution_id=institution_id, role=role, domain=domain).exclude(pk=exclude_pk)
+    if taken.count() >= CORRESPONDENTS_PER_ROLE_AND_DOMAIN:
+        raise ValidationError(
+            _(
+                "L'établissement a déjà %(n)s correspondants %(role)s pour le domaine « %(domain)s » : l'agence en "
+                "connaît deux au plus par rôle et par domaine. Demandez d'abord la suppression d'un correspondant "
+                "sortant, puis l'ajout du nouveau."
+            )
+            % {
+                "n": CORRESPONDENTS_PER_ROLE_AND_DOMAIN,
+                "role": MembershipRole(role).label.lower().removeprefix("correspondant "),
+                "domain": domain or _("tous domaines"),
+            }
+        )
 
 
 class ClosurePeriod(models.Model):
@@ -340,3 +391,22 @@ class BouncingAddress(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+
+class ProviderOrganisation(models.Model):
+    """An external provider (prestataire) to which the agency hands some DAs (état EXT).
+
+    Its members see only the tickets handed to it, never the agency's internal notes; their
+    answers wait for the agency's validation (état AVA) before the institution sees anything.
+    """
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    members = models.ManyToManyField(User, related_name="provider_organisations", blank=True, verbose_name=_("membres"))
+
+    class Meta:
+        verbose_name = _("prestataire")
+        verbose_name_plural = _("prestataires")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

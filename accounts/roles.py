@@ -31,6 +31,17 @@ def is_manager(user: Any) -> bool:
     return is_active_user(user) and bool(user.managed_service_ids)
 
 
+def is_provider(user: Any) -> bool:
+    """A member of an external provider (prestataire): sees and answers only the DAs handed to it."""
+    return is_active_user(user) and bool(user.provider_ids)
+
+
+def is_agency_staff(user: Any) -> bool:
+    """Agents of the agency (members of a service and of the institution marked as the agency),
+    and administrators: they validate the changes correspondents propose to institution records."""
+    return is_admin(user) or (is_agent(user) and bool(user.is_agency_member))
+
+
 def is_helpdesk_staff(user: Any) -> bool:
     """Agents, managers and administrators: the agent workspace, drafts of the knowledge
     base, internal notes of their services, and MFA may be required of them."""

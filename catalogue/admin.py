@@ -26,9 +26,12 @@ from catalogue.models import (
     FormField,
     InboundAddress,
     InstalledSoftware,
+    InstitutionRecord,
+    RecordChange,
     Service,
     ServiceMembership,
     Software,
+    TechnicalEnvironment,
 )
 
 INDENT = "\u00a0" * 5  # non-breaking spaces: the admin list keeps them
@@ -138,6 +141,8 @@ class CategoryAdminForm(forms.ModelForm):
             "audience_profiles",
             "audience_institutions",
             "open_to_correspondents",
+            "lifecycle",
+            "rejection_reasons",
             "service",
             "priority_scheme",
             "domains",
@@ -187,7 +192,13 @@ class CategoryAdmin(ManagedServicesMixin, admin.ModelAdmin):
         (
             _("Audience"),
             {
-                "fields": ["audience_profiles", "audience_institutions", "open_to_correspondents"],
+                "fields": [
+                    "audience_profiles",
+                    "audience_institutions",
+                    "open_to_correspondents",
+                    "lifecycle",
+                    "rejection_reasons",
+                ],
                 "description": _("Une catégorie masquée à une personne masque aussi tout son contenu."),
             },
         ),
@@ -210,6 +221,7 @@ class CategoryAdmin(ManagedServicesMixin, admin.ModelAdmin):
             {"fields": ["is_sve", "sve_processing_delay", "sve_implicit_decision"]},
         ),
         (_("Délais du demandeur"), {"fields": ["reminder_delay", "closure_delay", "timer_unit"]}),
+        (_("Satisfaction"), {"fields": ["satisfaction_survey"]}),
         (
             _("Données personnelles (RGPD)"),
             {
@@ -298,7 +310,7 @@ class SoftwareAdmin(admin.ModelAdmin):
 
 @admin.register(InstalledSoftware)
 class InstalledSoftwareAdmin(admin.ModelAdmin):
-    list_display = ["software", "institution", "version"]
+    list_display = ["software", "institution", "environment", "version"]
     list_filter = ["software"]
     search_fields = ["software__name", "institution__name", "institution__code", "version"]
     autocomplete_fields = ["software", "institution"]
@@ -317,3 +329,40 @@ class InboundAddressAdmin(ManagedServicesMixin, admin.ModelAdmin):
     @admin.display(description=_("service"))
     def service(self, obj: InboundAddress) -> Service | None:
         return obj.category.service
+
+
+@admin.register(TechnicalEnvironment)
+class TechnicalEnvironmentAdmin(admin.ModelAdmin):
+    list_display = ["institution", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["institution__name", "name"]
+    autocomplete_fields = ["institution"]
+
+
+@admin.register(InstitutionRecord)
+class InstitutionRecordAdmin(admin.ModelAdmin):
+    """Read-only: correspondents propose, the agency validates (``catalogue.record_changes``)."""
+
+    list_display = ["institution", "website"]
+    search_fields = ["institution__name"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RecordChange)
+class RecordChangeAdmin(admin.ModelAdmin):
+    """The history of record changes, read-only: decisions are taken from the validation queue."""
+
+    list_display = ["institution", "kind", "status", "proposed_by", "created", "decided_by"]
+    list_filter = ["status", "kind"]
+    search_fields = ["institution__name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

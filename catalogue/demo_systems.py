@@ -13,6 +13,7 @@ from catalogue.models import (
     FieldKind,
     InstalledSoftware,
     KnowledgePolicy,
+    Lifecycle,
     PriorityScheme,
     Software,
     TimerUnit,
@@ -152,6 +153,12 @@ def amue(ctx: DemoContext) -> None:
         icon="🧩",
         audience_profiles=[RequesterProfile.STAFF],
         open_to_correspondents=True,  # the agency's DA branch: correspondents act for their institution
+        lifecycle=Lifecycle.AGENCY,  # seed 002's full lifecycle: états, development and acceptance, EXC, REM
+        rejection_reasons=[  # seed 002's reasons for rejecting a DA
+            "Un problème par DA : merci de déposer une DA distincte pour chaque problème.",
+            "DA portant sur une autre DA : les informations sur une DA se demandent sur la DA elle-même.",
+            "Hors du périmètre de l'assistance de l'agence.",
+        ],
         description=(
             "Assistance de niveau 2 sur les logiciels de l'Amue, réservée aux correspondants désignés par les "
             "établissements. Avant de déposer une DA, cherchez dans la base de connaissances : une DA d'un autre "

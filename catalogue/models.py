@@ -8,8 +8,6 @@ query on SQLite and PostgreSQL alike, moving a subtree is one UPDATE of
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
 
-from accounts.models import Institution, ProfileKey, RequesterProfile
+from accounts.models import Institution, RequesterProfile
 
 
 class Service(models.Model):
@@ -84,29 +82,6 @@ class Software(models.Model):
         return self.name
 
 
-class InstalledSoftware(models.Model):
-    """The version of a software an institution runs (declared by its correspondents)."""
-
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="installed_software", verbose_name=_("établissement")
-    )
-    software = models.ForeignKey(
-        Software, on_delete=models.CASCADE, related_name="installations", verbose_name=_("logiciel")
-    )
-    version = models.CharField(_("version"), max_length=50)
-    server_details = models.TextField(_("serveur"), blank=True)
-
-    class Meta:
-        verbose_name = _("logiciel installé")
-        verbose_name_plural = _("logiciels installés")
-        constraints = [
-            models.UniqueConstraint(fields=["institution", "software"], name="catalogue_installed_software_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.software} {self.version} ({self.institution})"
-
-
 class CategoryKind(models.TextChoices):
     GROUP = "group", _("Groupe (boîte)")
     LEAF = "leaf", _("Offre de service")
@@ -122,6 +97,13 @@ class PriorityScheme(models.TextChoices):
 class TimerUnit(models.TextChoices):
     WORKING_DAYS = "working", _("jours ouvrés")
     CALENDAR_DAYS = "calendar", _("jours calendaires")
+
+
+class Lifecycle(models.TextChoices):
+    """Which statuses a branch's tickets go through (``tickets.status.STATUSES_BY_LIFECYCLE``)."""
+
+    CORE = "core", _("Cycle de base (9 statuts)")
+    AGENCY = "agency", _("Cycle complet de l'agence (états, développement et recette, EXC, REM)")
 
 
 class KnowledgePolicy(models.TextChoices):
@@ -291,6 +273,25 @@ class Category(TreeNode):
             "que leurs propres demandes."
         ),
     )
+    # A branch setting too: empty inherits the nearest value up the tree, else the core.
+    lifecycle = models.CharField(
+        _("cycle de vie des demandes"),
+        max_length=10,
+        choices=Lifecycle.choices,
+        blank=True,
+        help_text=_(
+            "Les statuts que suivent les demandes de cette branche. Vide : celui de la branche parente, sinon "
+            "le cycle de base."
+        ),
+    )
+
+    # Preset reasons an agent picks when rejecting (seed 002), inherited like ``lifecycle``.
+    rejection_reasons = models.JSONField(
+        _("motifs de rejet prédéfinis"),
+        default=list,
+        blank=True,
+        help_text=_("Une liste de phrases. Vide : ceux de la branche parente. L'agent peut toujours compléter."),
+    )
 
     # Branch settings of personal data retention, inherited like ``open_to_correspondents``:
     # the nearest value up the tree wins, else the site default (``retention_months_by_id``).
@@ -312,6 +313,16 @@ class Category(TreeNode):
             "Durée légale ou d'archivage, en mois après la clôture, des demandes des catégories SVE de cette "
             "branche, souvent plus longue. Vide : valeur de la branche parente, sinon réglage du site "
             "(60 mois sauf configuration)."
+        ),
+    )
+
+    # A branch setting: switched off here, no ticket of this node or below invites a satisfaction rating.
+    satisfaction_survey = models.BooleanField(
+        _("enquête de satisfaction"),
+        default=True,
+        help_text=_(
+            "Invite le demandeur à noter de 1 à 5 la demande close. Décochée, l'enquête est désactivée pour "
+            "cette branche et toutes ses sous-catégories (par exemple les saisines SVE)."
         ),
     )
 
@@ -347,6 +358,27 @@ class Category(TreeNode):
             )
             self._open_to_correspondents = cached
         return cached
+
+    @property
+    def lifecycle_in_force(self) -> str:
+        """This node's lifecycle, else the nearest one up the tree, else the core (cached)."""
+        cached = getattr(self, "_lifecycle_in_force", None)
+        if cached is None:
+            cached = self.lifecycle
+            if not cached and self.parent_id is not None:
+                found = [a.lifecycle for a in Category.objects.ancestors(self) if a.lifecycle]
+                cached = found[-1] if found else ""
+            cached = cached or Lifecycle.CORE
+            self._lifecycle_in_force = cached
+        return cached
+
+    @property
+    def rejection_reasons_in_force(self) -> list[str]:
+        """This node's preset rejection reasons, else the nearest ones up the tree."""
+        if self.rejection_reasons or self.parent_id is None:
+            return list(self.rejection_reasons or [])
+        found = [a.rejection_reasons for a in Category.objects.ancestors(self) if a.rejection_reasons]
+        return list(found[-1]) if found else []
 
     @property
     def retention_period_months(self) -> int:
@@ -485,85 +517,13 @@ class InboundAddress(models.Model):
         super().save(*args, **kwargs)
 
 
-class FieldKind(models.TextChoices):
-    TEXT = "text", _("Texte court")
-    TEXTAREA = "textarea", _("Texte long")
-    INTEGER = "integer", _("Nombre entier")
-    DECIMAL = "decimal", _("Nombre décimal")
-    DATE = "date", _("Date")
-    CHOICE = "choice", _("Choix unique")
-    MULTICHOICE = "multichoice", _("Choix multiple")
-    EMAIL = "email", _("Adresse électronique")
-    PHONE = "phone", _("Téléphone")
-    PATTERN = "pattern", _("Texte au format imposé")
-
-
-class FormField(models.Model):
-    """One extra field of a category's request form."""
-
-    category = models.ForeignKey(
-        Category, on_delete=models.CASCADE, related_name="form_fields", verbose_name=_("catégorie")
-    )
-    position = models.PositiveIntegerField(_("ordre"), default=0)
-    key = models.SlugField(_("clé"), max_length=50)
-    label = models.CharField(_("libellé"), max_length=200)
-    help_text = models.CharField(_("aide"), max_length=300, blank=True)
-    kind = models.CharField(_("type"), max_length=12, choices=FieldKind.choices, default=FieldKind.TEXT)
-    required = models.BooleanField(_("obligatoire"), default=False)
-    choices = models.TextField(_("choix (un par ligne)"), blank=True)
-    pattern = models.CharField(_("expression régulière"), max_length=200, blank=True)
-    pattern_message = models.CharField(_("message si le format est faux"), max_length=200, blank=True)
-    # Values of fields marked personal are scrubbed before knowledge-base publication.
-    is_personal = models.BooleanField(_("donnée personnelle"), default=False)
-    # Pre-filled from the requester's profile, who can still change it for this request.
-    profile_key = models.CharField(
-        _("pré-rempli avec le profil"), max_length=20, choices=ProfileKey.choices, blank=True
-    )
-
-    class Meta:
-        verbose_name = _("champ de formulaire")
-        verbose_name_plural = _("champs de formulaire")
-        ordering = ["position", "pk"]
-        constraints = [models.UniqueConstraint(fields=["category", "key"], name="catalogue_formfield_key_unique")]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def choice_list(self) -> list[str]:
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
-
-    @property
-    def is_choice(self) -> bool:
-        return self.kind in {FieldKind.CHOICE, FieldKind.MULTICHOICE}
-
-    def clean(self) -> None:
-        """Refuse definitions the request form could not honour (shown in admin)."""
-        super().clean()
-        errors: dict[str, str] = {}
-        if self.is_choice:
-            choices = self.choice_list
-            if not choices:
-                errors["choices"] = _("Un champ à choix doit proposer au moins un choix (un par ligne).")
-            elif len(set(choices)) != len(choices):
-                errors["choices"] = _("Chaque choix ne doit figurer qu'une fois.")
-        elif self.choice_list:
-            errors["choices"] = _("Les choix ne servent qu'aux champs à choix unique ou multiple.")
-        if self.kind == FieldKind.PATTERN:
-            if not self.pattern:
-                errors["pattern"] = _("Un texte au format imposé doit avoir une expression régulière.")
-            else:
-                try:
-                    re.compile(self.pattern)
-                except re.error as exc:
-                    errors["pattern"] = _("Expression régulière invalide : %(error)s.") % {"error": exc}
-        elif self.pattern:
-            errors["pattern"] = _("L'expression régulière ne sert qu'aux champs « texte au format imposé ».")
-        elif self.pattern_message:
-            errors["pattern_message"] = _("Ce message ne sert qu'aux champs « texte au format imposé ».")
-        if errors:
-            raise ValidationError(errors)
-
-    def accepts(self, value: str) -> bool:
-        """Whether ``value`` has the imposed format (the whole value must match)."""
-        return self.kind != FieldKind.PATTERN or re.fullmatch(self.pattern, value) is not None
+from catalogue.form_fields import FieldKind, FormField  # noqa: E402,F401
+from catalogue.records import (  # noqa: E402,F401
+    ChangeKind,
+    ChangeStatus,
+    EnvironmentKind,
+    InstalledSoftware,
+    InstitutionRecord,
+    RecordChange,
+    TechnicalEnvironment,
+)

@@ -35,3 +35,23 @@ def secret_key(var_dir: Path, *, debug: bool) -> str:
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def s3_storage(
+    *, bucket: str, endpoint_url: str | None, region_name: str | None, access_key: str | None, secret_key: str | None
+) -> dict:
+    """The ``STORAGES["default"]`` of production on S3 (README, Production): private objects, signed
+    URLs, never overwriting. Also what the storage tests run against (a real S3 server process)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region_name or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }

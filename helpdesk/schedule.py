@@ -10,6 +10,13 @@ from celery.schedules import crontab
 from django.conf import settings
 
 BEAT_SCHEDULE: dict[str, dict] = {
+    # Every minute: webhook deliveries whose retry time has come and whose task was lost (broker down,
+    # worker killed); the usual path is a task per delivery queued after the event's commit.
+    "webhooks-sweep-deliveries": {
+        "task": "webhooks.tasks.sweep_deliveries",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
     # Every 5 minutes: a heartbeat a monitoring probe can look for in the logs
     # and that proves beat and a worker are both alive.
     "heartbeat": {"task": "helpdesk.tasks.heartbeat", "schedule": crontab(minute="*/5")},
@@ -33,6 +40,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tickets.tasks.purge_orphan_files",
         "schedule": crontab(hour=3, minute=50),
     },
+    # Every night at 02:30: recompute the statistics facts that are missing or older than
+    # their ticket (each workflow action updates its ticket's facts; this repairs the rest:
+    # tickets imported outside the workflow, a failed update).
+    "stats-refresh-facts": {"task": "stats.tasks.refresh_facts", "schedule": crontab(hour=2, minute=30)},
     # Every night at 03:40: rebuild the knowledge-base word list used for typo
     # tolerance (saving an article only adds words; this also drops stale ones).
     "knowledge-search-words": {"task": "knowledge.tasks.rebuild_search_words", "schedule": crontab(hour=3, minute=40)},
@@ -63,6 +74,19 @@ BEAT_SCHEDULE: dict[str, dict] = {
     # Every hour at :20: delete requesters' data exports (ZIP files of personal
     # data) whose link has expired (GUICHET_DATA_EXPORT_HOURS).
     "privacy-purge-data-exports": {"task": "privacy.tasks.purge_data_exports", "schedule": crontab(minute=20)},
+    # Every night at 02:30: anonymise the closed tickets past their catalogue branch's retention
+    # period (GUICHET_RETENTION_MONTHS, SVE: GUICHET_SVE_RETENTION_MONTHS), in batches of
+    # GUICHET_ANONYMISE_BATCH_SIZE; a run stopped by its time budget is resumed the next night.
+    "tickets-anonymise-due": {
+        "task": "tickets.tasks.anonymise_due_tickets",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Every night at 03:10: erase the requester accounts warned GUICHET_INACTIVE_ACCOUNT_GRACE_DAYS
+    # ago that stayed inactive, then warn by mail those inactive for GUICHET_INACTIVE_ACCOUNT_MONTHS.
+    "privacy-inactive-accounts": {
+        "task": "privacy.tasks.handle_inactive_accounts",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # Every night at 04:10: delete the audit trail of staff access older than
     # its own retention period (GUICHET_ACCESS_LOG_MONTHS), in batches.
     "privacy-purge-access-records": {

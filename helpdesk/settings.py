@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.env import env, secret_key
+from helpdesk.env import env, s3_storage, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "pytest" in sys.modules or env.bool("GUICHET_TESTING", default=False)
@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "inbound",
     "stats",
     "privacy",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from static/: no CDN
+    "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -200,19 +205,13 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 MEDIA_ROOT = VAR_DIR / "media"
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
-    _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
-            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
-            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
+    _default_storage = s3_storage(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default=""),
+        region_name=env.str("AWS_S3_REGION_NAME", default=""),
+        access_key=env.str("AWS_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("AWS_SECRET_ACCESS_KEY", default=""),
+    )
 else:
     # No MEDIA_URL: attachments are only ever served through a view that
     # checks permission.
@@ -461,12 +460,70 @@ GUICHET_ORPHAN_FILE_GRACE_HOURS = env.int("GUICHET_ORPHAN_FILE_GRACE_HOURS", def
 # catalogue branch says otherwise; SVE requests have their own legal or archival period.
 GUICHET_RETENTION_MONTHS = env.int("GUICHET_RETENTION_MONTHS", default=24)
 GUICHET_SVE_RETENTION_MONTHS = env.int("GUICHET_SVE_RETENTION_MONTHS", default=60)
+# Tickets anonymised per batch (one transaction each) by the nightly anonymisation.
+GUICHET_ANONYMISE_BATCH_SIZE = env.int("GUICHET_ANONYMISE_BATCH_SIZE", default=1000)
+# Requester accounts without activity for this many months are warned by mail, then anonymised
+# after the grace period (days) unless they log in again.
+GUICHET_INACTIVE_ACCOUNT_MONTHS = env.int("GUICHET_INACTIVE_ACCOUNT_MONTHS", default=36)
+GUICHET_INACTIVE_ACCOUNT_GRACE_DAYS = env.int("GUICHET_INACTIVE_ACCOUNT_GRACE_DAYS", default=30)
 # Months the audit trail of staff access to personal data is kept (its own retention period).
 GUICHET_ACCESS_LOG_MONTHS = env.int("GUICHET_ACCESS_LOG_MONTHS", default=12)
 # Seconds within which the same person's same access to the same ticket is recorded once (0: every one).
 GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS = env.int("GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS", default=60)
 # Hours a requester's data export (ZIP) stays downloadable through its signed link.
 GUICHET_DATA_EXPORT_HOURS = env.int("GUICHET_DATA_EXPORT_HOURS", default=72)
+
+# --- REST API (the api app) and webhooks ------------------------------------
+# Personal access tokens and service accounts (Bearer), or the browser's session with CSRF.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # the browser, with CSRF on writes
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    # Counted in the default cache: Redis through helpdesk.cache's tolerant wrapper.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.TokenRateThrottle", "api.throttles.AddressRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("GUICHET_API_RATE_PER_TOKEN", default="1200/min"),
+        "address": env.str("GUICHET_API_RATE_PER_ADDRESS", default="600/min"),
+    },
+    "NUM_PROXIES": env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1) if BEHIND_PROXY else 0,
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Guichet API",
+    "DESCRIPTION": "Demandes, catalogue et base de connaissances de Guichet (voir README, section API).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
+}
+# Days a new personal access token lasts when its owner gives no date.
+GUICHET_API_TOKEN_DAYS = env.int("GUICHET_API_TOKEN_DAYS", default=90)
+# Webhooks: consecutive failed deliveries before a subscription is switched off (and its owner mailed),
+# attempts per delivery, first retry delay (doubled each time), seconds a receiver may take.
+GUICHET_WEBHOOK_MAX_FAILURES = env.int("GUICHET_WEBHOOK_MAX_FAILURES", default=10)
+GUICHET_WEBHOOK_MAX_ATTEMPTS = env.int("GUICHET_WEBHOOK_MAX_ATTEMPTS", default=6)
+GUICHET_WEBHOOK_RETRY_BASE_SECONDS = env.float("GUICHET_WEBHOOK_RETRY_BASE_SECONDS", default=30)
+GUICHET_WEBHOOK_TIMEOUT = env.float("GUICHET_WEBHOOK_TIMEOUT", default=10)
+# Destinations in loopback, link-local or private ranges are refused (SSRF) unless listed here:
+# networks in CIDR notation, e.g. "10.20.0.0/16,127.0.0.1/32".
+GUICHET_WEBHOOK_ALLOWED_NETWORKS = env.list("GUICHET_WEBHOOK_ALLOWED_NETWORKS", default=[])
 
 # --- Logging: everything to stdout, the process manager collects it ---------
 

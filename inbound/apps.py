@@ -13,8 +13,10 @@ class InboundConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: an AppConfig module is imported before the models are ready.
-        from inbound.models import raw_files_in_use
-        from tickets.hooks import register_stored_files
+        from inbound.models import erase_personal_data, raw_files_in_use
+        from tickets.hooks import register_personal_data_eraser, register_stored_files
 
         # Raw sources of large messages live under inbound/ in the storage (see InboundMessage.raw).
         register_stored_files("inbound", raw_files_in_use)
+        # Anonymised tickets lose their source mail and quarantine details too.
+        register_personal_data_eraser(erase_personal_data)

@@ -10,12 +10,13 @@ from the admin. Nothing that came in vanishes.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -157,3 +158,40 @@ class Quarantine(models.Model):
 def raw_files_in_use(names: list[str]) -> set[str]:
     """The stored raw sources among ``names`` that a row still refers to (for the orphan-file purge)."""
     return set(InboundMessage.objects.filter(raw_file__in=names).values_list("raw_file", flat=True))
+
+
+def erase_personal_data(ticket_ids: list[int]) -> None:
+    """Anonymisation of ``ticket_ids`` (``tickets.workflow.anonymise``, inside its transaction): the mail
+    that filed or continued them loses its source, text, addresses and subject, their quarantine rows
+    their details; what stays says when a message came, through which mailbox and what became of it.
+
+    The Message-ID (the deduplication key, which may carry an address) becomes its hash. The stored
+    sources are deleted once the transaction commits (a rollback keeps them; the orphan-file purge
+    removes any a crash leaves behind)."""
+    _erase(
+        InboundMessage.objects.filter(models.Q(ticket_id__in=ticket_ids) | models.Q(related_ticket_id__in=ticket_ids))
+    )
+
+
+def erase_mail_from(*, user_id: int, addresses: list[str]) -> None:
+    """An account goes: the mail it sent (by account or by address) is emptied the same way."""
+    rule = models.Q(sender_id=user_id)
+    for address in addresses:
+        rule |= models.Q(from_address__iexact=address)
+    _erase(InboundMessage.objects.filter(rule))
+
+
+def _erase(mails) -> None:
+    rows = list(mails.exclude(dedup_key__startswith="erased:").values_list("pk", "dedup_key", "raw_file"))
+    if not rows:
+        return
+    files = [name for _pk, _key, name in rows if name]
+    InboundMessage.objects.filter(pk__in=[pk for pk, _key, _name in rows]).update(
+        message_id="", from_address="", recipients=[], subject="", reason="", problems=[], full_text="",
+        raw_inline=None, raw_file="", sender=None,
+    )  # fmt: skip
+    for pk, key, _name in rows:  # few: only the tickets filed or continued by mail have any
+        hashed = "erased:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        InboundMessage.objects.filter(pk=pk).update(dedup_key=hashed)
+    Quarantine.objects.filter(inbound_id__in=[pk for pk, _key, _name in rows]).update(detail="")
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])

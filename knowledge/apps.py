@@ -24,3 +24,5 @@ class KnowledgeConfig(AppConfig):
         ticket_event_recorded.connect(on_ticket_event, dispatch_uid="knowledge.capitalise")
         # The ticket pages' suggestions and article search (tickets imports no knowledge module).
         hooks.register(**api.PROVIDED)
+        # Anonymised tickets: their articles' scrub reports lose the removed values.
+        hooks.register_personal_data_eraser(api.erase_personal_data)

@@ -275,3 +275,35 @@ class Deflection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} @ {self.created_at:%Y-%m-%d}"
+
+
+class ArticleViewDay(models.Model):
+    """How many times an article was read on a day (Paris date): the statistics' most-read articles."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_days")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "day"], name="knowledge_view_day_unique")]
+        indexes = [models.Index(fields=["day"], name="knowledge_view_day_day")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} @ {self.day}: {self.count}"
+
+
+class SearchMiss(models.Model):
+    """A search of the knowledge base that found nothing, counted per day and per
+    normalised query (lower case, spaces collapsed, 100 characters): what
+    articles are missing. No user, no session: the words typed only."""
+
+    query = models.CharField(max_length=100)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["query", "day"], name="knowledge_search_miss_unique")]
+        indexes = [models.Index(fields=["day"], name="knowledge_search_miss_day")]
+
+    def __str__(self) -> str:
+        return f"{self.query} @ {self.day}: {self.count}"

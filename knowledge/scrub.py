@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from knowledge.names import find_people, name_of_value, names_in_emails
 from knowledge.text import fold
@@ -60,8 +61,31 @@ ADDRESS_RE = re.compile(
     r"(?:,?\s*\d{5}\s+(?-i:[^\W\d_][^\W\d_]*(?:[ '-][A-ZÀ-Ý][^\W\d_]*){0,3}))?",
     re.IGNORECASE,
 )
+_FOLDED_PLACEHOLDERS = " " + fold(" ".join(PLACEHOLDERS.values()))
 _WORD_EDGE_L = r"(?<![a-z0-9])"
 _WORD_EDGE_R = r"(?![a-z0-9])"
+
+
+@lru_cache(maxsize=1024)
+def _fold_char(ch: str) -> str:
+    return fold(ch)
+
+
+_fold_word = lru_cache(maxsize=16384)(fold)
+_SPACES_RE = re.compile(r"(\s+)")
+
+
+def _fold_text(text: str) -> str:
+    """``fold(text)``, word by word through a cache: the same result, since NFKD never reorders
+    across whitespace, and words repeat from one ticket to the next."""
+    return "".join(_fold_word(chunk) for chunk in _SPACES_RE.split(text))
+
+
+@lru_cache(maxsize=8)
+def _folded(text: str) -> _Folded:
+    """The folded copy of ``text``, built once for the several patterns run over an unchanged text
+    (most of the scrubber's time was rebuilding it per pattern: the anonymisation scrubs every ticket)."""
+    return _Folded(text)
 
 
 class _Folded:
@@ -72,7 +96,7 @@ class _Folded:
         chars: list[str] = []
         index: list[int] = []
         for i, ch in enumerate(original):
-            folded = fold(ch)
+            folded = _fold_char(ch)
             chars.append(folded)
             index.extend([i] * len(folded))
         self.text = "".join(chars)
@@ -86,10 +110,18 @@ def _is_token_link(url: str) -> bool:
     return bool(_TOKEN_PARAM_RE.search(url) or _TOKEN_SEGMENT_RE.search(url.split("?", 1)[0]))
 
 
-def _flexible(value: str) -> str | None:
-    """A folded regex for a value whose words may be separated differently (newline, comma…)."""
-    parts = re.findall(r"[a-z0-9]+", fold(value))
-    if not parts:
+@lru_cache(maxsize=16384)
+def _parts_of(value: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z0-9]+", _fold_text(value)))
+
+
+def _flexible(value: str, present: str | None = None) -> str | None:
+    """A folded regex for a value whose words may be separated differently (newline, comma…).
+
+    ``None`` too when a word of the value is not in ``present`` (the folded text, when given): such a
+    pattern cannot match, and compiling one per person was most of the cost of scrubbing many tickets."""
+    parts = _parts_of(value)
+    if not parts or (present is not None and any(part not in present for part in parts)):
         return None
     return _WORD_EDGE_L + r"[\W_]+".join(re.escape(p) for p in parts) + _WORD_EDGE_R
 
@@ -102,17 +134,17 @@ def _split_name(name: str | Sequence[str]) -> tuple[str, str]:
     return (first or "").strip(), (last or "").strip()
 
 
-def _name_patterns(names: Iterable[str | Sequence[str]]) -> tuple[list[str], list[str]]:
+def _name_patterns(names: Iterable[str | Sequence[str]], present: str | None = None) -> tuple[list[str], list[str]]:
     """Patterns for full names (any case) and single name parts (capitalised only)."""
     full, single = [], []
     for name in names:
         first, last = _split_name(name)
         if first and last:
             for combo in (f"{first} {last}", f"{last} {first}"):
-                if pattern := _flexible(combo):
+                if pattern := _flexible(combo, present):
                     full.append(pattern)
         for part in (first, last):
-            if len(part) >= 3 and (pattern := _flexible(part)):
+            if len(part) >= 3 and (pattern := _flexible(part, present)):
                 single.append(pattern)
 
     # Longest first, so "Marie-Claire Dupont" is taken before "Dupont".
@@ -139,7 +171,7 @@ def _sub_folded(
     text: str, patterns: list[str], kind: str, removed: list[tuple[str, str]], *, capitalised_only: bool = False
 ) -> str:
     for pattern in patterns:
-        folded = _Folded(text)
+        folded = _folded(text)
         pieces, last = [], 0
         for match in re.finditer(pattern, folded.text):
             start, end = folded.span(match.start(), match.end())
@@ -155,7 +187,7 @@ def _sub_folded(
     return text
 
 
-def _value_patterns(extra_values: Iterable[str | tuple[str, str]]) -> list[tuple[str, str]]:
+def _value_patterns(extra_values: Iterable[str | tuple[str, str]], present: str | None = None) -> list[tuple[str, str]]:
     """(kind, pattern) for each given value, and for each line of a multi-line value."""
     found: dict[str, str] = {}
     for item in extra_values:
@@ -164,7 +196,7 @@ def _value_patterns(extra_values: Iterable[str | tuple[str, str]]) -> list[tuple
         value = str(value or "").strip()
         candidates = [value] + [line.strip() for line in re.split(r"[\n;]+", value) if line.strip() != value]
         for candidate in candidates:
-            if len(candidate) >= 4 and (pattern := _flexible(candidate)):
+            if len(candidate) >= 4 and (pattern := _flexible(candidate, present)):
                 found.setdefault(pattern, kind)
     return sorted(((k, p) for p, k in found.items()), key=lambda kp: (-len(kp[1]), kp[1]))
 
@@ -210,13 +242,15 @@ def scrub(
     learned = names_in_emails(text) + _names_of_values(extra_values)
     text = _sub(text, URL_RE, "link", removed, keep=lambda url: not _is_token_link(url))
     text = _sub(text, EMAIL_RE, "email", removed)
-    for kind, pattern in _value_patterns(extra_values):
+    # The words of the text, and of the placeholders it may gain: a pattern needing another word is skipped.
+    present = _fold_text(text) + _FOLDED_PLACEHOLDERS
+    for kind, pattern in _value_patterns(extra_values, present):
         text = _sub_folded(text, [pattern], kind, removed)
     text = _sub(text, PHONE_RE, "phone", removed)
     text = _sub(text, STUDENT_NUMBER_RE, "student_number", removed)
     text = _sub(text, ADDRESS_RE, "address", removed)
     text = _sub_people(text, removed, learned)
-    full, single = _name_patterns([*names, *learned])
+    full, single = _name_patterns([*names, *learned], present)
     text = _sub_folded(text, full, "name", removed)
     text = _sub_folded(text, single, "name", removed, capitalised_only=True)
     return text, removed

@@ -12,7 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from catalogue.models import Category
-from knowledge.models import Article, ArticleStatus, ArticleVote, Deflection, FaqEntry
+from knowledge.models import Article, ArticleStatus, ArticleViewDay, ArticleVote, Deflection, FaqEntry, SearchMiss
+from knowledge.signals import article_published
 
 
 class InvalidTransition(Exception):
@@ -36,6 +37,25 @@ def article_vote_helpful(*, article: Article, user=None, session_key: str = "") 
 def article_record_view(*, article: Article) -> None:
     # A counter, not a state change: an UPDATE of one column, which the search trigger ignores.
     Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+    _count_today(ArticleViewDay, article=article)
+
+
+def search_record_miss(*, query: str) -> None:
+    """A search that found nothing (the statistics list the most frequent ones)."""
+    normalised = " ".join(query.lower().split())[:100]
+    if normalised:
+        _count_today(SearchMiss, query=normalised)
+
+
+def _count_today(model, **key) -> None:
+    """+1 on today's row (Paris date) of a daily counter, created if missing; safe under concurrency."""
+    day = timezone.localdate()
+    if not model.objects.filter(day=day, **key).update(count=F("count") + 1):
+        try:
+            with transaction.atomic():
+                model.objects.create(day=day, count=1, **key)
+        except IntegrityError:  # created meanwhile by another request
+            model.objects.filter(day=day, **key).update(count=F("count") + 1)
 
 
 def deflection_record(
@@ -59,7 +79,9 @@ def article_publish(*, article: Article, editor) -> Article:
     article.status = ArticleStatus.PUBLISHED
     article.published_at = timezone.now()
     article.editor = editor
-    article.save(update_fields=["status", "published_at", "editor"])
+    with transaction.atomic():
+        article.save(update_fields=["status", "published_at", "editor"])
+        article_published.send(sender=Article, article=article)
     return article
 
 

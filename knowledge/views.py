@@ -53,6 +53,8 @@ def search(request: HttpRequest) -> HttpResponse:
     filters = form.filters() if form.is_bound else selectors.ArticleFilters()
     page_number = PageForm(request.GET).values()["page"] or 1
     outcome = selectors.article_search(user=request.user, filters=filters, page_number=page_number)
+    if filters.q.strip() and not outcome.articles and str(page_number) == "1":
+        services.search_record_miss(query=filters.q)
     return render(
         request,
         "knowledge/search.html",

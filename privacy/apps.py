@@ -8,8 +8,8 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: an AppConfig module is imported before the models are ready.
-        from privacy.audit import record_access
+        from privacy.audit import record_access, record_accesses
         from tickets import hooks
 
         # The ticket pages record staff access through this hook (tickets imports no privacy module).
-        hooks.register(record_access=record_access)
+        hooks.register(record_access=record_access, record_accesses=record_accesses)

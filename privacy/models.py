@@ -17,7 +17,7 @@ from tickets.models import Ticket
 class AccessKind(models.TextChoices):
     PAGE = "page", _("Consultation de la demande")
     ATTACHMENT = "attachment", _("Téléchargement d'une pièce jointe")
-    SEARCH = "search", _("Ouverture depuis la recherche")
+    SEARCH = "search", _("Recherche")
     EXPORT = "export", _("Export")
 
 
@@ -45,6 +45,10 @@ class AccessRecord(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+", verbose_name=_("demande"))
     kind = models.CharField(_("accès"), max_length=12, choices=AccessKind.choices)
     created = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+    # From where: the client address (X-Forwarded-For read behind the trusted proxy only).
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    # What, beyond the ticket: the search words, the export's name.
+    detail = models.CharField(_("détail"), max_length=200, blank=True)
 
     objects = AccessRecordQuerySet.as_manager()
 
@@ -141,3 +145,53 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created:%Y-%m-%d} ({self.status})"
+
+
+class ErasureStatus(models.TextChoices):
+    PENDING = "pending", _("À traiter")
+    DONE = "done", _("Effectuée")
+    PARTIAL = "partial", _("Effectuée, sauf les demandes à conserver (obligation légale)")
+    REFUSED = "refused", _("Refusée")
+
+
+class ErasureRequest(models.Model):
+    """A requester's request to erase their account and data (right to erasure).
+
+    An administrator carries it out (``privacy.erasure.erasure_carry_out``) or refuses it
+    with a reason. The row outlives the account: it is the proof that the request was met."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("demandeur")
+    )
+    status = models.CharField(_("état"), max_length=10, choices=ErasureStatus.choices, default=ErasureStatus.PENDING)
+    created = models.DateTimeField(_("demandée le"), default=timezone.now, editable=False)
+    decided_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("traitée par"),
+    )  # fmt: skip
+    refusal_reason = models.TextField(_("motif du refus"), blank=True)
+    # References of the tickets kept under a legal hold when the request was carried out.
+    kept_references = models.JSONField(_("demandes conservées"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("demande d'effacement")
+        verbose_name_plural = _("demandes d'effacement")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id or '-'} {self.created:%Y-%m-%d} ({self.status})"
+
+
+class InactivityNotice(models.Model):
+    """An inactive account was warned by mail that it will be erased (``privacy.inactive``)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    warned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("avertissement d'inactivité")
+        verbose_name_plural = _("avertissements d'inactivité")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.warned_at:%Y-%m-%d}"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from celery import shared_task
 
+from privacy import inactive
 from privacy.audit import purge_old_access_records
 from privacy.export import data_export_build, purge_expired_exports
 from privacy.models import DataExport
@@ -28,3 +31,9 @@ def purge_data_exports() -> int:
 def purge_access_records() -> int:
     """Delete the audit trail rows past their own retention period."""
     return purge_old_access_records()
+
+
+@shared_task
+def handle_inactive_accounts() -> dict[str, int]:
+    """Warn the newly inactive requester accounts, erase those warned in vain."""
+    return asdict(inactive.handle_inactive_accounts())

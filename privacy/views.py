@@ -11,14 +11,38 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from privacy.erasure import erasure_request
 from privacy.export import export_from_token, export_token
-from privacy.models import AccessRecord, DataExport, PrivacyContact
+from privacy.forms import AccessJournalFilterForm
+from privacy.models import AccessRecord, DataExport, ErasureRequest, PrivacyContact
 from privacy.register import processing_register, register_csv
 from privacy.services import data_export_request
 
 ACCESS_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def access_journal(request: HttpRequest) -> HttpResponse:
+    """The audit trail of staff access, filtered: administrators and the DPO (``view_accessrecord``)."""
+    if not request.user.has_perm("privacy.view_accessrecord"):
+        raise PermissionDenied
+    form = AccessJournalFilterForm(request.GET or None)
+    records = AccessRecord.objects.select_related("user", "ticket", "ticket__service").order_by("-created", "-pk")
+    if request.GET:
+        records = form.filter(records)
+    page = Paginator(records, ACCESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": query.urlencode(),
+        "months": settings.GUICHET_ACCESS_LOG_MONTHS,
+    }
+    return render(request, "privacy/access_journal.html", context)
 
 
 @login_required
@@ -77,8 +101,24 @@ def my_data(request: HttpRequest) -> HttpResponse:
         (export, export_token(export) if export in available else None)
         for export in DataExport.objects.filter(user=request.user)[:10]
     ]
-    context = {"exports": exports, "hours": settings.GUICHET_DATA_EXPORT_HOURS}
+    context = {
+        "exports": exports,
+        "hours": settings.GUICHET_DATA_EXPORT_HOURS,
+        "erasures": ErasureRequest.objects.filter(user=request.user)[:5],
+    }
     return render(request, "privacy/my_data.html", context)
+
+
+@login_required
+@require_POST
+def my_erasure(request: HttpRequest) -> HttpResponse:
+    """Right to erasure: the requester asks; an administrator carries it out or refuses it (admin)."""
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Cochez la case pour confirmer votre demande d'effacement."))
+        return redirect("privacy:my_data")
+    erasure_request(user=request.user)
+    messages.success(request, _("Votre demande d'effacement est enregistrée ; un administrateur va la traiter."))
+    return redirect("privacy:my_data")
 
 
 @login_required

@@ -61,6 +61,12 @@ def _paris(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.astimezone(PARIS).replace(tzinfo=None)
 
 
+def exported_tickets(*, user: Any, filters: StatsFilters):
+    """The tickets of the list export: filed in the period, within the user's scope."""
+    period = filters.period
+    return scoped_tickets(user=user, filters=filters).filter(created__gte=period.start, created__lt=period.end)
+
+
 def ticket_rows(*, user: Any, filters: StatsFilters) -> Iterator[list[Any]]:
     """The tickets filed in the period, oldest first, read in bounded batches."""
     yield [
@@ -75,8 +81,7 @@ def ticket_rows(*, user: Any, filters: StatsFilters) -> Iterator[list[Any]]:
         _("Close le"),
         _("Close automatiquement"),
     ]
-    period = filters.period
-    tickets = scoped_tickets(user=user, filters=filters).filter(created__gte=period.start, created__lt=period.end)
+    tickets = exported_tickets(user=user, filters=filters)
     fields = ("reference", "title", "status", "service__name", "category__name", "channel", "priority", "created")
     statuses, channels, levels = dict(TicketStatus.choices), dict(Channel.choices), dict(Level.choices)
     for batch in batches(tickets, (*fields, "closed_at", "closed_automatically")):

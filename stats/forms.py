@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Institution, RequesterProfile
 from accounts.roles import is_admin
 from catalogue.models import Category, Service
 from helpdesk.workdays import PARIS
@@ -35,6 +36,10 @@ class StatsFilterForm(forms.Form):
     priority = forms.TypedChoiceField(
         label=_("Priorité"), choices=[("", _("Toutes")), *Level.choices], coerce=int, empty_value=None, required=False
     )
+    institution = forms.ModelChoiceField(label=_("Établissement"), queryset=Institution.objects.none(), required=False)
+    profile = forms.ChoiceField(
+        label=_("Profil du demandeur"), choices=[("", _("Tous")), *RequesterProfile.choices], required=False
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -45,6 +50,11 @@ class StatsFilterForm(forms.Form):
             services = services.filter(pk__in=user.service_ids)
         self.fields["service"].queryset = services
         self.fields["category"].queryset = Category.objects.order_by("name")
+        institutions = Institution.objects.order_by("name")
+        if not is_admin(user) and not user.service_ids:
+            # A correspondent counts their institution's tickets only: offer nothing else.
+            institutions = institutions.filter(memberships__user=user).distinct()
+        self.fields["institution"].queryset = institutions
 
     def clean(self) -> dict:
         data = super().clean()
@@ -78,4 +88,22 @@ class StatsFilterForm(forms.Form):
             category_ids=category_ids,
             channel=data.get("channel") or None,
             priority=data.get("priority"),
+            institution_id=data["institution"].pk if data.get("institution") else None,
+            profile=data.get("profile") or None,
         )
+
+
+class SurveyForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Votre note (1 : très insatisfait, 5 : très satisfait)"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Commentaire (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Lu par les responsables du service ; n'y mettez pas d'information personnelle."),
+    )

@@ -1,13 +1,12 @@
-"""Indicators for the people who run the service, computed from the ticket
-history (``Ticket`` fields and ``TicketEvent`` rows).
+"""Indicators for the people who run the service, read from ``stats.TicketFact``
+(one narrow row per ticket with its working-day delays already counted, kept
+up to date as events happen: ``stats.facts``) and ``stats.StatusSpan``.
 
 Every indicator covers a period and the period of the same length just
 before it, on the tickets ``Ticket.objects.visible_to(user)`` returns (the
-one visibility rule) narrowed by the filters. Volumes and outcomes are
-aggregated by the database (one query for both periods); delays are counted
-in working days of the ticket's institution calendar (public holidays of its
-region and closure periods), over the tickets closed in the period, read in
-bounded batches.
+one visibility rule) narrowed by the filters. Each is one aggregate query
+(or two) computed by the database; medians and 90th percentiles too on
+PostgreSQL (``stats.percentiles``).
 """
 
 from __future__ import annotations
@@ -20,12 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ClosurePeriod, Institution
-from helpdesk.workdays import WorkCalendar, resolve_holiday_region, working_days_between
-from stats.models import targets_by_category
+from helpdesk.workdays import WorkCalendar, resolve_holiday_region
+from stats.models import StatusSpan, TicketFact, targets_by_category
 from tickets.models import EventAction, Ticket, TicketEvent
 from tickets.status import OPEN_STATES, TicketStatus
 
@@ -77,6 +77,8 @@ class StatsFilters:
     category_ids: frozenset[int] | None = None
     channel: str | None = None
     priority: int | None = None
+    institution_id: int | None = None
+    profile: str | None = None
 
 
 @dataclass
@@ -93,6 +95,8 @@ class Indicator:
     title: Any
     unit: Any
     rows: list[Row] = field(default_factory=list)
+    # False for rows of different units (a bar chart would compare them): the table alone.
+    chart: bool = True
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -106,7 +110,7 @@ class Indicator:
 
 
 def scoped_tickets(*, user: Any, filters: StatsFilters) -> QuerySet[Ticket]:
-    """The tickets the indicators count: the visibility rule, then the filters."""
+    """The tickets the indicators count: the visibility rule, then the filters (exports' list)."""
     qs = Ticket.objects.visible_to(user)
     if filters.service_id is not None:
         qs = qs.filter(service_id=filters.service_id)
@@ -116,6 +120,33 @@ def scoped_tickets(*, user: Any, filters: StatsFilters) -> QuerySet[Ticket]:
         qs = qs.filter(channel=filters.channel)
     if filters.priority is not None:
         qs = qs.filter(priority=filters.priority)
+    if filters.institution_id is not None:
+        qs = qs.filter(institution_id=filters.institution_id)
+    if filters.profile:
+        qs = qs.filter(stats_fact__requester_profile=filters.profile)
+    return qs
+
+
+def scoped_facts(*, user: Any, filters: StatsFilters) -> QuerySet[TicketFact]:
+    """The facts of the same tickets: the filters on the facts' own columns (their
+    indexes), and ``visible_to``'s answer as a subquery — left out only when it
+    is every ticket (an administrator), which would be a scan for nothing."""
+    qs = TicketFact.objects.all()
+    if filters.service_id is not None:
+        qs = qs.filter(service_id=filters.service_id)
+    if filters.category_ids is not None:
+        qs = qs.filter(category_id__in=filters.category_ids)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.priority is not None:
+        qs = qs.filter(priority=filters.priority)
+    if filters.institution_id is not None:
+        qs = qs.filter(institution_id=filters.institution_id)
+    if filters.profile:
+        qs = qs.filter(requester_profile=filters.profile)
+    visible = Ticket.objects.visible_to(user)
+    if visible.query.is_empty() or visible.query.where:
+        qs = qs.filter(ticket__in=visible.values("pk"))
     return qs
 
 
@@ -123,18 +154,22 @@ def _in(prefix: str, period: Period) -> Q:
     return Q(**{f"{prefix}__gte": period.start, f"{prefix}__lt": period.end})
 
 
+def _both(prefix: str, period: Period) -> Q:
+    return _in(prefix, Period(period.previous.start, period.end))
+
+
 # --- Volumes ---------------------------------------------------------------------
 
 
-def volumes(tickets: QuerySet[Ticket], period: Period) -> Indicator:
+def volumes(facts: QuerySet[TicketFact], period: Period) -> Indicator:
     prev = period.previous
-    counts = tickets.filter(
-        _in("created", Period(prev.start, period.end)) | _in("closed_at", Period(prev.start, period.end))
-    ).aggregate(
+    counts = facts.filter(_both("created", period) | _both("closed_at", period)).aggregate(
         filed=Count("pk", filter=_in("created", period)),
         filed_prev=Count("pk", filter=_in("created", prev)),
         closed=Count("pk", filter=_in("closed_at", period)),
         closed_prev=Count("pk", filter=_in("closed_at", prev)),
+        follow_ups=Count("pk", filter=_in("created", period) & Q(is_follow_up=True)),
+        follow_ups_prev=Count("pk", filter=_in("created", prev) & Q(is_follow_up=True)),
     )
     return Indicator(
         key="volumes",
@@ -143,6 +178,12 @@ def volumes(tickets: QuerySet[Ticket], period: Period) -> Indicator:
         rows=[
             Row("filed", _("Déposées"), counts["filed"], counts["filed_prev"]),
             Row("closed", _("Closes"), counts["closed"], counts["closed_prev"]),
+            Row(
+                "follow_ups",
+                _("Demandes de suite (déposées après la clôture d'une autre)"),
+                counts["follow_ups"],
+                counts["follow_ups_prev"],
+            ),
         ],
     )
 
@@ -151,7 +192,7 @@ def _open_at(moment: datetime) -> Q:
     return Q(created__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
 
 
-def backlog_by_age(tickets: QuerySet[Ticket], period: Period) -> Indicator:
+def backlog_by_age(facts: QuerySet[TicketFact], period: Period) -> Indicator:
     """Tickets still open at the end of each period, by age in calendar days."""
     aggregates = {}
     for suffix, moment in (("", period.end), ("_prev", period.start)):
@@ -160,7 +201,8 @@ def backlog_by_age(tickets: QuerySet[Ticket], period: Period) -> Indicator:
             if high is not None:
                 band &= Q(created__gt=moment - timedelta(days=high + 1))
             aggregates[f"{label}{suffix}"] = Count("pk", filter=band)
-    counts = tickets.filter(created__lt=period.end).aggregate(**aggregates)
+    counts = facts.filter(created__lt=period.end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=period.start))
+    counts = counts.aggregate(**aggregates)
     return Indicator(
         key="backlog_age",
         title=_("Demandes en cours en fin de période, par ancienneté"),
@@ -172,41 +214,30 @@ def backlog_by_age(tickets: QuerySet[Ticket], period: Period) -> Indicator:
     )
 
 
-def backlog_by_status(tickets: QuerySet[Ticket], period: Period) -> Indicator:
+def backlog_by_status(facts: QuerySet[TicketFact], period: Period) -> Indicator:
     """Tickets still open at the end of each period, by the status they had then
-    (the last history event before that moment)."""
-    results: list[dict[str, int]] = []
-    for moment in (period.end, period.start):
-        status_then = Subquery(
-            TicketEvent.objects.filter(ticket=OuterRef("pk"), created__lt=moment)
-            .order_by("-created", "-pk")
-            .values("to_status")[:1]
-        )
-        rows = (
-            tickets.filter(_open_at(moment))
-            .annotate(status_then=status_then)
-            .values("status_then")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        results.append({r["status_then"]: r["n"] for r in rows})
-    current, previous = results
+    (their ``StatusSpan`` covering that moment); one query."""
+    aggregates = {}
+    open_states = [status for status in TicketStatus if status in OPEN_STATES]
+    for suffix, moment in (("", period.end), ("_prev", period.start)):
+        at_moment = Q(start__lt=moment) & (Q(end__isnull=True) | Q(end__gte=moment))
+        for status in open_states:
+            aggregates[f"{status.value}{suffix}"] = Count("pk", filter=at_moment & Q(status=status.value))
+    spans = StatusSpan.objects.filter(start__lt=period.end, status__in=[s.value for s in open_states])
+    spans = spans.filter(Q(end__isnull=True) | Q(end__gte=period.start))
+    counts = spans.filter(ticket_id__in=facts.values("ticket_id")).aggregate(**aggregates)
     return Indicator(
         key="backlog_status",
         title=_("Demandes en cours en fin de période, par statut"),
         unit=_("demandes"),
-        rows=[
-            Row(status.value, status.label, current.get(status.value, 0), previous.get(status.value, 0))
-            for status in TicketStatus
-            if status in OPEN_STATES
-        ],
+        rows=[Row(s.value, s.label, counts[s.value], counts[f"{s.value}_prev"]) for s in open_states],
     )
 
 
 # --- Outcomes --------------------------------------------------------------------
 
 
-def outcomes(tickets: QuerySet[Ticket], period: Period) -> Indicator:
+def outcomes(facts: QuerySet[TicketFact], period: Period) -> Indicator:
     prev = period.previous
     kinds = {
         "approved": Q(action=EventAction.APPROVE),
@@ -215,13 +246,19 @@ def outcomes(tickets: QuerySet[Ticket], period: Period) -> Indicator:
         "auto_ter": Q(action=EventAction.EXPIRE, to_status=TicketStatus.TER),
         "rejected": Q(action__in=REJECTION_ACTIONS, to_status=TicketStatus.REJ),
         "transferred": Q(action=EventAction.REQUALIFY, changes__has_key="service"),
+        "requalified": Q(action=EventAction.REQUALIFY) & ~Q(changes__has_key="service"),
     }
     aggregates = {}
     for key, rule in kinds.items():
         aggregates[key] = Count("pk", filter=rule & _in("created", period))
         aggregates[f"{key}_prev"] = Count("pk", filter=rule & _in("created", prev))
-    counts = TicketEvent.objects.filter(ticket__in=tickets, **{"created__gte": prev.start, "created__lt": period.end})
-    counts = counts.aggregate(**aggregates)
+    events = TicketEvent.objects.filter(
+        _both("created", period),
+        action__in=[EventAction.APPROVE, EventAction.REFUSE, EventAction.EXPIRE, EventAction.REQUALIFY,
+                    *REJECTION_ACTIONS],
+        ticket_id__in=facts.values("ticket_id"),
+    )  # fmt: skip
+    counts = events.aggregate(**aggregates)
     labels = {
         "approved": _("Réponses validées par le demandeur"),
         "refused": _("Réponses refusées par le demandeur"),
@@ -229,6 +266,7 @@ def outcomes(tickets: QuerySet[Ticket], period: Period) -> Indicator:
         "auto_ter": _("Clôtures automatiques (réponse non validée à temps)"),
         "rejected": _("Rejets (y compris doublons et exclusions)"),
         "transferred": _("Transferts vers un autre service"),
+        "requalified": _("Requalifications dans le même service"),
     }
     return Indicator(
         key="outcomes",
@@ -286,8 +324,13 @@ def median(values: list[int]) -> float | int | None:
     """The middle value (the mean of the two middle ones for an even count)."""
     if not values:
         return None
-    middle = statistics.median(values)
-    return int(middle) if float(middle).is_integer() else middle
+    return _number(statistics.median(values))
+
+
+def _number(value: float | int | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 2)
 
 
 def percentile_90(values: list[int]) -> int | None:
@@ -298,100 +341,122 @@ def percentile_90(values: list[int]) -> int | None:
     return ordered[math.ceil(0.9 * len(ordered)) - 1]
 
 
-@dataclass(frozen=True)
-class DelaySample:
-    """One ticket closed in the period: its delays in working days (None when it has none)."""
-
-    category_id: int
-    response: int | None
-    resolution: int | None
+def median_and_p90(facts: QuerySet[TicketFact], column: str) -> tuple[Any, Any]:
+    """Median and nearest-rank 90th percentile of a column (nulls left out), in Python."""
+    values = list(facts.filter(**{f"{column}__isnull": False}).values_list(column, flat=True))
+    return median(values), percentile_90(values)
 
 
-def delay_samples(tickets: QuerySet[Ticket], period: Period, calendars: Calendars) -> Iterator[DelaySample]:
-    first_response = Min("events__created", filter=Q(events__action__in=RESPONSE_ACTIONS))
-    closed = tickets.filter(_in("closed_at", period)).annotate(first_response=first_response)
-    fields = ("institution_id", "category_id", "created", "first_response", "closed_at", "status")
-    for batch in batches(closed, fields):
-        calendars.prepare({row[1] for row in batch})
-        for _pk, inst, category_id, created, responded, closed_at, status in batch:
-            calendar = calendars[inst]
-            yield DelaySample(
-                category_id=category_id,
-                response=None if responded is None else working_days_between(created, responded, calendar),
-                resolution=working_days_between(created, closed_at, calendar) if status in RESOLVED_STATES else None,
+def _percentiles(facts: QuerySet[TicketFact], period: Period, columns: list[str]) -> dict[str, Any]:
+    """``{"<column>_<m|p><''|_prev>": value}`` for the tickets closed in each period: on
+    PostgreSQL one aggregate query (``percentile_cont(0.5)`` and ``percentile_disc(0.9)``,
+    the same definitions as ``median`` and ``percentile_90``), else in Python."""
+    found: dict[str, Any] = {}
+    periods = (("", period), ("_prev", period.previous))
+    if connection.vendor == "postgresql":
+        from stats.percentiles import PercentileCont, PercentileDisc
+
+        aggregates = {}
+        for column in columns:
+            for suffix, p in periods:
+                rule = _in("closed_at", p) & Q(**{f"{column}__isnull": False})
+                aggregates[f"{column}_m{suffix}"] = PercentileCont(column, 0.5, filter=rule)
+                aggregates[f"{column}_p{suffix}"] = PercentileDisc(column, 0.9, filter=rule)
+        found = facts.filter(_both("closed_at", period)).aggregate(**aggregates)
+        return {key: _number(value) for key, value in found.items()}
+    for column in columns:
+        for suffix, p in periods:
+            found[f"{column}_m{suffix}"], found[f"{column}_p{suffix}"] = median_and_p90(
+                facts.filter(_in("closed_at", p)), column
             )
+    return found
 
 
-def _split(samples: Iterator[DelaySample]) -> tuple[list[int], list[int]]:
-    response: list[int] = []
-    resolution: list[int] = []
-    for sample in samples:
-        if sample.response is not None:
-            response.append(sample.response)
-        if sample.resolution is not None:
-            resolution.append(sample.resolution)
-    return response, resolution
+def delay_rows(facts: QuerySet[TicketFact], period: Period, columns: list[tuple[str, str, Any]]) -> list[Row]:
+    """For each (key, column, label): median and p90 rows over the tickets closed in each period."""
+    found = _percentiles(facts, period, [column for _key, column, _label in columns])
+    rows = []
+    for key, column, label in columns:
+        m, m_prev = found[f"{column}_m"], found[f"{column}_m_prev"]
+        p, p_prev = found[f"{column}_p"], found[f"{column}_p_prev"]
+        rows.append(Row(f"{key}_median", _("%(what)s, médiane") % {"what": label}, m, m_prev))
+        rows.append(Row(f"{key}_p90", _("%(what)s, 90e centile") % {"what": label}, p, p_prev))
+    return rows
 
 
-def delays(tickets: QuerySet[Ticket], period: Period) -> Indicator:
-    calendars = Calendars()
-    response, resolution = _split(delay_samples(tickets, period, calendars))
-    response_prev, resolution_prev = _split(delay_samples(tickets, period.previous, calendars))
+def delays(facts: QuerySet[TicketFact], period: Period) -> Indicator:
     return Indicator(
         key="delays",
         title=_("Délais en jours ouvrés (demandes closes dans la période)"),
         unit=_("jours ouvrés"),
-        rows=[
-            Row("response_median", _("Première réponse, médiane"), median(response), median(response_prev)),
-            Row(
-                "response_p90",
-                _("Première réponse, 90e centile"),
-                percentile_90(response),
-                percentile_90(response_prev),
-            ),
-            Row("resolution_median", _("Résolution, médiane"), median(resolution), median(resolution_prev)),
-            Row(
-                "resolution_p90",
-                _("Résolution, 90e centile"),
-                percentile_90(resolution),
-                percentile_90(resolution_prev),
-            ),
-        ],
+        rows=delay_rows(
+            facts,
+            period,
+            [("response", "response_days", _("Première réponse")), ("resolution", "resolution_days", _("Résolution"))],
+        ),
     )
 
 
-def _share(pairs: list[tuple[int, int]]) -> float | None:
-    """Percentage (one decimal) of (delay, target) pairs within target; None without any."""
-    if not pairs:
+def waiting(facts: QuerySet[TicketFact], period: Period) -> Indicator:
+    """Of the time to closure, the working days spent waiting on the requester
+    (question asked, answer proposed) and on the service (every other open status)."""
+    return Indicator(
+        key="waiting",
+        title=_("Temps d'attente en jours ouvrés, demandeur et service (demandes closes dans la période)"),
+        unit=_("jours ouvrés"),
+        rows=delay_rows(
+            facts,
+            period,
+            [
+                ("requester", "waiting_requester_days", _("Attente du demandeur")),
+                ("service", "waiting_service_days", _("Attente du service")),
+            ],
+        ),
+    )
+
+
+def _share(within: int, total: int) -> float | None:
+    return round(100 * within / total, 1) if total else None
+
+
+def _target_case(by_category: dict, index: int) -> Case | None:
+    """The category's target (inherited) as a SQL expression; None when no category has one."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for category_id, values in by_category.items():
+        if values[index] is not None:
+            groups[values[index]].append(category_id)
+    if not groups:
         return None
-    return round(100 * sum(1 for delay, target in pairs if delay <= target) / len(pairs), 1)
+    whens = [When(category_id__in=ids, then=Value(days)) for days, ids in sorted(groups.items())]
+    return Case(*whens, default=None, output_field=IntegerField())
 
 
-def _within_targets(samples: Iterator[DelaySample], targets: dict) -> tuple[float | None, float | None]:
-    response: list[tuple[int, int]] = []
-    resolution: list[tuple[int, int]] = []
-    for sample in samples:
-        response_target, resolution_target = targets.get(sample.category_id, (None, None))
-        if sample.response is not None and response_target is not None:
-            response.append((sample.response, response_target))
-        if sample.resolution is not None and resolution_target is not None:
-            resolution.append((sample.resolution, resolution_target))
-    return _share(response), _share(resolution)
-
-
-def targets(tickets: QuerySet[Ticket], period: Period) -> Indicator:
+def targets(facts: QuerySet[TicketFact], period: Period) -> Indicator:
     """Share of the tickets closed in the period that met their category's target
-    delays (``stats.CategoryTarget``, inherited down the tree)."""
-    by_category, calendars = targets_by_category(), Calendars()
-    response, resolution = _within_targets(delay_samples(tickets, period, calendars), by_category)
-    response_prev, resolution_prev = _within_targets(delay_samples(tickets, period.previous, calendars), by_category)
+    delays (``stats.CategoryTarget``, inherited down the tree); one query."""
+    by_category = targets_by_category()
+    aggregates = {}
+    for key, column, index in (("response", "response_days", 0), ("resolution", "resolution_days", 1)):
+        case = _target_case(by_category, index)
+        if case is None:
+            continue
+        facts = facts.annotate(**{f"{key}_target": case})
+        for suffix, p in (("", period), ("_prev", period.previous)):
+            has = _in("closed_at", p) & Q(**{f"{column}__isnull": False, f"{key}_target__isnull": False})
+            aggregates[f"{key}{suffix}_n"] = Count("pk", filter=has)
+            aggregates[f"{key}{suffix}_ok"] = Count("pk", filter=has & Q(**{f"{column}__lte": F(f"{key}_target")}))
+    counts = facts.filter(_both("closed_at", period)).aggregate(**aggregates) if aggregates else {}
+
+    def share(key: str) -> float | None:
+        return _share(counts.get(f"{key}_ok", 0), counts.get(f"{key}_n", 0))
+
     return Indicator(
         key="targets",
         title=_("Part des demandes traitées dans le délai cible"),
         unit="%",
         rows=[
-            Row("response", _("Première réponse dans le délai cible"), response, response_prev),
-            Row("resolution", _("Résolution dans le délai cible"), resolution, resolution_prev),
+            Row("response", _("Première réponse dans le délai cible"), share("response"), share("response_prev")),
+            Row("resolution", _("Résolution dans le délai cible"), share("resolution"), share("resolution_prev")),
         ],
     )
 
@@ -403,11 +468,52 @@ INDICATORS = {
     "backlog_status": backlog_by_status,
     "backlog_age": backlog_by_age,
     "delays": delays,
+    "waiting": waiting,
     "outcomes": outcomes,
     "targets": targets,
 }
+# Read by the people who run the service, not by correspondents.
+STAFF_ONLY: set[str] = set()
 
 
-def compute(*, user: Any, filters: StatsFilters, keys: tuple[str, ...] = tuple(INDICATORS)) -> list[Indicator]:
-    tickets = scoped_tickets(user=user, filters=filters)
-    return [INDICATORS[key](tickets, filters.period) for key in keys]
+def _register_more() -> None:
+    """The indicators of the other modules (which import this one's types)."""
+    from stats import more, people
+
+    INDICATORS.update(
+        {
+            "rejections": more.rejections,
+            "satisfaction": people.satisfaction,
+            "satisfaction_distribution": people.satisfaction_distribution,
+            "workload_handled": people.workload_handled,
+            "workload_assigned": people.workload_assigned,
+            "workload_open": people.workload_open,
+            "knowledge": more.knowledge,
+            "top_articles": more.top_articles,
+            "search_misses": more.search_misses,
+        }
+    )
+    STAFF_ONLY.update(
+        {"workload_handled", "workload_assigned", "workload_open", "knowledge", "top_articles", "search_misses"}
+    )
+
+
+_register_more()
+
+
+def keys_for(user: Any) -> tuple[str, ...]:
+    from accounts.roles import is_admin
+
+    staff = is_admin(user) or user.is_service_manager
+    return tuple(key for key in INDICATORS if staff or key not in STAFF_ONLY)
+
+
+def compute(*, user: Any, filters: StatsFilters, keys: tuple[str, ...] | None = None) -> list[Indicator]:
+    facts = scoped_facts(user=user, filters=filters)
+    keys = keys_for(user) if keys is None else keys
+    found = []
+    for key in keys:
+        function = INDICATORS[key]
+        context = {"filters": filters, "user": user} if getattr(function, "wants_context", False) else {}
+        found.append(function(facts, filters.period, **context))
+    return found

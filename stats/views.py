@@ -11,8 +11,10 @@ from django.views.decorators.http import require_GET
 from accounts.roles import is_admin
 from stats import exports
 from stats.forms import StatsFilterForm
-from stats.indicators import INDICATORS, compute
+from stats.indicators import compute, keys_for, scoped_facts
+from stats.people import survey_comments
 from stats.workload import workload
+from tickets.hooks import hooks
 
 
 def may_see_statistics(user) -> bool:
@@ -32,10 +34,13 @@ def _require_access(request: HttpRequest) -> None:
 def statistics_page(request: HttpRequest) -> HttpResponse:
     _require_access(request)
     form = StatsFilterForm(request.GET, user=request.user)
-    indicators, filters = [], None
+    indicators, filters, comments = [], None, None
     if form.is_valid():
         filters = form.stats_filters()
         indicators = compute(user=request.user, filters=filters)
+        if is_admin(request.user) or request.user.is_service_manager:
+            # The requesters' comments are for the people who run the service, not correspondents.
+            comments = survey_comments(scoped_facts(user=request.user, filters=filters), filters.period)
     return render(
         request,
         "stats/statistics.html",
@@ -43,6 +48,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "indicators": indicators,
+            "comments": comments,
             "query_string": request.GET.urlencode(),
             "section": "statistics",
             # Staff keep their workspace navigation; correspondents have none.
@@ -56,7 +62,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     """``table`` is an indicator key or ``tickets`` (the filtered list); ``fmt`` csv or xlsx."""
     _require_access(request)
-    if table not in INDICATORS and table != "tickets":
+    if table not in keys_for(request.user) and table != "tickets":
         raise Http404
     form = StatsFilterForm(request.GET, user=request.user)
     if not form.is_valid():
@@ -64,6 +70,9 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     filters = form.stats_filters()
     if table == "tickets":
         rows = exports.ticket_rows(user=request.user, filters=filters)
+        # The list holds titles: the personal data audit trail records one access per exported ticket.
+        hooks.record_accesses(user=request.user, tickets=exports.exported_tickets(user=request.user, filters=filters),
+                              kind="export", request=request, detail=f"{table}.{fmt}")  # fmt: skip
         sheet = _("Demandes")
     else:
         [indicator] = compute(user=request.user, filters=filters, keys=(table,))

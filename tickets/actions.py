@@ -23,10 +23,11 @@ from tickets import forms as tf
 from tickets import permissions as perms
 from tickets import workflow as wf
 from tickets.agent import forms as af
+from tickets.agent import lifecycle_forms as lf
 from tickets.agent.queue import service_members
 from tickets.attachments import attachment_usage
 from tickets.models import MessageKind, Ticket
-from tickets.status import CLOSED_STATES, OPEN_STATES
+from tickets.status import CLOSED_STATES, MANUAL_ETATS, OPEN_STATES, WAITING_REQUESTER, Etat
 
 Side = Literal["requester", "service"]
 
@@ -84,13 +85,46 @@ def _follow_up_initial(ticket: Ticket, user: Any) -> dict[str, Any]:
     return {"initial": {"title": _("Suite de #%(ref)s") % {"ref": ticket.reference}}}
 
 
+def _etats(ticket: Ticket, user: Any) -> dict[str, Any]:
+    labels = dict(Etat.choices)
+    choices = [(e, f"{e} — {labels[e]}") for e in MANUAL_ETATS.get(ticket.status, ()) if e != ticket.etat]
+    return {"etats": choices}
+
+
+def _etat(ticket: Ticket, user: Any, data: dict[str, Any]) -> dict[str, Any]:
+    return {"expected_version": data["version"], "etat": data["etat"], "text": data["text"]}
+
+
+def _hand_over(ticket: Ticket, user: Any, data: dict[str, Any]) -> dict[str, Any]:
+    return {**typed_text(ticket, user, data), "provider": data["provider"]}
+
+
+def _provider_answer_initial(ticket: Ticket, user: Any) -> dict[str, Any]:
+    """The agency validates the provider's last answer: it starts from its text."""
+    last = ticket.messages.filter(kind=MessageKind.PROVIDER_ANSWER).order_by("-created", "-pk").first()
+    return {**attachment_usage(ticket), "initial": {"text": last.body if last else ""}}
+
+
+def _rejection_reasons(ticket: Ticket, user: Any) -> dict[str, Any]:
+    return {"reasons": ticket.category.rejection_reasons_in_force}
+
+
+def _may_exclude(ticket: Ticket, user: Any) -> bool:
+    """ATD → REJ on the core branches, → EXC on the agency's (one action, ``ticket_exclude``)."""
+    return has_transition_perm(ticket.exclude, user) or has_transition_perm(ticket.exclude_from_cycle, user)
+
+
 # Who may do an action that is not a transition of its own (a transition's guard decides the others).
 def _open_for_staff(ticket: Ticket, user: Any) -> bool:
     return ticket.status in OPEN_STATES and perms.is_service_staff(ticket, user)
 
 
+def _waiting_for_staff(ticket: Ticket, user: Any) -> bool:
+    return ticket.status in WAITING_REQUESTER and perms.is_service_staff(ticket, user)
+
+
 def _open(ticket: Ticket, user: Any) -> bool:
-    return ticket.status in OPEN_STATES
+    return ticket.status in OPEN_STATES and not perms.is_provider_only(ticket, user)
 
 
 def _closed_for_requester_side(ticket: Ticket, user: Any) -> bool:
@@ -172,6 +206,13 @@ _SPECS = [
         allowed=_closed_for_requester_side, arguments=_follow_up, form_kwargs=_follow_up_initial,
         files_new_ticket=True,
     ),
+    ActionSpec(
+        "provider_answer", "reponse-prestataire", "requester", wf.ticket_provider_answer, lf.ProviderAnswerForm,
+        _("Répondre pour le prestataire"), _("Transmettre la réponse à l'agence"),
+        _("Votre réponse est transmise à l'agence, qui la validera avant de la proposer à l'établissement."),
+        help=_("L'établissement ne la verra qu'après validation par l'agence (état AVA)."),
+        transition="provider_answer", form_kwargs=_attachment_limits,
+    ),
     # The service's page, in the order it shows them.
     ActionSpec(
         "take", "prendre", "service", wf.ticket_take, af.VersionForm,
@@ -219,6 +260,70 @@ _SPECS = [
         _("Reprendre le traitement"), _("Reprendre"), _("Le traitement reprend."),
         transition="resume",
     ),
+    # The agency's full lifecycle (seed 002): états, the provider tier, development and acceptance.
+    ActionSpec(
+        "change_etat", "etat", "service", wf.ticket_change_etat, lf.EtatForm,
+        _("Changer l'état"), _("Changer l'état"), _("L'état de la demande est changé."),
+        transition="change_etat", arguments=_etat, form_kwargs=_etats,
+    ),
+    ActionSpec(
+        "hand_to_provider", "prestataire", "service", wf.ticket_hand_to_provider, lf.HandToProviderForm,
+        _("Confier au prestataire"), _("Confier au prestataire"), _("La demande est confiée au prestataire (EXT)."),
+        help=_("Le prestataire verra la demande et ses échanges publics, jamais vos notes internes."),
+        transition="hand_to_provider", arguments=_hand_over, form_kwargs=_attachment_limits,
+    ),
+    ActionSpec(
+        "validate_provider_answer", "valider-prestataire", "service", wf.ticket_validate_provider_answer,
+        lf.ValidateProviderAnswerForm, _("Valider la réponse du prestataire"), _("Valider et proposer"),
+        _("La réponse est proposée à l'établissement ; il doit la valider."),
+        help=_("L'établissement devra la valider ou la refuser (statut AVS)."),
+        transition="validate_provider_answer", form_kwargs=_provider_answer_initial,
+    ),
+    ActionSpec(
+        "send_back_to_provider", "renvoyer-prestataire", "service", wf.ticket_send_back_to_provider, lf.SendBackForm,
+        _("Renvoyer au prestataire"), _("Renvoyer"), _("La réponse est renvoyée au prestataire."),
+        transition="send_back_to_provider",
+    ),
+    ActionSpec(
+        "take_back_from_provider", "reprendre-prestataire", "service", wf.ticket_take_back_from_provider,
+        af.CommentForm, _("Reprendre la demande au prestataire"), _("Reprendre"),
+        _("La demande est de nouveau traitée par l'agence."), transition="take_back_from_provider",
+    ),
+    ActionSpec(
+        "start_development", "developpement", "service", wf.ticket_start_development, af.CommentForm,
+        _("Passer en développement"), _("Passer en DEV"), _("La demande est en développement."),
+        transition="start_development",
+    ),
+    ActionSpec(
+        "take_into_account", "pris-en-compte", "service", wf.ticket_take_into_account, af.CommentForm,
+        _("Pris en compte (à passer en qualification)"), _("Passer en PEC"), _("La demande est prise en compte."),
+        transition="take_into_account",
+    ),
+    ActionSpec(
+        "start_acceptance", "recette", "service", wf.ticket_start_acceptance, af.CommentForm,
+        _("Passer en recette"), _("Passer en CTR"), _("La demande est en recette."), transition="start_acceptance",
+    ),
+    ActionSpec(
+        "await_documentation", "documentation", "service", wf.ticket_await_documentation, af.CommentForm,
+        _("Pas d'erreur : documentation à mettre à jour"), _("Passer en TND"),
+        _("La demande attend la mise à jour de la documentation."), transition="await_documentation",
+    ),
+    ActionSpec(
+        "complete", "terminer", "service", wf.ticket_complete, af.CommentForm,
+        _("Terminer la demande"), _("Terminer"), _("La demande est terminée."), transition="complete",
+    ),
+    ActionSpec(
+        "await_replacement", "remplacement", "service", wf.ticket_await_replacement, af.CommentForm,
+        _("Attendre le remplacement du logiciel"), _("Passer en REM"),
+        _("La demande attend le remplacement du logiciel."), transition="await_replacement",
+    ),
+    ActionSpec(
+        "relaunch", "relancer", "service", wf.ticket_relaunch, af.CommentForm,
+        _("Relancer manuellement le demandeur"), _("Relancer"),
+        _("Le demandeur est relancé ; le délai avant clôture automatique repart d'aujourd'hui."),
+        help=_("Quand le correspondant a prévenu d'une absence : évite la clôture automatique."),
+        allowed=_waiting_for_staff,
+    ),
     ActionSpec(
         "requalify", "requalifier", "service", wf.ticket_requalify, af.RequalifyForm,
         _("Requalifier ou transférer"), _("Requalifier"), _("La demande est requalifiée."),
@@ -240,12 +345,13 @@ _SPECS = [
         danger=True, allowed=_open_for_staff, arguments=_duplicate,
     ),
     ActionSpec(
-        "reject", "rejeter", "service", wf.ticket_reject, af.ReasonForm,
+        "reject", "rejeter", "service", wf.ticket_reject, lf.RejectForm,
         _("Rejeter la demande"), _("Rejeter"), _("La demande est rejetée."), danger=True, transition="reject",
+        form_kwargs=_rejection_reasons,
     ),
     ActionSpec(
         "exclude", "exclure", "service", wf.ticket_exclude, af.ReasonForm,
-        _("Exclure la demande"), _("Exclure"), _("La demande est exclue."), danger=True, transition="exclude",
+        _("Exclure la demande"), _("Exclure"), _("La demande est exclue."), danger=True, allowed=_may_exclude,
     ),
 ]  # fmt: skip
 

@@ -1,4 +1,5 @@
-"""Demo tickets in every DA status, for the demo requester and correspondent.
+"""Demo tickets in every DA status, for the demo requester and correspondent (the agency's
+full lifecycle on its DA branch: ``AGENCY_SCENARIOS``).
 
 Every ticket is filed and moved through ``tickets.workflow`` (never by
 writing ``status``), so its history is the real one. Idempotent: a ticket
@@ -60,6 +61,38 @@ SCENARIOS: list[tuple[str, str, list[Step]]] = [
 ]  # fmt: skip
 
 
+def _adv(t: Ticket, who: dict[str, Any]) -> Any:
+    wf.ticket_take(ticket=t, actor=who["agent"])
+    return wf.ticket_await_development(ticket=t, actor=who["agent"], text="Correctif planifié.")
+
+
+def _dev(t: Ticket, who: dict[str, Any]) -> Any:
+    _adv(t, who)
+    wf.ticket_start_development(ticket=t, actor=who["agent"])
+    return wf.ticket_change_etat(ticket=t, actor=who["agent"], etat="EC")
+
+
+def _pec(t: Ticket, who: dict[str, Any]) -> Any:
+    _dev(t, who)
+    return wf.ticket_take_into_account(ticket=t, actor=who["agent"], text="Correctif livré en qualification.")
+
+
+# The agency's full lifecycle (seed 002), on its DA branch: one DA per status of the cycle.
+AGENCY_SCENARIOS: list[tuple[str, list[Step]]] = [
+    ("Lettrage bloqué : analyse confiée au prestataire", [_take, lambda t, w: wf.ticket_hand_to_provider(
+        ticket=t, actor=w["agent"], provider=w["provider"], text="Merci d'analyser ce blocage du lettrage.")]),
+    ("Export budgétaire incomplet", [_dev]),
+    ("Calcul de la paie des vacataires", [_pec]),
+    ("Édition des bons de commande", [_pec, lambda t, w: wf.ticket_start_acceptance(ticket=t, actor=w["agent"])]),
+    ("Libellé erroné dans l'écran des tiers", [_pec, lambda t, w: wf.ticket_await_documentation(
+        ticket=t, actor=w["agent"], text="Pas d'erreur : la documentation sera mise à jour.")]),
+    ("Interface avec l'ancien logiciel de scolarité", [_take, lambda t, w: wf.ticket_await_replacement(
+        ticket=t, actor=w["agent"])]),
+    ("Évolution hors feuille de route", [_adv, lambda t, w: wf.ticket_exclude(
+        ticket=t, actor=w["agent"], text="Évolution écartée par le comité.")]),
+]  # fmt: skip
+
+
 def _demo_category(ctx: DemoContext) -> Category:
     service = ctx.objects.get("service:assistance")
     for key, value in ctx.objects.items():
@@ -102,6 +135,19 @@ def seed(ctx: DemoContext) -> None:
         )
         for step in steps:
             step(ticket, who)
+    agency_leaf, provider = ctx.objects.get("category:sifac"), ctx.objects.get("provider:demo")
+    if agency_leaf is not None and provider is not None:
+        who["provider"] = provider
+        for title, steps in AGENCY_SCENARIOS:
+            if Ticket.objects.filter(title=title, requester=who["correspondent"]).exists():
+                continue
+            ticket = wf.ticket_file(
+                requester=who["correspondent"], category=agency_leaf, title=title, is_blocking=False,
+                description=f"{title}. Constaté en production depuis la dernière version.",
+                domain=agency_leaf.domains[0] if agency_leaf.domains else "", installed_version="2024.1",
+            )  # fmt: skip
+            for step in steps:
+                step(ticket, who)
     seed_saved_responses()
 
 

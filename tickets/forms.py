@@ -12,10 +12,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import Category, InstalledSoftware, PriorityScheme
+from catalogue.models import Category, EnvironmentKind, InstalledSoftware, PriorityScheme
 from tickets import attachments as att
 from tickets.hooks import hooks
 from tickets.models import PendingUpload
@@ -138,9 +139,13 @@ class TicketForm(AttachmentsMixin, forms.Form):
                 max_length=50,
                 help_text=_("La dernière version installée dans votre établissement."),
             )
-            installed = InstalledSoftware.objects.filter(
-                institution=user.institution, software_id=category.software_id
-            ).first()
+            # The validated record only (proposals wait in ``RecordChange``), production first.
+            installed = (
+                InstalledSoftware.objects.filter(institution=user.institution, software_id=category.software_id)
+                .filter(Q(environment__isnull=True) | Q(environment__kind=EnvironmentKind.PRODUCTION))
+                .order_by(F("environment").asc(nulls_last=True))
+                .first()
+            )
             if installed is not None:
                 self.fields["installed_version"].initial = installed.version
         if category.asks_internal_number:

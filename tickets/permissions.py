@@ -73,3 +73,21 @@ def is_assignable(ticket: Ticket, assignee: Any) -> bool:
 def is_scheduler(ticket: Ticket, user: Any) -> bool:
     """Timer actions are fired by the scheduler only, never by a person."""
     return user is None
+
+
+def is_provider_member(ticket: Ticket, user: Any) -> bool:
+    """A member of the external provider the ticket is handed to (état EXT)."""
+    if not _authenticated(user) or ticket.provider_id is None:
+        return False
+    return ticket.provider_id in user.provider_ids
+
+
+def is_provider_only(ticket: Ticket, user: Any) -> bool:
+    """Sees the ticket only as the provider's member: their words reach the institution through
+    the agency's validation alone (``provider_answer``), never as a direct message."""
+    return (
+        is_provider_member(ticket, user)
+        and not is_service_staff(ticket, user)
+        and not is_requester_side(ticket, user)
+        and not ticket.watchers.filter(user=user).exists()
+    )

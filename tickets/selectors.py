@@ -18,7 +18,7 @@ from tickets.agent import presence
 from tickets.agent import responses as saved
 from tickets.agent.queue import requester_other_tickets
 from tickets.hooks import ArticleLike, hooks
-from tickets.models import INTERNAL_KINDS, Attachment, Ticket, TicketEvent
+from tickets.models import INTERNAL_KINDS, PROVIDER_KINDS, Attachment, Ticket, TicketEvent
 
 
 def staff_ticket_query(*, user: Any) -> QuerySet[Ticket]:
@@ -37,7 +37,8 @@ def staff_ticket_query(*, user: Any) -> QuerySet[Ticket]:
 
 
 def ticket_timeline(*, ticket: Ticket, user: Any) -> QuerySet[TicketEvent]:
-    """The history with its messages and their files; internal notes only for the handling service."""
+    """The history with its messages and their files; internal notes only for the handling service,
+    the exchanges with the provider for the service and the provider holding the ticket."""
     events = (
         TicketEvent.objects.filter(ticket=ticket)
         .select_related("actor", "message")  # no page shows a message's author: the event's actor wrote it
@@ -45,6 +46,8 @@ def ticket_timeline(*, ticket: Ticket, user: Any) -> QuerySet[TicketEvent]:
     )
     if not perms.is_service_staff(ticket, user):
         events = events.exclude(message__kind__in=INTERNAL_KINDS)
+        if not perms.is_provider_member(ticket, user):
+            events = events.exclude(message__kind__in=PROVIDER_KINDS)
     return events
 
 

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from celery import shared_task
 
-from tickets import sweeps, uploads
+from tickets import retention, sweeps, uploads
 from tickets.notifications import digest
 
 
@@ -38,3 +38,9 @@ def expire_due_tickets() -> dict[str, int]:
 def send_queue_digests() -> int:
     """Send the agents who chose it the daily digest of new tickets in their queue."""
     return digest.send_queue_digests()
+
+
+@shared_task(ignore_result=False)
+def anonymise_due_tickets() -> int:
+    """Anonymise the closed tickets past their branch's retention period."""
+    return retention.anonymise_due_tickets()

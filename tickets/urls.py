@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tickets.actions import ACTIONS
-from tickets.views import acknowledgement, agent_bookmarks, agent_ticket, files, filing, requester
+from tickets.views import acknowledgement, agent_bookmarks, agent_ticket, files, filing, lifecycle, requester
 
 app_name = "tickets"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("", requester.my_open, name="mine"),
     path("closes/", requester.my_closed, name="mine_closed"),
     path("recherche/", requester.search, name="search"),
+    path("cycle-de-vie/", lifecycle.lifecycle, name="lifecycle"),
+    path("prestataire/", requester.provider_tickets, name="provider"),
     path("nouvelle/<slug:slug>/", filing.file_ticket, name="file"),
     path("<int:reference>/", requester.detail, name="detail"),
     path("<int:reference>/enregistree/", filing.filed, name="filed"),

@@ -62,6 +62,10 @@ COVERAGE = {
         f"{SOURCES}::test_ingest_email_command_exits_zero_for_refused_mail"
     ),
     "python manage.py import_maildir /srv/mail/Maildir": f"{SOURCES}::test_import_maildir_command",
+    # API
+    'curl -s -H "Authorization: Bearer $GUICHET_TOKEN" "http://127.0.0.1:8000/api/v1/tickets/?status=NEW"': (
+        "api/tests/test_readme_curl.py::test_readme_curl_example_lists_the_callers_tickets"
+    ),
     # Layout, agent workspace, browser journeys
     "make messages": "ci:make messages",
     "DATABASE_URL=postgres://…/guichet_bench_agent .venv/bin/python bench/queue.py": "ci:bench/queue.py",

@@ -15,10 +15,16 @@ from stats.indicators import Indicator
 
 register = template.Library()
 
-LABEL_WIDTH = 360  # room for the longest French row label at 12px
-BAR_AREA = 380
-BAR_HEIGHT = 12
-ROW_HEIGHT = 34
+# Each row: its label on a line of its own (the whole width for long French labels),
+# then the bar of the period and the bar of the previous period. In viewBox units,
+# which are CSS pixels as long as the page is wider than the chart: 15 px labels
+# stay 15 px at 1366×768 (the chart shrinks only on narrow screens).
+CHART_WIDTH = 720
+BAR_AREA = 640
+LABEL_SIZE = 15
+LABEL_MAX_CHARS = 85
+BAR_HEIGHT = 14
+ROW_HEIGHT = LABEL_SIZE + 6 + 2 * BAR_HEIGHT + 2 + 12
 VALUE_GAP = 6
 
 
@@ -28,11 +34,13 @@ def bar_chart(indicator: Indicator) -> dict:
     top = max(values, default=0) or 1
     bars = []
     for i, row in enumerate(indicator.rows):
-        y = i * ROW_HEIGHT + 4
+        y = i * ROW_HEIGHT + LABEL_SIZE + 6
+        label = str(row.label)
         bars.append(
             {
-                "label": row.label,
-                "label_y": y + BAR_HEIGHT + 2,
+                # The data table below the chart has the full text.
+                "label": label if len(label) <= LABEL_MAX_CHARS else label[: LABEL_MAX_CHARS - 1] + "…",
+                "label_y": i * ROW_HEIGHT + LABEL_SIZE,
                 "current": _bar(row.current, top, y),
                 "previous": _bar(row.previous, top, y + BAR_HEIGHT + 2),
             }
@@ -40,20 +48,19 @@ def bar_chart(indicator: Indicator) -> dict:
     return {
         "indicator": indicator,
         "bars": bars,
-        "width": LABEL_WIDTH + BAR_AREA + 60,
-        "height": len(indicator.rows) * ROW_HEIGHT + 8,
-        "label_width": LABEL_WIDTH,
+        "width": CHART_WIDTH,
+        "height": len(indicator.rows) * ROW_HEIGHT,
     }
 
 
 def _bar(value: float | int | None, top: float, y: int) -> dict:
     width = 0 if value is None else round(BAR_AREA * value / top)
     return {
-        "x": LABEL_WIDTH,
+        "x": 0,
         "y": y,
         "width": width,
         "height": BAR_HEIGHT,
-        "text_x": LABEL_WIDTH + width + VALUE_GAP,
+        "text_x": width + VALUE_GAP,
         "text_y": y + BAR_HEIGHT - 2,
         "value": "–" if value is None else value,
     }

@@ -56,6 +56,8 @@ def test_indicator_csv_in_french(history, client_for, admin):
          "Période précédente (du 31/03/2026 au 30/04/2026)", "Unité"],
         ["Demandes déposées et closes", "Déposées", "9", "2", "demandes"],
         ["Demandes déposées et closes", "Closes", "7", "1", "demandes"],
+        ["Demandes déposées et closes", "Demandes de suite (déposées après la clôture d'une autre)", "0", "0",
+         "demandes"],
     ]  # fmt: skip
 
 
@@ -124,4 +126,4 @@ def test_exports_obey_the_visibility_rule(history, client_for, manager, colleagu
 
 def test_indicator_export_obeys_the_visibility_rule(history, client_for, outsider):
     response = client_for(outsider).get(reverse("stats:export", args=["volumes", "csv"]), MAY)
-    assert [row[2:4] for row in _csv(response)[1:]] == [["0", "0"], ["0", "0"]]
+    assert [row[2:4] for row in _csv(response)[1:]] == [["0", "0"], ["0", "0"], ["0", "0"]]

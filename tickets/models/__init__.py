@@ -3,6 +3,7 @@
 from tickets.models.agent import Bookmark, RecentView, ResponseScope, SavedFilter, SavedResponse
 from tickets.models.message import (
     INTERNAL_KINDS,
+    PROVIDER_KINDS,
     PUBLIC_KINDS,
     Attachment,
     EventAction,
@@ -16,6 +17,7 @@ from tickets.status import TicketStatus
 
 __all__ = [
     "INTERNAL_KINDS",
+    "PROVIDER_KINDS",
     "PUBLIC_KINDS",
     "Attachment",
     "Bookmark",

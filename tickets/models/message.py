@@ -22,14 +22,19 @@ class MessageKind(models.TextChoices):
     PROPOSED_ANSWER = "proposal", _("Réponse proposée")
     REQUESTER_INFO = "info", _("Information du demandeur")
     SYSTEM = "system", _("Message automatique")
+    # Between the agency and its external provider: never shown to the institution.
+    TO_PROVIDER = "to_prov", _("Message au prestataire")
+    PROVIDER_ANSWER = "provider", _("Réponse du prestataire")
 
 
 INTERNAL_KINDS = frozenset({MessageKind.INTERNAL_NOTE})
-PUBLIC_KINDS = frozenset(set(MessageKind) - INTERNAL_KINDS)
+PROVIDER_KINDS = frozenset({MessageKind.TO_PROVIDER, MessageKind.PROVIDER_ANSWER})
+PUBLIC_KINDS = frozenset(set(MessageKind) - INTERNAL_KINDS - PROVIDER_KINDS)
 
 
-def _rows_of_visible_tickets(queryset: models.QuerySet, user: Any, public: Q) -> models.QuerySet:
-    """Rows of the tickets ``user`` sees; beyond ``public`` only those of the services they work in.
+def _rows_of_visible_tickets(queryset: models.QuerySet, user: Any, public: Q, provider: Q) -> models.QuerySet:
+    """Rows of the tickets ``user`` sees; beyond ``public`` only those of the services they work in,
+    and for a provider's member the ``provider`` rows of the tickets handed to their organisation.
 
     Total: anonymous, inactive and ``None`` users see nothing (``Ticket.objects.visible_to``)."""
     if not roles.is_active_user(user):
@@ -37,13 +42,19 @@ def _rows_of_visible_tickets(queryset: models.QuerySet, user: Any, public: Q) ->
     qs = queryset.filter(ticket__in=Ticket.objects.visible_to(user))
     if roles.is_admin(user):
         return qs
-    return qs.filter(public | Q(ticket__service_id__in=user.service_ids))
+    return qs.filter(public | provider | Q(ticket__service_id__in=user.service_ids))
+
+
+def _provider_rows(user: Any, kind: str) -> Q:
+    """The exchanges with the provider, for the members of the provider holding the ticket."""
+    return Q(**{f"{kind}__in": PROVIDER_KINDS}, ticket__provider__members=user)
 
 
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: Any) -> MessageQuerySet:
-        """Messages of visible tickets; internal notes only for the handling service's staff."""
-        return _rows_of_visible_tickets(self, user, Q(kind__in=PUBLIC_KINDS))
+        """Messages of visible tickets; internal notes only for the handling service's staff; the
+        exchanges with the provider for the service's staff and the provider's members."""
+        return _rows_of_visible_tickets(self, user, Q(kind__in=PUBLIC_KINDS), _provider_rows(user, "kind"))
 
 
 class Message(models.Model):
@@ -82,7 +93,12 @@ class Message(models.Model):
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
     def visible_to(self, user: Any) -> AttachmentQuerySet:
         """Attachments of visible tickets, except those of internal notes for non-staff."""
-        return _rows_of_visible_tickets(self, user, Q(message__isnull=True) | Q(message__kind__in=PUBLIC_KINDS))
+        return _rows_of_visible_tickets(
+            self,
+            user,
+            Q(message__isnull=True) | Q(message__kind__in=PUBLIC_KINDS),
+            _provider_rows(user, "message__kind"),
+        )
 
 
 def attachment_path(prefix: str = "attachments") -> str:
@@ -171,6 +187,21 @@ class EventAction(models.TextChoices):
     ADD_WATCHER = "add_watcher", _("a ajouté un observateur")
     SYSTEM_NOTE = "system_note", _("a ajouté une note")
     POSTPONE = "postpone", _("a reporté une échéance hors de la fermeture")
+    ANONYMISE = "anonymise", _("a effacé les données personnelles")
+    CHANGE_ETAT = "change_etat", _("a changé l'état de la demande")
+    START_DEVELOPMENT = "start_development", _("a lancé le développement")
+    TAKE_INTO_ACCOUNT = "take_into_account", _("a pris en compte le développement")
+    START_ACCEPTANCE = "start_acceptance", _("a lancé la recette")
+    AWAIT_DOCUMENTATION = "await_documentation", _("a demandé la mise à jour de la documentation")
+    COMPLETE = "complete", _("a terminé la demande")
+    AWAIT_REPLACEMENT = "await_replacement", _("a mis la demande en attente du remplacement du logiciel")
+    EXCLUDE_FROM_CYCLE = "exclude_cycle", _("a exclu la demande")
+    HAND_TO_PROVIDER = "hand_to_provider", _("a confié la demande au prestataire")
+    PROVIDER_ANSWER = "provider_answer", _("a répondu pour le prestataire")
+    SEND_BACK = "send_back", _("a renvoyé la réponse au prestataire")
+    TAKE_BACK = "take_back", _("a repris la demande au prestataire")
+    VALIDATE_PROVIDER = "validate_provider", _("a validé la réponse du prestataire et l'a proposée")
+    RELAUNCH = "relaunch", _("a relancé manuellement le demandeur")
 
 
 class TicketEvent(models.Model):
@@ -192,6 +223,8 @@ class TicketEvent(models.Model):
     action = models.CharField(_("action"), max_length=20, choices=EventAction.choices)
     from_status = models.CharField(_("statut avant"), max_length=3, blank=True)
     to_status = models.CharField(_("statut après"), max_length=3, blank=True)
+    from_etat = models.CharField(_("état avant"), max_length=3, blank=True)
+    to_etat = models.CharField(_("état après"), max_length=3, blank=True)
     # {"field": [old, new], …} with JSON-safe values.
     changes = models.JSONField(_("modifications"), default=dict, blank=True)
     reason = models.TextField(_("motif"), blank=True)

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, transition
 
 from accounts import roles
-from accounts.models import Institution
+from accounts.models import Institution, ProviderOrganisation
 from catalogue.models import Category, Service, Software
 from tickets import permissions as perms
+from tickets.models.lifecycle import LifecycleTransitions, on_core_lifecycle
 from tickets.priority import Level, priority_label
-from tickets.status import CLOSED_STATES, OPEN_STATES, WAITING_REQUESTER, TicketStatus, waiting_on
+from tickets.status import CLOSED_STATES, OPEN_STATES, WAITING_REQUESTER, Etat, Origin, TicketStatus, waiting_on
 
 
 class TicketCounter(models.Model):
@@ -82,10 +83,19 @@ def followed_ids(user: Any) -> models.QuerySet:
     return lookups[0].union(*lookups[1:])
 
 
+def visible_ids(user: Any) -> models.QuerySet:
+    """``followed_ids`` and the tickets handed to an external provider ``user`` works for: one
+    more look-up in the same UNION (the user's provider memberships, then the provider index),
+    written in SQL so that nobody pays a query to learn they work for no provider."""
+    handed = Ticket.objects.filter(provider__members=user).order_by().values("pk")
+    return followed_ids(user).union(handed)
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: Any) -> TicketQuerySet:
         """THE visibility rule. Requesters see their own tickets, correspondents
-        their institution's on the branches open to correspondents, agents and
+        their institution's on the branches open to correspondents, members of an
+        external provider the tickets handed to it, agents and
         managers their services', watchers what they watch, administrators
         everything, anonymous visitors nothing.
 
@@ -96,10 +106,24 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
             return self.none()
         if roles.is_admin(user):
             return self.all()
-        rule = Q(pk__in=followed_ids(user))
+        rule = Q(pk__in=visible_ids(user))
         if user.service_ids:
             rule |= Q(service_id__in=user.service_ids)
         return self.filter(rule)
+
+    def visible_branches(self, user: Any) -> list[TicketQuerySet]:
+        """``visible_to(user)`` as the querysets whose union it is, each answered by one index: what the
+        user follows as a requester, and their services' tickets. A list sorted and cut per branch, then
+        merged, reads one page without the OR that no index serves in order (the API's ticket list:
+        255 ms → a few ms for an agent at 100,000 tickets). ``test_visibility_union`` checks the union."""
+        if not roles.is_active_user(user):
+            return [self.none()]
+        if roles.is_admin(user):
+            return [self.all()]
+        branches = [self.filter(pk__in=followed_ids(user))]
+        if user.service_ids:
+            branches.append(self.filter(service_id__in=user.service_ids))
+        return branches
 
     def requester_side(self, user: Any) -> TicketQuerySet:
         """Tickets the user follows as a requester: their own, their institution's
@@ -136,7 +160,7 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         return self.filter(rule)
 
 
-class Ticket(ConcurrentTransitionMixin, models.Model):
+class Ticket(LifecycleTransitions, ConcurrentTransitionMixin, models.Model):
     """A request (a "DA"). Do not load tickets with ``only()``/``defer()`` leaving out
     ``status`` or ``version``: django-fsm reads them in ``__init__`` and a deferred
     one would recurse through ``refresh_from_db``."""
@@ -172,6 +196,19 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("agent en charge"),
     )
     status = FSMField(_("statut"), max_length=3, choices=TicketStatus.choices, default=TicketStatus.NEW, protected=True)
+    # The sub-state of the status on the agency's branches (seed 002); "" is the seed's "--".
+    # Written by the workflow's doors only, recorded in the history like the status.
+    etat = models.CharField(_("état"), max_length=3, choices=Etat.choices, blank=True)
+    origin = models.CharField(_("origine"), max_length=3, choices=Origin.choices, blank=True)
+    # The external provider the agency handed the DA to (état EXT): its members see it.
+    provider = models.ForeignKey(
+        ProviderOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("prestataire"),
+    )
     priority = models.PositiveSmallIntegerField(_("priorité"), choices=Level.choices, default=Level.MEDIUM)
     impact = models.PositiveSmallIntegerField(_("impact"), choices=Level.choices, null=True, blank=True)
     urgency = models.PositiveSmallIntegerField(_("urgence"), choices=Level.choices, null=True, blank=True)
@@ -213,6 +250,8 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     # Optimistic locking: every change increments it and every save is an
     # UPDATE … WHERE version = <loaded> (see ``state_fields``).
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Set once by the anonymisation door (``tickets.workflow.anonymise``): the personal data is gone.
+    anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True, editable=False)
     # Staff search documents, kept by PostgreSQL triggers (migration 0004; empty on
     # SQLite): title (A), description (B) and the public messages (C); the internal
     # notes apart, since only the handling service may find a ticket by them.
@@ -244,6 +283,9 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
                 name="tickets_open_activity",
                 condition=Q(status__in=sorted(OPEN_STATES)),
             ),
+            # Every ticket by activity (the API's list for an administrator, any status): without it PostgreSQL
+            # sorted the whole table for each page (476 ms at 100,000 tickets).
+            models.Index(fields=["-last_activity_at", "-id"], name="tickets_activity"),
             # The staff search reads each service's matches in activity order and ranks the most recent
             # ones only (tickets.agent.search): without it, every match of a common word was fetched.
             models.Index(fields=["service", "-last_activity_at", "-id"], name="tickets_service_activity"),
@@ -253,6 +295,13 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
                 fields=["remind_at"],
                 name="tickets_remind_due",
                 condition=Q(status__in=["ARS", "AVS"], remind_at__isnull=False, reminded_at__isnull=True),
+            ),
+            # The anonymisation sweep's selection: closed tickets still holding personal data, by
+            # closure date (an empty run at 1,000,000 tickets reads only the rows due).
+            models.Index(
+                fields=["closed_at"],
+                name="tickets_anonymise_due",
+                condition=Q(status__in=sorted(CLOSED_STATES), anonymised_at__isnull=True),
             ),
             models.Index(
                 fields=["expire_at"],
@@ -361,16 +410,22 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=status,
-        source=[TicketStatus.ATD, TicketStatus.ADV],
+        source=[TicketStatus.ATD, TicketStatus.ADV, TicketStatus.REM],
         target=TicketStatus.ECT,
         permission=perms.is_service_staff,
     )
     def resume(self) -> None:
         pass
 
-    @transition(field=status, source=TicketStatus.ATD, target=TicketStatus.REJ, permission=perms.is_service_staff)
+    @transition(
+        field=status,
+        source=TicketStatus.ATD,
+        target=TicketStatus.REJ,
+        permission=perms.is_service_staff,
+        conditions=[on_core_lifecycle],
+    )
     def exclude(self) -> None:
-        pass
+        """The agency's branches exclude to EXC instead (``exclude_from_cycle``)."""
 
     @transition(
         field=status,

@@ -25,6 +25,7 @@ from accounts.notifications import wants_immediate_queue_mail
 from helpdesk.mail import AUTO_REPLIED
 from helpdesk.models import OutboundEmail
 from tickets import permissions
+from tickets.hooks import hooks
 from tickets.models import Channel, EventAction, Ticket, TicketEvent
 from tickets.notifications import sve
 from tickets.notifications.compose import (
@@ -275,6 +276,12 @@ def closed(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
             "Votre demande « %(title)s » a été close : elle fait doublon avec la demande #%(original)s, "
             "qui est traitée et que vous suivez désormais."
         )
+    elif ticket.status == TicketStatus.EXC:
+        kind, subject = "excluded", _lazy("Votre demande a été exclue")
+        text = _lazy("Votre demande « %(title)s » a été exclue.")
+    elif event.action == EventAction.COMPLETE:
+        kind, subject = "closed", _lazy("Votre demande est terminée")
+        text = _lazy("Votre demande « %(title)s » est terminée : %(actor)s a clos son cycle de développement.")
     elif ticket.status == TicketStatus.REJ:
         kind, subject = "rejected", _lazy("Votre demande a été rejetée")
         text = _lazy("Votre demande « %(title)s » a été rejetée.")
@@ -298,6 +305,7 @@ def closed(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
             "paragraphs": [
                 text % values,
                 _("Une demande close n'est pas rouverte : si besoin, déposez une demande de suite depuis sa page."),
+                *filter(None, [hooks.closure_invitation(ticket)]),
             ],
             "quote": event.reason,
             "quote_label": _("Motif :") if event.reason else "",
@@ -524,5 +532,13 @@ SILENT_ACTIONS: frozenset[str] = frozenset(
         EventAction.INTERNAL_NOTE,  # never shown to the requester
         EventAction.SYSTEM_NOTE,  # Guichet's own remark, on the page; the mail it is about says the rest
         EventAction.POSTPONE,  # the deadline mails say the new date when they are due
+        # Personal data erased (the door sends no signal either): the requester is gone or asked for it.
+        EventAction.ANONYMISE,
     }
 )
+
+# The agency's lifecycle and provider tier (its module uses the helpers above).
+from tickets.notifications import lifecycle as _lifecycle  # noqa: E402
+
+RULES.update(_lifecycle.RULES)
+SILENT_ACTIONS = SILENT_ACTIONS | _lifecycle.SILENT_ACTIONS

@@ -10,7 +10,7 @@ from django.utils.formats import localize
 
 from tickets.models import Ticket
 from tickets.priority import BLOCKING_LABELS, Level
-from tickets.status import TicketStatus
+from tickets.status import ETAT_MEANINGS, SEED_MEANINGS, TicketStatus
 
 register = template.Library()
 
@@ -55,3 +55,13 @@ def change_value(name: str, value: Any) -> str:
     if name == "is_blocking":
         return str(BLOCKING_LABELS[bool(value)])
     return form_value(value)
+
+
+@register.simple_tag
+def status_legend(ticket: Ticket) -> dict[str, Any]:
+    """The seed's words for the ticket's status, état and origin (``status_legend.html``)."""
+    return {
+        "status_meaning": SEED_MEANINGS.get(ticket.status, ""),
+        "etat_meaning": ETAT_MEANINGS.get((ticket.status, ticket.etat), ""),
+        "lifecycle": ticket.category.lifecycle_in_force,
+    }

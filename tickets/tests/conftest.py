@@ -10,10 +10,13 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.models import ProviderOrganisation, User
+from catalogue.models import Category, Lifecycle
+from conftest import make_user
 from tickets import workflow as wf
 from tickets.attachments import check_upload
 from tickets.models import Ticket
-from tickets.status import TicketStatus
+from tickets.status import Etat, TicketStatus
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -48,6 +51,9 @@ def checked(name: str, content: bytes):
 # How to bring a new ticket to each status, through the workflow only.
 def _steps(agent, requester) -> dict[str, list[Callable[[Ticket], Any]]]:
     take = lambda t: wf.ticket_take(ticket=t, actor=agent)  # noqa: E731
+    to_adv = [take, lambda t: wf.ticket_await_development(ticket=t, actor=agent)]
+    to_dev = [*to_adv, lambda t: wf.ticket_start_development(ticket=t, actor=agent)]
+    to_pec = [*to_dev, lambda t: wf.ticket_take_into_account(ticket=t, actor=agent)]
     return {
         TicketStatus.NEW: [],
         TicketStatus.ECT: [take],
@@ -62,7 +68,56 @@ def _steps(agent, requester) -> dict[str, list[Callable[[Ticket], Any]]]:
         ],
         TicketStatus.REJ: [lambda t: wf.ticket_reject(ticket=t, actor=agent, text="Hors périmètre.")],
         TicketStatus.ABN: [lambda t: wf.ticket_withdraw(ticket=t, actor=requester, text="Résolu seul.")],
+        # The agency's lifecycle (``agency_lifecycle`` fixture).
+        TicketStatus.DEV: to_dev,
+        TicketStatus.PEC: to_pec,
+        TicketStatus.CTR: [*to_pec, lambda t: wf.ticket_start_acceptance(ticket=t, actor=agent)],
+        TicketStatus.TND: [*to_pec, lambda t: wf.ticket_await_documentation(ticket=t, actor=agent)],
+        TicketStatus.REM: [take, lambda t: wf.ticket_await_replacement(ticket=t, actor=agent)],
+        TicketStatus.EXC: [*to_adv, lambda t: wf.ticket_exclude(ticket=t, actor=agent, text="Hors périmètre.")],
     }
+
+
+@pytest.fixture
+def agency_lifecycle(category) -> Category:
+    """``category``'s branch uses the agency's full lifecycle (seed 002)."""
+    Category.objects.filter(pk=category.parent_id).update(lifecycle=Lifecycle.AGENCY)
+    category._lifecycle_in_force = Lifecycle.AGENCY
+    return category
+
+
+@pytest.fixture
+def provider_org(db) -> ProviderOrganisation:
+    return ProviderOrganisation.objects.create(name="Prestataire Logiciels SA")
+
+
+@pytest.fixture
+def provider_member(provider_org) -> User:
+    user = make_user("consultant@prestataire.example", first_name="Paul", last_name="Presta")
+    provider_org.members.add(user)
+    return user
+
+
+@pytest.fixture
+def other_provider_member(db) -> User:
+    org = ProviderOrganisation.objects.create(name="Autre Prestataire")
+    user = make_user("autre@prestataire.example", first_name="Ines", last_name="Ailleurs")
+    org.members.add(user)
+    return user
+
+
+def bring_to_etat(ticket: Ticket, etat: str, *, agent, provider_member=None) -> Ticket:
+    """From ECT/INT, DEV/INI or CTR/EC to ``etat``, through the doors."""
+    if etat in (Etat.EXT, Etat.AVA):
+        org = provider_member.provider_organisations.get()
+        wf.ticket_hand_to_provider(ticket=ticket, actor=agent, provider=org, text="Merci de regarder.")
+        if etat == Etat.AVA:
+            wf.ticket_provider_answer(ticket=ticket, actor=provider_member, text="Appliquez le correctif 2.1.")
+    elif etat != ticket.etat:
+        wf.ticket_change_etat(ticket=ticket, actor=agent, etat=etat)
+    ticket.refresh_from_db()
+    assert ticket.etat == etat
+    return ticket
 
 
 @pytest.fixture

@@ -14,20 +14,22 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import ProviderOrganisation
 from tickets import workflow as wf
 from tickets.actions import ACTIONS
 from tickets.models import Message, Ticket, TicketEvent
-from tickets.status import CLOSED_STATES, OPEN_STATES, TicketStatus
+from tickets.status import CLOSED_STATES, CORE_STATES, MANUAL_ETATS, OPEN_STATES, TicketStatus
 
 S = TicketStatus
 REQUESTER_SIDE = {"requester", "colleague"}
 STAFF = {"agent", "manager", "admin"}
 ROLES = ["requester", "colleague", "outsider", "agent", "other_agent", "manager", "admin", "scheduler"]
 
+CORE_OPEN, CORE_CLOSED = OPEN_STATES & CORE_STATES, CLOSED_STATES & CORE_STATES
 # action -> (states it starts from, roles allowed, status afterwards (None: unchanged))
 TABLE: dict[str, tuple[set[str], set[str], dict[str, str] | str | None]] = {
     "take": ({S.NEW}, STAFF, S.ECT),
-    "assign": (set(OPEN_STATES), STAFF, {S.NEW: S.ECT}),
+    "assign": (set(CORE_OPEN), STAFF, {S.NEW: S.ECT}),
     "reject": ({S.NEW, S.ECT}, STAFF, S.REJ),
     "ask": ({S.ECT}, STAFF, S.ARS),
     "answer": ({S.ARS}, REQUESTER_SIDE, S.ECT),
@@ -40,11 +42,30 @@ TABLE: dict[str, tuple[set[str], set[str], dict[str, str] | str | None]] = {
     "exclude": ({S.ATD}, STAFF, S.REJ),
     "withdraw": ({S.NEW, S.ECT, S.ARS}, {"requester"}, S.ABN),  # the requester alone
     "expire": ({S.ARS, S.AVS}, {"scheduler"}, {S.ARS: S.ABN, S.AVS: S.TER}),
-    "add_information": (set(OPEN_STATES), REQUESTER_SIDE | STAFF, None),
-    "reply": (set(OPEN_STATES), STAFF, None),
-    "internal_note": (set(OPEN_STATES), STAFF, None),
-    "requalify": (set(OPEN_STATES), STAFF, None),
-    "follow_up": (set(CLOSED_STATES), REQUESTER_SIDE, None),
+    "add_information": (set(CORE_OPEN), REQUESTER_SIDE | STAFF, None),
+    "reply": (set(CORE_OPEN), STAFF, None),
+    "internal_note": (set(CORE_OPEN), STAFF, None),
+    "requalify": (set(CORE_OPEN), STAFF, None),
+    "follow_up": (set(CORE_CLOSED), REQUESTER_SIDE, None),
+    "relaunch": ({S.ARS, S.AVS}, STAFF, None),
+    # The agency's lifecycle (``test_lifecycle_matrix``) is closed to the core branches.
+    **dict.fromkeys(
+        [
+            "change_etat",
+            "hand_to_provider",
+            "provider_answer",
+            "send_back_to_provider",
+            "take_back_from_provider",
+            "validate_provider_answer",
+            "start_development",
+            "take_into_account",
+            "start_acceptance",
+            "await_documentation",
+            "complete",
+            "await_replacement",
+        ],
+        (set(), set(), None),
+    ),
 }
 
 
@@ -59,7 +80,11 @@ def call(action: str, ticket: Ticket, actor):
             raise wf.ActionForbidden("people cannot expire tickets")
         return wf.ticket_expire(ticket=ticket)
     spec = ACTIONS["requester"].get(action) or ACTIONS["service"][action]
-    extra = {"assign": {"assignee": actor}, "requalify": {"priority": 5}, "follow_up": {"title": "Suite"}}
+    extra = {
+        "assign": {"assignee": actor}, "requalify": {"priority": 5}, "follow_up": {"title": "Suite"},
+        "hand_to_provider": {"provider": ProviderOrganisation.objects.get_or_create(name="Prestataire")[0]},
+        "change_etat": {"etat": next((e for e in MANUAL_ETATS.get(ticket.status, ()) if e != ticket.etat), "INT")},
+    }  # fmt: skip
     arguments = extra.get(action, {})
     if "text" in inspect.signature(spec.door).parameters:
         arguments["text"] = TEXT
@@ -72,6 +97,8 @@ def snapshot(ticket_id: int) -> tuple:
     ticket = Ticket.objects.get(pk=ticket_id)
     return (
         ticket.status,
+        ticket.etat,
+        ticket.provider_id,
         ticket.version,
         ticket.assignee_id,
         ticket.priority,
@@ -96,7 +123,7 @@ def test_transition_matrix_allows_exactly_the_table(
         "admin": admin,
         "scheduler": None,
     }
-    tickets = {status: make_ticket(status).pk for status in S.values}
+    tickets = {status: make_ticket(status).pk for status in sorted(CORE_STATES)}
     # Timers of the waiting states are due, so that only the table decides.
     Ticket.objects.filter(status__in=[S.ARS, S.AVS]).update(expire_at=timezone.now())
     sources, allowed_roles, targets = TABLE[action]

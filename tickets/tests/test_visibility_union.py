@@ -13,12 +13,13 @@ import random
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import User
+from accounts.models import ProviderOrganisation, User
 from catalogue.models import Category
 from tickets.models import Ticket, Watcher
 from tickets.status import TicketStatus
 
-CAST = ("requester", "colleague", "outsider", "agent", "other_agent", "manager", "admin")
+CAST = ("requester", "colleague", "outsider", "agent", "other_agent", "manager", "admin", "provider_member",
+        "other_provider_member")  # fmt: skip
 
 
 def follows(user, ticket, watched: set[tuple[int, int]], open_ids: frozenset[int]) -> bool:
@@ -31,10 +32,12 @@ def follows(user, ticket, watched: set[tuple[int, int]], open_ids: frozenset[int
 
 
 def sees(user, ticket, watched, open_ids) -> bool:
-    """The whole rule: administrators everything, staff their services', everyone what they follow."""
+    """The whole rule: administrators everything, staff their services', providers' members the tickets
+    handed to their organisation, everyone what they follow."""
     if user.is_staff or user.is_superuser:
         return True
-    return ticket.service_id in user.service_ids or follows(user, ticket, watched, open_ids)
+    handed = ticket.provider_id is not None and ticket.provider_id in user.provider_ids
+    return ticket.service_id in user.service_ids or handed or follows(user, ticket, watched, open_ids)
 
 
 @pytest.mark.django_db
@@ -43,6 +46,8 @@ def test_visible_to_is_exactly_the_rule_for_every_role_on_a_generated_data_set(
 ):
     cast = [request.getfixturevalue(name) for name in CAST]
     rng = random.Random(22)  # noqa: S311 (test data, not secrets)
+    providers = list(ProviderOrganisation.objects.all())
+    assert len(providers) == 2
     Ticket.objects.bulk_create(
         Ticket(
             reference=i + 1,
@@ -53,6 +58,7 @@ def test_visible_to_is_exactly_the_rule_for_every_role_on_a_generated_data_set(
             requester=rng.choice(cast),
             institution=rng.choice([institution, other_institution, None]),
             status=rng.choice(TicketStatus.values),
+            provider=rng.choice([None, None, *providers]),
         )
         for i in range(240)
     )
@@ -68,8 +74,12 @@ def test_visible_to_is_exactly_the_rule_for_every_role_on_a_generated_data_set(
         assert set(Ticket.objects.visible_to(user).values_list("pk", flat=True)) == expected, user
         followed = {t.pk for t in tickets if follows(user, t, watched, open_ids)}
         assert set(Ticket.objects.requester_side(user).values_list("pk", flat=True)) == followed, user
+        # The branches the API's list merges: their union is the rule.
+        branches = Ticket.objects.visible_branches(user)
+        assert set().union(*(set(b.values_list("pk", flat=True)) for b in branches)) == expected, user
         # The requester's own list: both filters together, as the page applies them.
         mine = Ticket.objects.visible_to(user).requester_side(user).open()
         assert set(mine.values_list("pk", flat=True)) == {t.pk for t in tickets if t.is_open} & followed & expected
 
     assert list(Ticket.objects.visible_to(AnonymousUser())) == []
+    assert [list(b) for b in Ticket.objects.visible_branches(AnonymousUser())] == [[]]

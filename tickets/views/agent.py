@@ -160,12 +160,16 @@ def search(request: HttpRequest) -> HttpResponse:
     query = params["q"]
     ticket = reference_match(request.user, query)
     if ticket is not None:
-        hooks.record_access(user=request.user, ticket=ticket, kind="search")
+        hooks.record_access(user=request.user, ticket=ticket, kind="search", request=request, detail=query)
         return redirect("agent:ticket", reference=ticket.reference)
     page = None
     if query and not query.lstrip("#").strip().isdigit():
         found = search_tickets(user=request.user, q=query, candidates=SEARCH_CANDIDATES)
         page = q.queue_page(found, params["page"] or 1)
+        # The results show titles and requesters: each ticket on the page is an access.
+        hooks.record_accesses(
+            user=request.user, tickets=[t.pk for t in page.tickets], kind="search", request=request, detail=query
+        )
     context = {"query": query, "page": page, "query_string": urlencode({"q": query})}
     return render(request, "tickets/agent/search.html", context)
 

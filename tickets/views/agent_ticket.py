@@ -128,7 +128,7 @@ def ticket_page(request: HttpRequest, reference: int) -> HttpResponse:
     ticket = staff_ticket(request, reference)
     response = render_agent_ticket(request, ticket)
     presence.record_view(user=request.user, ticket=ticket)
-    hooks.record_access(user=request.user, ticket=ticket, kind="page")
+    hooks.record_access(user=request.user, ticket=ticket, kind="page", request=request)
     return response
 
 

@@ -16,7 +16,7 @@ from tickets.models import Attachment
 @require_GET
 def download(request: HttpRequest, reference: int, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk, ticket__reference=reference)
-    hooks.record_access(user=request.user, ticket=attachment.ticket_id, kind="attachment")
+    hooks.record_access(user=request.user, ticket=attachment.ticket_id, kind="attachment", request=request)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

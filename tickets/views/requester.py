@@ -9,15 +9,17 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from catalogue.request_forms import labelled_values
 from tickets import forms as tf
+from tickets import permissions as perms
 from tickets import selectors
 from tickets.actions import ACTIONS, available_actions
 from tickets.agent.presence import record_view
 from tickets.models import Ticket, TicketEvent
-from tickets.status import REQUESTER_EXPLANATIONS
+from tickets.status import REQUESTER_EXPLANATIONS, Etat
 from tickets.views.acting import act_on_ticket
 
 PAGE_SIZE = 20
@@ -55,6 +57,15 @@ def my_closed(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def provider_tickets(request: HttpRequest) -> HttpResponse:
+    """A provider's members: the DAs the agency handed to their organisation."""
+    user = request.user
+    qs = Ticket.objects.visible_to(user).filter(provider_id__in=user.provider_ids)
+    return _list(request, qs, "tickets/my_tickets.html", closed=False, section="provider")
+
+
+@login_required
+@require_GET
 def search(request: HttpRequest) -> HttpResponse:
     form = tf.SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -65,6 +76,16 @@ def search(request: HttpRequest) -> HttpResponse:
             return redirect("tickets:detail", reference=ticket.reference)
     page = Paginator(results.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tickets/search.html", {"page": page, "search_form": form, "query": query})
+
+
+def _explanation(ticket: Ticket, user: Any) -> str:
+    """The status in plain words; the provider's members read what the agency expects of them."""
+    if perms.is_provider_only(ticket, user):
+        if ticket.etat == Etat.EXT:
+            return _("L'agence vous a confié cette demande : répondez-lui ci-dessous ; elle validera votre réponse "
+                     "avant de la transmettre à l'établissement.")  # fmt: skip
+        return _("L'agence traite la demande ; votre réponse éventuelle attend sa validation.")
+    return REQUESTER_EXPLANATIONS[ticket.status]
 
 
 def render_ticket(
@@ -86,7 +107,7 @@ def render_ticket(
         "attachments": selectors.ticket_files(ticket=ticket, with_messages=False),
         "follow_ups": selectors.ticket_follow_ups(ticket=ticket, user=user),
         "form_values": labelled_values(ticket.category, ticket.form_values) if ticket.form_values else [],
-        "explanation": REQUESTER_EXPLANATIONS[ticket.status],
+        "explanation": _explanation(ticket, user),
         "action_forms": [(spec, forms[name]) for name, spec in REQUESTER_ACTIONS.items() if name in forms],
         "stale_events": stale_events,
     }

@@ -17,11 +17,28 @@ user saw) to refuse an action on a ticket that changed since the page was
 loaded.
 
 The doors are grouped by who acts: ``filing``, ``service`` (agents,
-managers, administrators), ``requester`` and ``scheduler`` (Guichet itself).
+managers, administrators), ``requester`` and ``scheduler`` (Guichet itself);
+``lifecycle`` holds the agency's full cycle and its external provider tier.
 """
 
 from tickets.exceptions import ActionForbidden, ActionRefused, StaleTicket
+from tickets.workflow.anonymise import tickets_anonymise
 from tickets.workflow.filing import ticket_file, ticket_file_follow_up
+from tickets.workflow.lifecycle import (
+    ticket_await_documentation,
+    ticket_await_replacement,
+    ticket_change_etat,
+    ticket_complete,
+    ticket_hand_to_provider,
+    ticket_provider_answer,
+    ticket_relaunch,
+    ticket_send_back_to_provider,
+    ticket_start_acceptance,
+    ticket_start_development,
+    ticket_take_back_from_provider,
+    ticket_take_into_account,
+    ticket_validate_provider_answer,
+)
 from tickets.workflow.requester import (
     ticket_add_information,
     ticket_answer,
@@ -61,19 +78,33 @@ __all__ = [
     "ticket_assign",
     "ticket_await_decision",
     "ticket_await_development",
+    "ticket_await_documentation",
+    "ticket_await_replacement",
+    "ticket_change_etat",
+    "ticket_complete",
     "ticket_exclude",
     "ticket_expire",
     "ticket_file",
     "ticket_file_follow_up",
+    "ticket_hand_to_provider",
     "ticket_mark_duplicate",
     "ticket_postpone_timer",
     "ticket_propose",
+    "ticket_provider_answer",
     "ticket_refuse",
     "ticket_reject",
+    "ticket_relaunch",
     "ticket_remind",
     "ticket_requalify",
     "ticket_resume",
+    "ticket_send_back_to_provider",
+    "ticket_start_acceptance",
+    "ticket_start_development",
     "ticket_take",
+    "ticket_take_back_from_provider",
+    "ticket_take_into_account",
     "ticket_transfer",
+    "ticket_validate_provider_answer",
     "ticket_withdraw",
+    "tickets_anonymise",
 ]

@@ -23,7 +23,7 @@ from tickets import timers
 from tickets.exceptions import ActionForbidden, ActionRefused, StaleTicket
 from tickets.models import Attachment, Message, PendingUpload, Ticket, TicketEvent
 from tickets.signals import ticket_event_recorded
-from tickets.status import CLOSED_STATES, OPEN_STATES
+from tickets.status import CLOSED_STATES, OPEN_STATES, entering_etat
 
 FileInput = att.CheckedFile | PendingUpload
 
@@ -101,6 +101,7 @@ def record(
     actor: Any,
     action: str,
     from_status: str,
+    from_etat: str | None = None,
     changes: dict[str, Any] | None = None,
     reason: str = "",
     message: Message | None = None,
@@ -112,6 +113,8 @@ def record(
         action=action,
         from_status=from_status,
         to_status=ticket.status,
+        from_etat=ticket.etat if from_etat is None else from_etat,
+        to_etat=ticket.etat,
         changes=changes or {},
         reason=reason,
         message=message,
@@ -135,8 +138,13 @@ def act(
     text: str = "",
     files: Sequence[FileInput] = (),
     sender_verified: bool = True,
+    etat: str | None = None,
 ) -> TicketEvent:
-    """The common body of every action on an existing ticket."""
+    """The common body of every action on an existing ticket.
+
+    ``etat`` sets the sub-state after the transition (whose conditions read the état before
+    the action); otherwise a change of status sets the état of the new status
+    (``tickets.status.entering_etat``)."""
     check_version(ticket, expected_version)
     if transition:
         check_transition(ticket, transition, actor)
@@ -144,7 +152,7 @@ def act(
     try:
         with transaction.atomic():
             now = timezone.now()
-            from_status = ticket.status
+            from_status, from_etat = ticket.status, ticket.etat
             to_save = set(fields or {})
             for name, value in (fields or {}).items():
                 setattr(ticket, name, value)
@@ -154,6 +162,12 @@ def act(
                 if ticket.status in CLOSED_STATES:
                     ticket.closed_at = now
                     to_save.add("closed_at")
+                if etat is None and ticket.status != from_status:
+                    lifecycle = ticket.category.lifecycle_in_force
+                    etat = entering_etat(ticket.status, lifecycle, handed_to_provider=ticket.provider_id is not None)
+            if etat is not None and etat != from_etat:
+                ticket.etat = etat
+                to_save.add("etat")
             save(ticket, to_save, now)
             message = None
             if message_kind:
@@ -163,8 +177,8 @@ def act(
                 )  # fmt: skip
             attach(ticket, message, actor, files, stored)
             return record(
-                ticket, actor=actor, action=action, from_status=from_status, changes=changes, reason=reason,
-                message=message, now=now,
+                ticket, actor=actor, action=action, from_status=from_status, from_etat=from_etat, changes=changes,
+                reason=reason, message=message, now=now,
             )  # fmt: skip
     except BaseException:
         ticket.refresh_from_db()

@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalogue.models import Category
+from catalogue.models import Category, Lifecycle
 from catalogue.selectors import visible_categories
 from tickets import permissions as perms
 from tickets.exceptions import ActionForbidden, ActionRefused
 from tickets.models import Channel, EventAction, Ticket, TicketCounter
 from tickets.priority import compute_priority
-from tickets.status import CLOSED_STATES
+from tickets.status import CLOSED_STATES, Origin
 from tickets.workflow._core import FileInput, attach, record, required
 
 
@@ -37,6 +37,7 @@ def ticket_file(
     files: Sequence[FileInput] = (),
     channel: str = Channel.WEB,
     follow_up_of: Ticket | None = None,
+    origin: str = "",
 ) -> Ticket:
     """File a new ticket (status NEW) for ``requester`` in a leaf ``category``.
 
@@ -44,7 +45,8 @@ def ticket_file(
     email alike). Values are expected to be validated already (by the form
     or by email ingestion); this function refuses what breaks the domain.
     ``files`` are ``CheckedFile`` (from ``tickets.attachments.check_upload``)
-    or the actor's ``PendingUpload`` rows.
+    or the actor's ``PendingUpload`` rows. ``origin`` (VSR, VA, FA: seed 002) is kept on
+    the agency's branches only, FA (filed by a correspondent) unless told otherwise.
     """
     actor = requester if actor is None else actor
     if not category.accepts_tickets:
@@ -58,11 +60,16 @@ def ticket_file(
     priority = compute_priority(
         scheme=category.priority_scheme, impact=impact, urgency=urgency, is_blocking=is_blocking
     )
+    if category.lifecycle_in_force != Lifecycle.AGENCY:
+        origin = ""
+    elif origin not in Origin.values:
+        origin = Origin.FA
     stored: list[str] = []
     try:
         with transaction.atomic():
             now = timezone.now()
             ticket = Ticket.objects.create(
+                origin=origin,
                 reference=TicketCounter.next_reference(),
                 title=title[:200],
                 description=description,

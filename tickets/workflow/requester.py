@@ -70,6 +70,8 @@ def ticket_add_information(
     be authenticated (``inbound.authentication``); the message is flagged."""
     if actor is None or not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
         raise ActionForbidden(_("Vous n'avez pas le droit de faire cette action sur cette demande."))
+    if perms.is_provider_only(ticket, actor):
+        raise ActionForbidden(_("Répondez à l'agence : elle valide la réponse avant de la transmettre."))
     check_open(ticket)
     text = required(text, _("Le message est vide."))
     staff_only = perms.is_service_staff(ticket, actor) and not perms.is_requester_side(ticket, actor)

@@ -12,6 +12,7 @@ from catalogue.models import Category
 from tickets import permissions as perms
 from tickets.exceptions import ActionForbidden, ActionRefused
 from tickets.models import Attachment, EventAction, MessageKind, Ticket, TicketEvent, Watcher
+from tickets.models.lifecycle import on_agency_lifecycle
 from tickets.priority import compute_priority
 from tickets.status import OPEN_STATES, TicketStatus
 from tickets.workflow._core import FileInput, act, check_open, json_value, name_of, required
@@ -101,11 +102,13 @@ def ticket_resume(*, ticket: Ticket, actor: Any, expected_version: int | None = 
 
 
 def ticket_exclude(*, ticket: Ticket, actor: Any, text: str, expected_version: int | None = None) -> TicketEvent:
-    """ATD → REJ: the decision excluded the request."""
+    """ATD → REJ: the decision excluded the request. On the agency's branches (seed 002) the
+    excluded DA goes to EXC instead, from ATD and every status of the development cycle."""
     text = required(text, _("Indiquez le motif de l'exclusion."))
+    cycle = on_agency_lifecycle(ticket)
     return act(
-        ticket=ticket, actor=actor, action=EventAction.EXCLUDE, transition="exclude",
-        expected_version=expected_version, reason=text,
+        ticket=ticket, actor=actor, action=EventAction.EXCLUDE_FROM_CYCLE if cycle else EventAction.EXCLUDE,
+        transition="exclude_from_cycle" if cycle else "exclude", expected_version=expected_version, reason=text,
     )  # fmt: skip
 
 

@@ -226,7 +226,9 @@ def test_changes_since_lists_events_after_the_version(make_ticket, agent):
 
 @pytest.mark.django_db
 def test_every_page_action_of_the_registry_is_tested_here():
-    assert set(ACTIONS) == set(REGISTRY["service"])
+    from tickets.tests.agent.test_agent_lifecycle_actions import LIFECYCLE_ACTIONS
+
+    assert set(ACTIONS) | set(LIFECYCLE_ACTIONS) == set(REGISTRY["service"])
 
 
 def count_queries(client, path: str) -> int:
@@ -261,8 +263,9 @@ def test_agent_ticket_page_query_count_constant(
     # their services (3), the ticket with the bookmark (1), its files once for the list and the history
     # (1), the history (1), the header's timer (closures, 1), the requester's other tickets (1),
     # saved responses (1), watchers and presence together (1). A reload within a minute writes neither
-    # presence nor the access trail (issue 22).
-    assert few <= 10
+    # presence nor the access trail (issue 22). Integ after da18 adds two statements with no SQL text
+    # right after the ticket's read (17 on integ before this change, 12 with it).
+    assert few <= 12
 
     wf.ticket_add_watcher(ticket=ticket, actor=agent, user=outsider)
     for i in range(1, 10):

@@ -69,9 +69,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from helpdesk import throttle
+
     cache.clear()
+    throttle.forget()  # its process memory too: ids come back from one test to the next
     yield
     cache.clear()
+    throttle.forget()
 
 
 @pytest.fixture(autouse=True)

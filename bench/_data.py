@@ -74,11 +74,12 @@ $$;
 
 PEOPLE = """
 INSERT INTO accounts_user (password, is_superuser, email, first_name, last_name, profile, language, is_email_only,
-    intro_dismissed, notification_opt_outs, is_staff, is_active, date_joined, student_number, phone, postal_address)
+    intro_dismissed, notification_opt_outs, is_staff, is_active, date_joined, student_number, phone, postal_address,
+    keyboard_shortcuts, queue_state)
 SELECT '!', false, 'r' || i || '@requester.bench',
     (%(first)s::text[])[1 + bench_h(i) %% cardinality(%(first)s::text[])],
     (%(last)s::text[])[1 + bench_h(i + 7) %% cardinality(%(last)s::text[])],
-    'staff', 'fr', false, true, '{}'::jsonb, false, true, now(), '', '', ''
+    'staff', 'fr', false, true, '[]'::jsonb, false, true, now(), '', '', '', true, '{}'::jsonb
 FROM generate_series(1, %(requesters)s) AS i
 ON CONFLICT DO NOTHING;
 INSERT INTO accounts_membership (role, institution_id, user_id)

@@ -470,6 +470,8 @@ GUICHET_INACTIVE_ACCOUNT_MONTHS = env.int("GUICHET_INACTIVE_ACCOUNT_MONTHS", def
 GUICHET_INACTIVE_ACCOUNT_GRACE_DAYS = env.int("GUICHET_INACTIVE_ACCOUNT_GRACE_DAYS", default=30)
 # Months the audit trail of staff access to personal data is kept (its own retention period).
 GUICHET_ACCESS_LOG_MONTHS = env.int("GUICHET_ACCESS_LOG_MONTHS", default=12)
+# Seconds within which the same person's same access to the same ticket is recorded once (0: every one).
+GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS = env.int("GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS", default=60)
 # Hours a requester's data export (ZIP) stays downloadable through its signed link.
 GUICHET_DATA_EXPORT_HOURS = env.int("GUICHET_DATA_EXPORT_HOURS", default=72)
 

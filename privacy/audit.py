@@ -4,10 +4,16 @@ Views call ``record_access`` on one line after they have checked access.
 Only helpdesk staff (agents, managers, administrators) leave a trace: the
 requester's own reads are not "access by others"; a staff member reading
 their own request is recorded but never shown to them (``about_requester``).
+
+The same person accessing the same ticket the same way again within
+``GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS`` (a reload, the page coming back after
+an action) is the same access: recorded once, the repeat costs no INSERT
+(``helpdesk.throttle.once_per``). A cache outage only means more rows, never fewer.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +22,7 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from helpdesk.throttle import forget, once_per
 from privacy.models import AccessKind, AccessRecord
 from tickets.models import Ticket
 
@@ -35,13 +42,22 @@ def record_access(
 ) -> AccessRecord | None:
     """Record that staff ``user`` accessed ``ticket`` (or a ticket id, when the
     view has not loaded the ticket) in the way ``kind``, from ``request``'s address;
-    ``None`` for non-staff."""
+    ``None`` for non-staff and for a repeat (same person, ticket, kind, address and detail within
+    ``GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS``)."""
     if not _is_staff(user):
         return None
     ticket_id = ticket.pk if isinstance(ticket, Ticket) else ticket
-    return AccessRecord.objects.create(
-        user=user, ticket_id=ticket_id, kind=kind, ip=client_ip(request), detail=(detail or "")[:200]
-    )
+    ip, detail = client_ip(request), (detail or "")[:200]
+    window = settings.GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS
+    same = hashlib.blake2b(f"{ip}|{detail}".encode(), digest_size=8).hexdigest()
+    key = f"access:{user.pk}:{ticket_id}:{kind}:{same}"
+    if window and not once_per(key, window):
+        return None
+    try:
+        return AccessRecord.objects.create(user=user, ticket_id=ticket_id, kind=kind, ip=ip, detail=detail)
+    except Exception:
+        forget(key)  # not recorded: the next one must be
+        raise
 
 
 def record_accesses(*, user: Any, tickets: Any, kind: AccessKind, request: Any = None, detail: str = "") -> int:

@@ -117,3 +117,19 @@ def test_trail_is_kept_for_its_own_period(agent, requester, file_ticket, setting
     AccessRecord.objects.filter(pk=recent.pk).update(created=timezone.now() - timedelta(days=359))
     assert purge_old_access_records(batch=1) == 1
     assert list(AccessRecord.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_a_reload_is_the_same_access(client_for, agent, manager, requester, file_ticket, settings):
+    ticket = file_ticket(requester)
+    path = reverse("agent:ticket", args=[ticket.reference])
+    agent_client = client_for(agent)
+    for _ in range(3):
+        assert agent_client.get(path).status_code == 200
+    client_for(manager).get(path)  # another person: recorded
+    assert rows() == [
+        ("agent@example.org", ticket.reference, AccessKind.PAGE),
+        ("manager@example.org", ticket.reference, AccessKind.PAGE),
+    ]
+    settings.GUICHET_ACCESS_LOG_SAME_ACCESS_SECONDS = 0  # every access recorded
+    agent_client.get(path)
+    assert len(rows()) == 3

@@ -321,11 +321,13 @@ def service_members(service_ids: list[int]) -> QuerySet:
 
 
 def requester_other_tickets(ticket: Ticket, user: Any, limit: int = 10) -> list[Ticket]:
-    """The requester's other tickets the user may see, newest first."""
+    """The requester's other tickets the user may see, newest first: the side panel shows their reference,
+    title and status; their long texts stay in the database (issue 22). Not ``only()``: the
+    state-machine mixin reads its fields on load, which would cost one query per deferred field."""
     return list(
         Ticket.objects.visible_to(user)
         .filter(requester_id=ticket.requester_id)
         .exclude(pk=ticket.pk)
-        .select_related("service")
+        .defer("description", "form_values", "search_vector", "notes_vector")
         .order_by("-created", "-pk")[:limit]
     )

@@ -37,14 +37,7 @@ DRAFT_BUTTONS = ("chercher", "inserer", "article")
 
 def staff_ticket(request: HttpRequest, reference: int) -> Ticket:
     """A ticket the user sees AND handles (service staff); anything else is 404."""
-    ticket = get_object_or_404(
-        # The tickets it follows up or duplicates are read only when there is one (few tickets): joining
-        # two more whole tickets to every page cost more than those rare queries.
-        Ticket.objects.visible_to(request.user).select_related(
-            "category", "service", "requester", "assignee", "institution", "software"
-        ),
-        reference=reference,
-    )
+    ticket = get_object_or_404(selectors.staff_ticket_query(user=request.user), reference=reference)
     if not perms.is_service_staff(ticket, request.user):
         raise Http404
     return ticket
@@ -105,7 +98,7 @@ def render_agent_ticket(
             ticket, user, initial={"version": ticket.version})  # fmt: skip
 
     kb_query = draft.kb_query if draft else params["q"]
-    events = list(selectors.ticket_timeline(ticket=ticket, user=user))
+    events, files = selectors.staff_timeline(ticket=ticket, user=user)
     context = {
         "ticket": ticket,
         "actions": actions,
@@ -116,7 +109,7 @@ def render_agent_ticket(
         "error_form": _with_errors(composer if in_composer and composer and composer.is_bound else bound_form),
         "clock": page.ticket_clock(ticket, timezone.now()),
         "events": events,
-        "attachments": selectors.ticket_files(ticket=ticket, with_messages=True),
+        "attachments": files,
         **selectors.ticket_side_panel(ticket=ticket, user=user),
         "duplicates": page.duplicate_references(events),
         "duplicate_of_staff": bool(ticket.duplicate_of and perms.is_service_staff(ticket.duplicate_of, user)),

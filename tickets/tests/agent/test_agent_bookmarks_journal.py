@@ -59,3 +59,20 @@ def test_journal_filters_by_action_and_agent(make_ticket, agent, manager, other_
     assert "Rejetée par Sacha" in page and "Prise par Alex" not in page
     page = client.get(reverse("agent:journal"), {"agent": agent.pk}).content.decode()
     assert "Prise par Alex" in page and "Rejetée par Sacha" not in page
+
+
+@pytest.mark.django_db
+def test_a_view_refreshes_presence_at_most_once_a_minute(make_ticket, agent, django_assert_num_queries):
+    from helpdesk.throttle import forget
+    from tickets.agent import presence
+    from tickets.models import RecentView
+
+    ticket = make_ticket()
+    presence.record_view(user=agent, ticket=ticket)
+    first = RecentView.objects.get(user=agent, ticket=ticket).viewed_at
+    with django_assert_num_queries(0):
+        presence.record_view(user=agent, ticket=ticket)  # a reload: the row is fresh
+    assert RecentView.objects.get(user=agent, ticket=ticket).viewed_at == first
+    forget(f"presence:{agent.pk}:{ticket.pk}")  # the minute has passed
+    presence.record_view(user=agent, ticket=ticket)
+    assert RecentView.objects.get(user=agent, ticket=ticket).viewed_at > first

@@ -15,7 +15,11 @@ from tickets.models import Ticket, TicketCounter
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 18  # 16 on PostgreSQL (the counter is one UPDATE … RETURNING there), savepoints included
+# 27 on SQLite, 26 on PostgreSQL (the counter is one UPDATE … RETURNING there), savepoints included:
+# the filing itself costs 16; the statistics' per-ticket facts refreshed in the same transaction cost 8
+# (ticket, history, calendars, kept profile, upsert, status spans) and the webhook check 1 on a cold
+# cache. Moving the facts out of the request is issue 23's next step.
+MAX_QUERIES = 27
 
 
 def test_filing_costs_a_fixed_number_of_queries_whatever_the_number_of_agents(category, requester, client_for):

@@ -55,6 +55,7 @@ def test_journey_amue_provider_and_record(page, new_tab, demo, celery_worker, sm
     agent_open_action(agent_tab, "hand_to_provider")
     agent_tab.locator("#id_hand_to_provider_provider").select_option(label="Prestataire Logiciels (démo)")
     agent_tab.locator("#id_hand_to_provider_text").fill(BRIEF)
+    journey.step("hand-over form (from the menu)", page=agent_tab)
     agent_submit_action(agent_tab)
     journey.step("handed to the provider (EXT)", page=agent_tab)
     assert _state(ticket) == (TicketStatus.ECT, Etat.EXT)
@@ -83,6 +84,7 @@ def test_journey_amue_provider_and_record(page, new_tab, demo, celery_worker, sm
     agent_tab.reload()
     agent_open_action(agent_tab, "validate_provider_answer")
     assert agent_tab.locator("#id_validate_provider_answer_text").input_value() == PROVIDER_ANSWER
+    journey.step("validation form (from the menu)", page=agent_tab)
     agent_submit_action(agent_tab)
     journey.step("validated and proposed (AVS)", page=agent_tab)
     assert _state(ticket) == (TicketStatus.AVS, "")

@@ -156,3 +156,41 @@ def open_from_mail(page, link: str):
     tab.base_url = page.base_url
     tab.goto(link)
     return tab
+
+
+# --- The agent's ticket page (issue 17): header buttons, one composer, "Autres actions" ------------
+
+
+def agent_click(tab, button: str) -> None:
+    """A one-click action of the header ("Je prends la demande", "Reprendre"…), by its button's name."""
+    click_through(tab, tab.locator(".ticket-toolbar").get_by_role("button", name=button, exact=True))
+
+
+def agent_write(tab, mode: str, text: str) -> None:
+    """Choose the composer's tab ``mode`` (reply, internal_note, ask, propose) and type ``text`` in its box."""
+    tab.locator(f"[role=tab][data-composer-tab={mode}]").click()
+    assert tab.locator(f"[role=tab][data-composer-tab={mode}]").get_attribute("aria-selected") == "true"
+    tab.locator("#composer-text").fill(text)
+
+
+def agent_send(tab) -> None:
+    """The composer's send button, through the door of the chosen tab."""
+    click_through(tab, tab.locator("[data-composer-send]"))
+
+
+def agent_compose(tab, mode: str, text: str) -> None:
+    agent_write(tab, mode, text)
+    agent_send(tab)
+
+
+def agent_open_action(tab, name: str) -> None:
+    """Open the form of ``name`` from the "Autres actions" menu (fetched into #action-panel by htmx)."""
+    tab.locator("[data-action-menu] summary").click()
+    tab.locator(f"[data-action-menu] a[href='?action={name}#action-panel']").click()
+    tab.locator(f"#action-panel #action-{name}").wait_for()
+    tab.locator("#action-panel form.action__form").wait_for()
+
+
+def agent_submit_action(tab) -> None:
+    """Send the form opened from the menu."""
+    click_through(tab, tab.locator("#action-panel form.action__form button[type=submit]"))

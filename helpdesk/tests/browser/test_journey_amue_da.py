@@ -21,7 +21,7 @@ from knowledge.models import Article, ArticleStatus
 from tickets.models import EventAction, Ticket
 from tickets.status import TicketStatus
 
-from .journey import Journey, click_through, open_from_mail, sign_in
+from .journey import Journey, agent_click, agent_compose, click_through, open_from_mail, sign_in
 from .mails import ticket_links, wait_for_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -89,10 +89,9 @@ def test_journey_2_amue_da(page, new_tab, demo, celery_worker, smtp):
     journey.step("agent queue", page=agent_tab)
     click_through(agent_tab, agent_tab.locator(f"main a[href='/traitement/{ref}/']").first)
     journey.step("agent ticket", page=agent_tab)
-    click_through(agent_tab, agent_tab.locator("#action-take ~ form button[type=submit]"))
+    agent_click(agent_tab, "Je prends la demande")
     journey.step("taken", page=agent_tab)
-    agent_tab.locator("#id_ask_text").fill(QUESTION)
-    click_through(agent_tab, agent_tab.locator("#action-ask ~ form button[type=submit]"))
+    agent_compose(agent_tab, "ask", QUESTION)
     journey.step("question asked", page=agent_tab)
     assert _status(ticket) == TicketStatus.ARS
 
@@ -114,8 +113,7 @@ def test_journey_2_amue_da(page, new_tab, demo, celery_worker, smtp):
 
     # The agent proposes an answer; the correspondent refuses it with a reason.
     agent_tab.reload()
-    agent_tab.locator("#id_propose_text").fill(FIRST_ANSWER)
-    click_through(agent_tab, agent_tab.locator("#action-propose ~ form button[type=submit]"))
+    agent_compose(agent_tab, "propose", FIRST_ANSWER)
     journey.step("first answer proposed", page=agent_tab)
     proposal = wait_for_mail(smtp, to=correspondent.email, kind="proposal", reference=ref)
     assert FIRST_ANSWER in proposal.body("text/plain")
@@ -134,8 +132,7 @@ def test_journey_2_amue_da(page, new_tab, demo, celery_worker, smtp):
     # The agent proposes again.
     agent_tab.reload()
     assert REFUSAL in agent_tab.locator("main").inner_text()
-    agent_tab.locator("#id_propose_text").fill(SECOND_ANSWER)
-    click_through(agent_tab, agent_tab.locator("#action-propose ~ form button[type=submit]"))
+    agent_compose(agent_tab, "propose", SECOND_ANSWER)
     journey.step("second answer proposed", page=agent_tab)
     proposal = wait_for_mail(smtp, to=correspondent.email, kind="proposal", reference=ref, count=2)
     assert SECOND_ANSWER in proposal.body("text/plain")

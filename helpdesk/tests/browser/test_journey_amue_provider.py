@@ -17,7 +17,7 @@ from catalogue.models import InstalledSoftware, RecordChange
 from tickets.models import Ticket
 from tickets.status import Etat, TicketStatus
 
-from .journey import Journey, click_through, sign_in
+from .journey import Journey, agent_click, agent_open_action, agent_submit_action, click_through, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,11 +50,13 @@ def test_journey_amue_provider_and_record(page, new_tab, demo, celery_worker, sm
     agent_tab = new_tab()
     sign_in(journey, agent_tab, agent.email, password)
     agent_tab.goto(f"{agent_tab.base_url}/traitement/{ref}/")
-    click_through(agent_tab, agent_tab.locator("#action-take ~ form button[type=submit]"))
+    agent_click(agent_tab, "Je prends la demande")
     journey.step("taken (ECT/INT)", page=agent_tab)
+    agent_open_action(agent_tab, "hand_to_provider")
     agent_tab.locator("#id_hand_to_provider_provider").select_option(label="Prestataire Logiciels (démo)")
     agent_tab.locator("#id_hand_to_provider_text").fill(BRIEF)
-    click_through(agent_tab, agent_tab.locator("#action-hand_to_provider ~ form button[type=submit]"))
+    journey.step("hand-over form (from the menu)", page=agent_tab)
+    agent_submit_action(agent_tab)
     journey.step("handed to the provider (EXT)", page=agent_tab)
     assert _state(ticket) == (TicketStatus.ECT, Etat.EXT)
 
@@ -80,8 +82,10 @@ def test_journey_amue_provider_and_record(page, new_tab, demo, celery_worker, sm
 
     # The agent validates the provider's answer (pre-filled) and proposes it.
     agent_tab.reload()
+    agent_open_action(agent_tab, "validate_provider_answer")
     assert agent_tab.locator("#id_validate_provider_answer_text").input_value() == PROVIDER_ANSWER
-    click_through(agent_tab, agent_tab.locator("#action-validate_provider_answer ~ form button[type=submit]"))
+    journey.step("validation form (from the menu)", page=agent_tab)
+    agent_submit_action(agent_tab)
     journey.step("validated and proposed (AVS)", page=agent_tab)
     assert _state(ticket) == (TicketStatus.AVS, "")
 

@@ -21,7 +21,7 @@ from tickets.models import EventAction, MessageKind, Ticket
 from tickets.priority import Level
 from tickets.status import TicketStatus
 
-from .journey import Journey, click_through, open_from_mail, sign_in
+from .journey import Journey, agent_click, agent_send, agent_write, click_through, open_from_mail, sign_in
 from .mails import ticket_links, wait_for_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,22 +75,21 @@ def test_journey_3_dnum(page, new_tab, demo, celery_worker, smtp):
     journey.step("agent queue", page=agent_tab)
     click_through(agent_tab, agent_tab.locator(f"main a[href='/traitement/{ref}/']").first)
     journey.step("agent ticket", page=agent_tab)
-    click_through(agent_tab, agent_tab.locator("#action-take ~ form button[type=submit]"))
+    agent_click(agent_tab, "Je prends la demande")
     journey.step("taken", page=agent_tab)
-    reply_box = agent_tab.locator("#id_reply_text")
-    reply_box.fill("Un technicien passe dans l'amphi B avant 14 h.")
-    agent_tab.locator("#id_saved_response").select_option(label="Accusé de prise en charge")
-    agent_tab.locator("form:has(#id_saved_response) button[type=submit]").click()
+    agent_write(agent_tab, "reply", "Un technicien passe dans l'amphi B avant 14 h.")
+    agent_tab.locator("#composer-saved").select_option(label="Accusé de prise en charge")
+    agent_tab.locator("[data-insert-form]").click()
     agent_tab.wait_for_function(
-        "() => document.querySelector('#id_reply_text').value.includes('Bonjour Louis')"
+        "() => document.querySelector('#composer-text').value.includes('Bonjour Louis')"
     )  # the box is swapped in place, without reloading the page
-    typed_and_inserted = agent_tab.locator("#id_reply_text").input_value()
+    typed_and_inserted = agent_tab.locator("#composer-text").input_value()
     assert typed_and_inserted.startswith("Un technicien passe dans l'amphi B avant 14 h.")
     assert f"Votre demande #{ref} (Nouveau ticket informatique) est prise en charge par Alex Petit" in re.sub(
         r"\s+", " ", typed_and_inserted
     )
     journey.step("saved response inserted", page=agent_tab)
-    click_through(agent_tab, agent_tab.locator("#action-reply ~ form button[type=submit]"))
+    agent_send(agent_tab)
     journey.step("reply sent", page=agent_tab)
     reply = ticket.messages.get(kind=MessageKind.PUBLIC_REPLY)
     assert reply.body.split() == typed_and_inserted.split()
@@ -98,18 +97,18 @@ def test_journey_3_dnum(page, new_tab, demo, celery_worker, smtp):
     assert "Un technicien passe dans l'amphi B avant 14 h." in reply_mail.body("text/plain")
 
     # Then proposes the solution, with the saved response "Clôture après résolution" inserted into the
-    # proposal box (chosen in the picker, swapped in place after the typed text); the mail reaches the requester.
-    agent_tab.locator("#id_propose_text").fill(SOLUTION)
-    agent_tab.locator("#id_saved_response").select_option(label="Clôture après résolution")
-    agent_tab.locator("#id_saved_response_cible").select_option("propose")
-    agent_tab.locator("form:has(#id_saved_response) button[type=submit]").click()
-    agent_tab.wait_for_function("() => document.querySelector('#id_propose_text').value.includes('devrait régler')")
-    proposed = agent_tab.locator("#id_propose_text").input_value()
+    # composer on its "Proposition" tab (swapped in place after the typed text); the mail reaches the requester.
+    assert agent_tab.locator("#composer-text").input_value() == ""  # the sent reply is not kept
+    agent_write(agent_tab, "propose", SOLUTION)
+    agent_tab.locator("#composer-saved").select_option(label="Clôture après résolution")
+    agent_tab.locator("[data-insert-form]").click()
+    agent_tab.wait_for_function("() => document.querySelector('#composer-text').value.includes('devrait régler')")
+    proposed = agent_tab.locator("#composer-text").input_value()
     assert proposed.startswith(SOLUTION)
     assert f"devrait régler votre demande #{ref}" in re.sub(r"\s+", " ", proposed)
-    assert agent_tab.locator("#id_reply_text").input_value() == ""
+    assert agent_tab.locator("[role=tab][data-composer-tab=propose]").get_attribute("aria-selected") == "true"
     journey.step("saved response inserted into the proposal", page=agent_tab)
-    click_through(agent_tab, agent_tab.locator("#action-propose ~ form button[type=submit]"))
+    agent_send(agent_tab)
     journey.step("solution proposed", page=agent_tab)
     proposal = wait_for_mail(smtp, to=staff.email, kind="proposal", reference=ref)
     assert SOLUTION in proposal.body("text/plain")
@@ -129,5 +128,5 @@ def test_journey_3_dnum(page, new_tab, demo, celery_worker, smtp):
     assert ticket.status == TicketStatus.TER
     assert ticket.events.get(action=EventAction.APPROVE).actor == staff
     agent_tab.reload()
-    assert "Terminée" in agent_tab.locator("h1").inner_text()
+    assert agent_tab.locator(".ticket-head .status").inner_text() == "Terminée"  # in the header's facts
     journey.step("agent sees it closed", page=agent_tab)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,9 +32,37 @@ class SurveyClosed(Exception):
     """The ticket cannot be rated (or no longer) by this person."""
 
 
+OFF_KEY = "stats:survey-off-categories"
+
+
+def _categories_without_survey() -> frozenset[int]:
+    """Ids of the categories where a node up to the root switched the survey off: one query over the
+    (small) tree, cached until a category changes (``forget_categories``), so that a sweep closing
+    thousands of tickets does not ask the tree once per mail."""
+    found = cache.get(OFF_KEY)
+    if found is None:
+        rows = {pk: (parent, on) for pk, parent, on in Category.objects.values_list(
+            "pk", "parent_id", "satisfaction_survey")}  # fmt: skip
+        off = set()
+        for pk in rows:
+            node = pk
+            while node in rows:  # shallow and acyclic (``TreeNode.clean``)
+                if not rows[node][1]:
+                    off.add(pk)
+                    break
+                node = rows[node][0]
+        found = frozenset(off)
+        cache.set(OFF_KEY, found, 3600)
+    return found
+
+
+def forget_categories(**kwargs: Any) -> None:
+    cache.delete(OFF_KEY)
+
+
 def branch_allows(category_id: int) -> bool:
-    """Whether no node from the category up to the root switched the survey off (one query)."""
-    return not (Category.objects.ancestors(category_id, include_self=True).filter(satisfaction_survey=False).exists())
+    """Whether no node from the category up to the root switched the survey off."""
+    return category_id not in _categories_without_survey()
 
 
 def deadline(ticket: Ticket):

@@ -19,8 +19,10 @@ pytestmark = pytest.mark.usefixtures("inbound_address")
 # A new ticket from a known sender, savepoints included; on PostgreSQL the
 # ticket counter takes one query less. Within a run, the inbound addresses
 # and the catalogue are read once for all the messages.
-MAX_NEW_TICKET = 22
-MAX_NEW_TICKET_IN_RUN = 18  # 17 for this sender; another one costs their memberships
+# The statistics' per-ticket facts, refreshed in the filing's transaction, cost 8 of these (and the
+# webhook check 1 on a cold cache): 22 and 17 for the ingest itself. Issue 23's next step moves them out.
+MAX_NEW_TICKET = 32
+MAX_NEW_TICKET_IN_RUN = 26  # 25 for this sender; another one costs their memberships
 MAX_DUPLICATE = 1
 
 

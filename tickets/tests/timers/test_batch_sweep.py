@@ -42,9 +42,11 @@ def test_sweep_queries_do_not_grow_with_the_due_tickets(make_ticket):
     waiting(make_ticket, 12)
     many = sweep_queries(send_due_reminders, START + timedelta(days=8))
     assert (few[0], many[0]) == (2, 12)
-    assert many[1] == few[1] <= 16
+    # The first sweep also fills the webhook check's cache (one query); the statistics' facts of the
+    # batch are refreshed together (8 queries, whatever the batch's size).
+    assert many[1] <= few[1] <= 24
     closed_few = sweep_queries(expire_due_tickets, START + timedelta(days=16))
-    assert closed_few[0] == 14 and closed_few[1] <= 16
+    assert closed_few[0] == 14 and closed_few[1] <= 24
 
 
 def test_batch_reminder_writes_what_the_door_writes(make_ticket, requester):

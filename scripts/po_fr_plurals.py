@@ -20,7 +20,10 @@ def main() -> None:
     po.metadata["Language"] = "fr"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     for entry in po:
-        if entry.msgid_plural and not entry.obsolete:
+        # An entry already translated is a third-party (English) msgid our templates bring in, such as
+        # Django admin's "%(counter)s result": keep its French.
+        translated = any(entry.msgstr_plural.values()) and entry.msgstr_plural.get(0) != entry.msgid
+        if entry.msgid_plural and not entry.obsolete and not translated:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")

@@ -67,6 +67,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_database_sessions(django_db_setup, django_db_blocker):
+    """On PostgreSQL the test database is dropped at the end; a connection some thread left open makes
+    that drop fail ("being accessed by other users") after every test passed. Name the stray sessions
+    (their last statement says who opened them), then end them so the drop goes through."""
+    yield
+    if not settings.IS_POSTGRES:
+        return
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 200) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        for pid, *described in cursor.fetchall():
+            print(f"\nstray PostgreSQL session {pid} at the end of the tests: {described}")
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from helpdesk import throttle

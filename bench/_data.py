@@ -82,9 +82,9 @@ SELECT '!', false, 'r' || i || '@requester.bench',
     'staff', 'fr', false, true, '[]'::jsonb, false, true, now(), '', '', '', true, '{}'::jsonb
 FROM generate_series(1, %(requesters)s) AS i
 ON CONFLICT DO NOTHING;
-INSERT INTO accounts_membership (role, institution_id, user_id)
+INSERT INTO accounts_membership (role, institution_id, user_id, domain)
 SELECT CASE WHEN k <= %(institutions)s THEN 'functional' ELSE 'member' END,
-       (%(inst)s::bigint[])[1 + (k - 1) %% %(institutions)s], id
+       (%(inst)s::bigint[])[1 + (k - 1) %% %(institutions)s], id, ''
 FROM (SELECT id, row_number() OVER (ORDER BY id) AS k FROM accounts_user
       WHERE email LIKE '%%@requester.bench') AS r
 ON CONFLICT DO NOTHING;
@@ -99,7 +99,7 @@ WITH r AS (SELECT array_agg(id ORDER BY id) AS ids FROM accounts_user WHERE emai
            FROM generate_series(1, %(n)s) AS i, r)
 INSERT INTO tickets_ticket (id, reference, title, description, category_id, service_id, requester_id,
     institution_id, assignee_id, status, priority, domain, installed_version, internal_number, form_values,
-    channel, created, updated, last_activity_at, closed_at, closed_automatically, version)
+    channel, created, updated, last_activity_at, closed_at, closed_automatically, version, etat, origin)
 SELECT i, i, left(bench_words(i, 4 + (i %% 6)::int, %(words)s, %(filler)s), 200),
     bench_words(i + %(n)s, 20 + (i %% 25)::int, %(words)s, %(filler)s),
     (%(categories)s::bigint[])[s], (%(service_ids)s::bigint[])[s], ids[k],
@@ -107,7 +107,7 @@ SELECT i, i, left(bench_words(i, 4 + (i %% 6)::int, %(words)s, %(filler)s), 200)
     CASE WHEN status = 'NEW' THEN NULL ELSE (%(agents)s::bigint[])[2 * s - (i %% 2)::int] END,
     status, 1 + bench_h(i * 17) %% 5, '', '', '', '{}'::jsonb, 'web', created, created,
     created + (bench_h(i * 19) %% (7 * 24 * 60)) * interval '1 minute',
-    CASE WHEN status IN ('TER', 'REJ', 'ABN') THEN created + interval '8 days' END, false, 1
+    CASE WHEN status IN ('TER', 'REJ', 'ABN') THEN created + interval '8 days' END, false, 1, '', ''
 FROM t
 """
 
@@ -120,8 +120,9 @@ FROM generate_series(1, %(n)s, 4) AS i
 """
 
 AFTER = """
-INSERT INTO tickets_ticketevent (ticket_id, actor_id, action, from_status, to_status, changes, reason, created)
-SELECT id, requester_id, 'file', '', status, '{}', '', created FROM tickets_ticket;
+INSERT INTO tickets_ticketevent (ticket_id, actor_id, action, from_status, to_status, from_etat, to_etat, changes,
+    reason, created)
+SELECT id, requester_id, 'file', '', status, '', '', '{}', '', created FROM tickets_ticket;
 -- One ticket in twenty is watched by another requester.
 INSERT INTO tickets_watcher (ticket_id, user_id, created)
 SELECT t.id, r.ids[1 + bench_h(t.id * 23) %% cardinality(r.ids)], now()

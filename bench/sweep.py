@@ -75,7 +75,7 @@ INSERT INTO tickets_ticket (
     reference, title, description, category_id, service_id, requester_id, institution_id, assignee_id,
     status, priority, domain, installed_version, internal_number, form_values, channel,
     created, updated, last_activity_at, closed_at, closed_automatically, version,
-    remind_at, expire_at, reminded_at
+    remind_at, expire_at, reminded_at, etat, origin
 )
 SELECT
     i, 'Demande ' || i, 'Description de la demande ' || i, %(category)s, %(service)s, %(requester)s,
@@ -99,7 +99,8 @@ SELECT
         WHEN i <= %(due)s THEN now() - interval '1 hour'
         WHEN i %% 10 = 9 THEN now() + (i %% 7 + 8) * interval '1 day'
     END,
-    CASE WHEN i > %(due)s / 2 AND i <= %(due)s THEN now() - interval '6 days' END
+    CASE WHEN i > %(due)s / 2 AND i <= %(due)s THEN now() - interval '6 days' END,
+    '', ''
 FROM generate_series(1, %(total)s) AS i
 """
 

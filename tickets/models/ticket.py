@@ -95,7 +95,11 @@ def visible_ids(user: Any) -> models.QuerySet:
     """``followed_ids`` and the tickets handed to an external provider ``user`` works for: one
     more look-up in the same UNION (the user's provider memberships, then the provider index),
     written in SQL so that nobody pays a query to learn they work for no provider."""
-    handed = Ticket.objects.filter(provider__members=user).order_by().values("pk")
+    # ``provider_id IN (the user's organisations)`` rather than a join through the organisation table:
+    # on a site without providers that empty, never-analysed table made the planner expect every
+    # ticket from this branch and scan them all in order (0.8 s at 1,000,000 tickets).
+    memberships = ProviderOrganisation.members.through.objects.filter(user=user).values("providerorganisation_id")
+    handed = Ticket.objects.filter(provider_id__in=memberships).order_by().values("pk")
     return followed_ids(user).union(handed)
 
 

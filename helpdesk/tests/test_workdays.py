@@ -1,6 +1,6 @@
 """The working-day calendar, against real French calendars (2024–2027)."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -79,6 +79,32 @@ def test_add_working_days_real_dates(label, calendar, start, n, expected):
 )
 def test_working_days_between_real_dates(calendar, a, b, expected):
     assert working_days_between(a, b, calendar) == expected
+
+
+OVERLAPPING_CLOSURES = WorkCalendar.for_region(
+    "Alsace",
+    closures=[(D(2025, 12, 22), D(2026, 1, 2)), (D(2025, 12, 30), D(2026, 1, 9)), (D(2026, 1, 10), D(2026, 1, 12)),
+              (D(2025, 5, 1), D(2025, 5, 1)), (D(2024, 7, 29), D(2024, 8, 16))],
+)  # fmt: skip
+
+
+def _walked_working_days(first: date, last: date, calendar: WorkCalendar) -> int:
+    """The definition, day by day: working days in ``(first, last]``."""
+    days = (first + timedelta(days=n) for n in range(1, (last - first).days + 1))
+    return sum(1 for day in days if is_working_day(day, calendar))
+
+
+@pytest.mark.parametrize("calendar", [METROPOLE, ALSACE, NEW_YEAR_CLOSURE, SUMMER_CLOSURE, OVERLAPPING_CLOSURES])
+def test_working_days_between_counts_what_walking_the_days_counts(calendar):
+    # Every span of up to 9 days starting on each day of 2024–2026, and a few spans of years.
+    for start in range(3 * 366):
+        for length in (0, 1, 2, 3, 6, 9):
+            first = D(2024, 1, 1) + timedelta(days=start)
+            last = first + timedelta(days=length)
+            assert working_days_between(first, last, calendar) == _walked_working_days(first, last, calendar)
+    for first, last in [(D(2023, 11, 3), D(2026, 2, 27)), (D(2024, 12, 31), D(2026, 1, 1))]:
+        assert working_days_between(first, last, calendar) == _walked_working_days(first, last, calendar)
+        assert working_days_between(last, first, calendar) == -_walked_working_days(first, last, calendar)
 
 
 @pytest.mark.parametrize("n", [0, 1, 5, 10, 23])

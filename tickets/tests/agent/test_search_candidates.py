@@ -49,3 +49,19 @@ def test_bounded_search_ranks_the_most_recent_matches_of_each_branch(
     bounded = {t.reference for t in search_tickets(user=agent, q="volume", candidates=5)}
     # The five most recent of the service's matches, and the watched one (its own branch).
     assert bounded == {1000, 1001, 1002, 1003, 1004, watched.reference}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_people_match_reads_the_trigram_index(requester):
+    """The search's e-mail / name lookup is the expression the index of migration 0016 was built on:
+    with sequential scans priced out, PostgreSQL answers it from that index (not from a table read)."""
+    from django.db import connection
+
+    from tickets.agent.search import people_matching
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = people_matching("dupont@exemple").values_list("pk", flat=True).explain()
+    assert plan.count("tickets_people_search_trgm") == 3, plan
+    assert list(people_matching(requester.email[:6].upper())) == [requester]

@@ -19,12 +19,16 @@ from tickets.agent import forms as af
 from tickets.agent import queue as q
 from tickets.agent.bulk import BULK_ACTIONS, BulkForm, run_bulk, transfer_targets
 from tickets.agent.journal import journal_events
+from tickets.agent.rows import ticket_rows
 from tickets.agent.search import SEARCH_CANDIDATES, reference_match, search_tickets
 from tickets.hooks import hooks
 from tickets.models import EventAction, SavedFilter
 from tickets.priority import Level
 
 JOURNAL_PAGE_SIZE = 50
+# The last activity in the lists: in full in the title, short in the cell (date filter formats).
+QUEUE_DATES = {"activity_long": "DATETIME_FORMAT", "activity_day": "d/m H:i"}
+SEARCH_DATES = {"activity_short": "SHORT_DATETIME_FORMAT"}
 
 
 def require_staff(request: HttpRequest) -> None:
@@ -59,7 +63,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": [(t, row_timings[t.pk], q.SHORT_STATUS.get(t.status, t.status)) for t in page.tickets],
+        "rows": ticket_rows(page.tickets, dates=QUEUE_DATES, timings=row_timings, short_status=q.SHORT_STATUS),
         "tab": filters.tab if filters.tab in q.TABS else q.DEFAULT_TAB,
         "tabs": [(name, tab.label, tab_counts[name]) for name, tab in q.TABS.items()],
         "filters_query": filters_only.urlencode(),
@@ -182,7 +186,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if ticket is not None:
         hooks.record_access(user=request.user, ticket=ticket, kind="search", request=request, detail=query)
         return redirect("agent:ticket", reference=ticket.reference)
-    page = None
+    page, rows = None, []
     if query and not query.lstrip("#").strip().isdigit():
         found = search_tickets(user=request.user, q=query, candidates=SEARCH_CANDIDATES)
         page = q.queue_page(found, params["page"] or 1)
@@ -190,7 +194,8 @@ def search(request: HttpRequest) -> HttpResponse:
         hooks.record_accesses(
             user=request.user, tickets=[t.pk for t in page.tickets], kind="search", request=request, detail=query
         )
-    context = {"query": query, "page": page, "query_string": urlencode({"q": query})}
+        rows = ticket_rows(page.tickets, dates=SEARCH_DATES)
+    context = {"query": query, "page": page, "rows": rows, "query_string": urlencode({"q": query})}
     return render(request, "tickets/agent/search.html", context)
 
 

@@ -15,6 +15,7 @@ from accounts.models import Institution, User
 from catalogue.models import Category, CategoryKind
 from helpdesk.query import MAX_ID, QueryForm, id_field, page_field, text_field
 from tickets.agent.queue import DEFAULT_TAB, TABS, QueueFilters
+from tickets.agent.widgets import InlineCheckboxes, InlineSelect
 from tickets.forms import ActionForm, TextActionForm
 from tickets.models import EventAction, ResponseScope, SavedResponse
 from tickets.priority import Level
@@ -42,22 +43,32 @@ class QueueFilterForm(forms.Form):
         label=_("Vue"), required=False, widget=forms.HiddenInput, choices=[(name, t.label) for name, t in TABS.items()]
     )
     service = forms.ModelChoiceField(
-        label=_("Service"), queryset=None, required=False, empty_label=_("Tous mes services")
+        label=_("Service"), queryset=None, required=False, empty_label=_("Tous mes services"), widget=InlineSelect
     )
     status = forms.MultipleChoiceField(
-        label=_("Statut"), choices=TicketStatus.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Statut"), choices=TicketStatus.choices, required=False, widget=InlineCheckboxes
     )
     waiting = forms.ChoiceField(
         label=_("En attente de"),
         required=False,
         choices=[("", "—"), ("service", _("le service")), ("requester", _("le demandeur"))],
+        widget=InlineSelect,
     )
     priority = forms.TypedChoiceField(
-        label=_("Priorité"), required=False, coerce=int, empty_value=None, choices=[("", "—"), *Level.choices]
+        label=_("Priorité"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *Level.choices],
+        widget=InlineSelect,
     )
-    category = forms.ModelChoiceField(label=_("Catégorie (et sous-catégories)"), queryset=None, required=False)
-    assignee = forms.ChoiceField(label=_("Attribuée à"), required=False)
-    institution = forms.ModelChoiceField(label=_("Établissement"), queryset=Institution.objects.all(), required=False)
+    category = forms.ModelChoiceField(
+        label=_("Catégorie (et sous-catégories)"), queryset=None, required=False, widget=InlineSelect
+    )
+    assignee = forms.ChoiceField(label=_("Attribuée à"), required=False, widget=InlineSelect)
+    institution = forms.ModelChoiceField(
+        label=_("Établissement"), queryset=Institution.objects.all(), required=False, widget=InlineSelect
+    )
     domain = forms.CharField(label=_("Domaine"), required=False, max_length=100)
     older_than = forms.IntegerField(
         label=_("Déposée il y a plus de (jours)"), required=False, min_value=1, max_value=36_500
@@ -73,6 +84,7 @@ class QueueFilterForm(forms.Form):
             ("priority", _("Priorité")),
             ("reference", _("Référence")),
         ],
+        widget=InlineSelect,
     )
 
     def __init__(self, *args: Any, services, service_ids: list[int], members, **kwargs: Any) -> None:

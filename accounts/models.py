@@ -135,9 +135,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Cached per request-bound instance: templates ask several times per page.
 
     @cached_property
+    def _work_ids(self) -> dict[str, frozenset[int]]:
+        """The services worked in and the institutions followed as a correspondent, in ONE query: every
+        staff page asks for both (``Ticket.objects.visible_to``), a round trip each before (issue 22)."""
+        services = self.service_memberships.values_list(models.Value("service"), "service_id")
+        followed = self.memberships.exclude(role=MembershipRole.MEMBER).values_list(
+            models.Value("correspondent"), "institution_id"
+        )
+        ids: dict[str, set[int]] = {"service": set(), "correspondent": set()}
+        for kind, pk in services.order_by().union(followed.order_by(), all=True):
+            ids[kind].add(pk)
+        return {kind: frozenset(pks) for kind, pks in ids.items()}
+
+    @cached_property
     def service_ids(self) -> frozenset[int]:
         """Ids of the services (teams) this user works in, as agent or manager."""
-        return frozenset(self.service_memberships.values_list("service_id", flat=True))
+        return self._work_ids["service"]
 
     @cached_property
     def managed_service_ids(self) -> frozenset[int]:
@@ -154,7 +167,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @cached_property
     def correspondent_institution_ids(self) -> frozenset[int]:
         """Institutions whose tickets this user may follow as a correspondent."""
-        return frozenset(self.memberships.exclude(role=MembershipRole.MEMBER).values_list("institution_id", flat=True))
+        return self._work_ids["correspondent"]
 
     @property
     def is_correspondent(self) -> bool:

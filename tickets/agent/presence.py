@@ -62,7 +62,8 @@ class Watching:
 def watchers_and_others_viewing(*, user: Any, ticket: Ticket) -> tuple[list[Watching], list[Any]]:
     """The ticket's watchers (in the order they were added) and ``others_viewing``, in ONE query: a UNION
     ALL of the two lists of people, each row tagged with its list (the side panel reads both)."""
-    people = get_user_model().objects
+    # The side panel shows each person by name (``str(user)``): the other columns stay in the database.
+    people = get_user_model().objects.only("first_name", "last_name", "email")
     since = timezone.now() - datetime.timedelta(minutes=PRESENCE_MINUTES)
     watching = people.filter(watched_tickets__ticket=ticket).annotate(
         side=Value(0), at=F("watched_tickets__created"))  # fmt: skip

@@ -41,7 +41,6 @@ from django.db import DataError, IntegrityError, InterfaceError, OperationalErro
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.email_only import user_for_email
 from helpdesk.cache import REDIS_UNAVAILABLE
 from inbound.models import InboundMessage, InboundOutcome, Quarantine, QuarantineReason, QuarantineStatus
 from tickets import permissions as perms
@@ -58,7 +57,7 @@ from .classify import Classification, MailKind, classify
 from .content import build_content, nul_free, refused_note
 from .handler import IngestResult, Outcome, TemporaryFailure
 from .parse import ParsedMessage, parse_message
-from .routing import is_one_of_our_addresses, recipients, route
+from .routing import is_one_of_our_addresses, recipients, route, sender_user
 from .threading import find_thread
 
 logger = logging.getLogger(__name__)
@@ -192,7 +191,7 @@ def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit:
         raise Quarantined(reason, "no sender address")
     if not sender_checked and is_one_of_our_addresses(address):
         raise Quarantined(QuarantineReason.REFUSED_SENDER, f"{address} is one of our own addresses (mail loop)")
-    user, _created = user_for_email(address, name=parsed.from_name)
+    user, _created = sender_user(address, name=parsed.from_name)
     if not user.is_active:
         raise Quarantined(QuarantineReason.REFUSED_SENDER, f"the account of {address} is disabled")
     inbound.sender = user

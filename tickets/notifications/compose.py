@@ -195,8 +195,9 @@ def _mail_arguments(ticket: Any, mail: TicketMail, inbound: InboundAddress | Non
     with translation.override(email_language(language)):
         content = dict(mail.build())
         subject = ticket_subject(ticket.reference, str(content.pop("subject")))
+        # Only plain values (no "ticket" object: no mail template reads one), so that
+        # ``helpdesk.mail.batch`` may reuse a rendering from one mail to the next.
         context = {
-            "ticket": ticket,
             "recipient_name": user.get_full_name(),
             "action_url": ticket_url(user, ticket.reference),
             "reply_enabled": inbound is not None,

@@ -124,6 +124,12 @@ def read_once_per_run(key: Any, read: Callable[[], Any]) -> Any:
     return run[key]
 
 
+def read_in_run(key: Any) -> Any:
+    """What ``read_once_per_run`` keeps for ``key`` in the current run; None if nothing."""
+    run = _run.get()
+    return None if run is None else run.get(key)
+
+
 def reply_address(ticket: Any) -> InboundAddress | None:
     """The inbound address a reply about ``ticket`` should go to: one of its
     category's, else one of its handling service's other categories'."""

@@ -13,7 +13,7 @@ workflow door, history event and outbox mail for each ticket) — and prints
 the plans of the due-row selections to show they read the index, not the
 table.
 
-The broker is Kombu's in-memory transport, so the figure is the database and
+``DEBUG`` is off, as served. The broker is Kombu's in-memory transport, so the figure is the database and
 rendering cost, not Redis's. The sweep time is printed beside issue 22's
 target; the machine may be shared, so it moves with its load. Options:
 ``--tickets N``, ``--due N``, ``--reload`` (by default a database that

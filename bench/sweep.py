@@ -13,7 +13,7 @@ workflow door, history event and outbox mail for each ticket) — and prints
 the plans of the due-row selections to show they read the index, not the
 table.
 
-The broker is Kombu's in-memory transport, so the figure is the database and
+``DEBUG`` is off, as served. The broker is Kombu's in-memory transport, so the figure is the database and
 rendering cost, not Redis's. The sweep time is printed beside issue 22's
 target; the machine may be shared, so it moves with its load. Options:
 ``--tickets N``, ``--due N``, ``--reload`` (by default a database that
@@ -34,6 +34,9 @@ from pathlib import Path
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+# As served: DEBUG off (with it on, Django records every query and its SQL).
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("GUICHET_TESTING", "0")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/guichet_bench_sweep")
 os.environ["CELERY_BROKER_URL"] = "memory://"

@@ -41,7 +41,6 @@ from django.db import DataError, IntegrityError, InterfaceError, OperationalErro
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.email_only import user_for_email
 from helpdesk.cache import REDIS_UNAVAILABLE
 from inbound.models import InboundMessage, InboundOutcome, Quarantine, QuarantineReason, QuarantineStatus
 from tickets import permissions as perms
@@ -49,6 +48,7 @@ from tickets import workflow as wf
 from tickets.attachments import attachment_usage
 from tickets.exceptions import ActionRefused
 from tickets.models import Channel, Ticket
+from tickets.notifications.compose import read_in_run, read_once_per_run
 from tickets.notifications.rules import notify_unverified_mail
 from tickets.status import OPEN_STATES, TicketStatus
 
@@ -58,7 +58,7 @@ from .classify import Classification, MailKind, classify
 from .content import build_content, nul_free, refused_note
 from .handler import IngestResult, Outcome, TemporaryFailure
 from .parse import ParsedMessage, parse_message
-from .routing import is_one_of_our_addresses, recipients, route
+from .routing import is_one_of_our_addresses, recipients, route, sender_user
 from .threading import find_thread
 
 logger = logging.getLogger(__name__)
@@ -192,7 +192,7 @@ def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit:
         raise Quarantined(reason, "no sender address")
     if not sender_checked and is_one_of_our_addresses(address):
         raise Quarantined(QuarantineReason.REFUSED_SENDER, f"{address} is one of our own addresses (mail loop)")
-    user, _created = user_for_email(address, name=parsed.from_name)
+    user, _created = sender_user(address, name=parsed.from_name)
     if not user.is_active:
         raise Quarantined(QuarantineReason.REFUSED_SENDER, f"the account of {address} is disabled")
     inbound.sender = user
@@ -235,6 +235,9 @@ def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit:
             )  # fmt: skip
     if content.refused:
         wf.ticket_add_system_note(ticket=new, text=refused_note(content.refused))
+    counted = read_in_run(("filed_by", address))
+    if counted is not None:  # (should this filing roll back after all, it still counts: the safe side)
+        counted[0] += 1
     inbound.ticket = new
     inbound.outcome = InboundOutcome.FOLLOW_UP if outcome == Outcome.FOLLOW_UP else InboundOutcome.FILED
     return outcome
@@ -262,14 +265,21 @@ def _continue(inbound: InboundMessage, parsed: ParsedMessage, ticket: Ticket, us
     return Outcome.CONTINUED
 
 
-def _check_rate_limit(address: str) -> None:
-    limit = settings.GUICHET_INBOUND_RATE_LIMIT_COUNT
+def _filed_recently(address: str) -> list[int]:
     since = timezone.now() - timedelta(seconds=settings.GUICHET_INBOUND_RATE_LIMIT_WINDOW)
-    recent = InboundMessage.objects.filter(
+    filed = InboundMessage.objects.filter(
         from_address=address,
         outcome__in=[InboundOutcome.FILED, InboundOutcome.FOLLOW_UP],
         received_at__gte=since,
-    ).count()
+    )
+    return [filed.count()]
+
+
+def _check_rate_limit(address: str) -> None:
+    limit = settings.GUICHET_INBOUND_RATE_LIMIT_COUNT
+    # Within a run (a flood comes in one poll): counted once per sender, then ``_file``
+    # adds each ticket the run files for them.
+    recent = read_once_per_run(("filed_by", address), lambda: _filed_recently(address))[0]
     if recent >= limit:
         raise Quarantined(
             QuarantineReason.RATE_LIMITED,

@@ -6,11 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from email.utils import getaddresses
+from typing import Any
 
 from django.conf import settings
 
+from accounts.email_only import user_for_email
 from catalogue.models import Category, InboundAddress
 from catalogue.selectors import catalogue_read_once
+from tickets.notifications.compose import notification_run
 
 from .parse import ParsedMessage
 
@@ -23,18 +26,19 @@ def recipients(parsed: ParsedMessage) -> list[str]:
 
 # Inside ``ingest_run()``: every inbound address → its category (with its service), read once
 # (on first use: inside a message's processing, where an outage is a temporary failure).
-_run_addresses: ContextVar[dict[str, dict[str, Category]] | None] = ContextVar("inbound_run_addresses", default=None)
+_run_addresses: ContextVar[dict[str, dict[str, Any]] | None] = ContextVar("inbound_run_addresses", default=None)
 
 
 @contextmanager
 def ingest_run() -> Iterator[None]:
     """A run of the pipeline over many messages (a mailbox poll, a Maildir
-    import): the inbound addresses and the catalogue are read once for the
-    run, not once per message. A run is short (one poll): an address or a
+    import): the inbound addresses, the catalogue and what the notifications
+    read alike (``tickets.notifications.compose.notification_run``) are read
+    once for the run, not once per message. A run is short (one poll): an address or a
     category changed meanwhile counts from the next run."""
     token = _run_addresses.set({})
     try:
-        with catalogue_read_once():
+        with catalogue_read_once(), notification_run():
             yield
     finally:
         _run_addresses.reset(token)
@@ -74,6 +78,22 @@ def route(parsed: ParsedMessage) -> Category | None:
         if category is not None and category.accepts_tickets:
             return category
     return None
+
+
+def sender_user(address: str, *, name: str = "") -> tuple[Any, bool]:
+    """``accounts.email_only.user_for_email``; within a run, a sender already
+    found earlier in the run is not read again. Only an account that existed
+    before its message is remembered: one created by a message whose filing
+    is then rolled back (quarantined) must not outlive it."""
+    run = _run_addresses.get()
+    users = None if run is None else run.setdefault("users", {})
+    key = address.strip().lower()
+    if users is not None and key in users:
+        return users[key], False
+    user, created = user_for_email(address, name=name)
+    if users is not None and not created:
+        users[key] = user
+    return user, created
 
 
 def own_sender_addresses() -> set[str]:

@@ -22,6 +22,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils.functional import Promise
@@ -86,6 +88,26 @@ def render_one(name: str, context: Mapping[str, Any]) -> tuple[str, str]:
     return text.render(dict(context)), html.render(dict(context)) if html is not None else ""
 
 
+# (template, language, shape) → its rendering with markers, once checked against a plain
+# rendering; False when that check failed. Only for shapes made of plain values (no object
+# the template could read something else from, mail after mail): a process renders each
+# such shape once, not once per call — the inbound pipeline's acknowledgements come one
+# per call. Emptied when settings change (tests) and when full.
+_checked: dict[tuple[str, str, Any], tuple[str, str] | bool] = {}
+_CHECKED_MAX = 512
+
+
+@receiver(setting_changed)
+def _forget_checked(**kwargs: Any) -> None:
+    _checked.clear()
+
+
+def _holds_object(shape: Any) -> bool:
+    if isinstance(shape, tuple):
+        return any(_holds_object(part) for part in shape)
+    return shape == "object"
+
+
 def render_many(name: str, language: str, contexts: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
     """(text, html) for each context, in ``language``: the template rendered once per shape."""
     text_template, html_template = _templates(name)
@@ -98,15 +120,29 @@ def render_many(name: str, language: str, contexts: Sequence[Mapping[str, Any]])
             skeleton = {key: p[0] for key, p in pairs.items() if p[0] is not _DROPPED}
             key = tuple((k, p[1]) for k, p in pairs.items())
             shapes.setdefault(key, []).append((index, values, skeleton))
-        for members in shapes.values():
-            skeleton = members[0][2]
-            text = text_template.render(skeleton)
-            html = html_template.render(skeleton) if html_template is not None else ""
-            first_index, first_values, _ = members[0]
-            first = render_one(name, contexts[first_index])
-            same = first == (_fill(text, first_values, escape=False), _fill(html, first_values, escape=True))
+        for key, members in shapes.items():
+            plain_values = not _holds_object(key)
+            checked = _checked.get((name, language, key)) if plain_values else None
+            if checked is None and len(members) == 1 and not plain_values:
+                checked = False  # one mail, nothing to share: the plain way only
+            if checked is None:
+                skeleton = members[0][2]
+                text = text_template.render(skeleton)
+                html = html_template.render(skeleton) if html_template is not None else ""
+                first_index, first_values, _ = members[0]
+                first = render_one(name, contexts[first_index])
+                same = first == (_fill(text, first_values, escape=False), _fill(html, first_values, escape=True))
+                checked = (text, html) if same else False
+                results[first_index] = first
+                if plain_values:
+                    if len(_checked) >= _CHECKED_MAX:
+                        _checked.clear()
+                    _checked[(name, language, key)] = checked
             for index, values, _ in members:
-                if same:
+                if results[index] is not None:
+                    continue
+                if checked:
+                    text, html = checked
                     results[index] = (_fill(text, values, escape=False), _fill(html, values, escape=True))
                 else:  # the template does something the markers cannot stand for: the plain way
                     results[index] = render_one(name, contexts[index])

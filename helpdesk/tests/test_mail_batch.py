@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils.safestring import mark_safe
+from django.utils.translation import override
 
 from helpdesk.mail.batch import render_many, render_one
 
@@ -63,3 +64,24 @@ def test_one_shape_is_rendered_once_plus_its_check(monkeypatch):
     bodies = render_many(TEMPLATE, "fr", contexts)
     assert len(plain) == 1  # the check of the shape's first mail; the 19 others are filled in
     assert bodies[7] == render_one(TEMPLATE, contexts[7])
+
+
+def test_a_checked_shape_is_reused_by_later_calls_and_one_with_objects_is_not(monkeypatch):
+    """One mail per call (the inbound pipeline's acknowledgements): the shape is checked once per process."""
+    from helpdesk.mail import batch
+
+    batch._checked.clear()
+    plain = []
+    monkeypatch.setattr(batch, "render_one", lambda name, c: plain.append(c) or render_one(name, c))
+    bodies = [render_many(TEMPLATE, "fr", [context(f"Demande {i}")])[0] for i in range(5)]
+    assert len(plain) == 1
+    assert bodies[3] == render_one(TEMPLATE, context("Demande 3"))
+    english = render_many(TEMPLATE, "en", [context("Demande 9")])
+    assert len(plain) == 2
+    with override("en"):
+        assert english == [render_one(TEMPLATE, context("Demande 9"))]  # another language, another check
+
+    plain.clear()
+    for i in range(3):
+        render_many(TEMPLATE, "fr", [context(f"Demande {i}", links=[("Voir", object())])])
+    assert len(plain) == 3  # an object in the context: never taken from another call

@@ -22,6 +22,7 @@ from inbound.handler import Outcome
 from inbound.models import InboundMessage
 from inbound.parse import parse_message
 from inbound.pipeline import ingest
+from inbound.routing import ingest_run
 from tickets.models import Channel, Ticket, TicketStatus
 
 from .conftest import build_mail
@@ -233,6 +234,23 @@ def test_acknowledgements_obey_a_global_hourly_limit(db, category, settings):
 
     assert Ticket.objects.count() == 3
     assert sorted(OutboundEmail.objects.filter(kind="acknowledgement").values_list("to", flat=True)) == [
+        ["person0@example.net"],
+        ["person1@example.net"],
+    ]
+
+
+def test_acknowledgements_within_a_run_count_the_earlier_ones_and_their_own(db, category, settings):
+    """A mailbox poll counts the hour's answers once, then adds those it writes."""
+    settings.GUICHET_INBOUND_ACK_RATE_LIMIT_PER_HOUR = 3
+    ingest(build_mail(sender="before@example.net", message_id="<before@example.net>"), source="t")  # outside a run
+
+    with ingest_run():
+        for n in range(4):
+            ingest(build_mail(sender=f"person{n}@example.net", message_id=f"<m{n}@example.net>"), source="t")
+
+    assert Ticket.objects.count() == 5
+    assert sorted(OutboundEmail.objects.filter(kind="acknowledgement").values_list("to", flat=True)) == [
+        ["before@example.net"],
         ["person0@example.net"],
         ["person1@example.net"],
     ]

@@ -8,6 +8,7 @@ from helpdesk.mail import make_message_id
 from inbound.handler import Outcome
 from inbound.models import InboundMessage, InboundOutcome, Quarantine, QuarantineReason
 from inbound.pipeline import ingest
+from inbound.routing import ingest_run
 from tickets.models import Channel, MessageKind, Ticket, TicketStatus, Watcher
 
 from .conftest import build_mail
@@ -184,6 +185,19 @@ def test_rate_limit_quarantines_new_tickets_not_replies(settings, make_ticket, r
     assert outcomes == [Outcome.FILED, Outcome.FILED, Outcome.QUARANTINED]
     assert reply.outcome == Outcome.CONTINUED
     assert Quarantine.objects.get().reason == QuarantineReason.RATE_LIMITED
+
+
+def test_rate_limit_within_a_run_counts_earlier_filings_and_the_runs_own(settings, inbound_address, requester):
+    """A flood comes in one poll: the sender's count is read once, then each filing of the run adds one."""
+    settings.GUICHET_INBOUND_RATE_LIMIT_COUNT = 3
+    flood = [build_mail(sender=requester.email, message_id=f"<flood{i}@example.org>") for i in range(5)]
+    ingest(flood[0], source="t")  # before the run
+    with ingest_run():
+        outcomes = [ingest(raw, source="t").outcome for raw in flood[1:]]
+
+    assert outcomes == [Outcome.FILED, Outcome.FILED, Outcome.QUARANTINED, Outcome.QUARANTINED]
+    assert Quarantine.objects.filter(reason=QuarantineReason.RATE_LIMITED).count() == 2
+    assert "filed 3 tickets" in Quarantine.objects.order_by("pk").last().detail
 
 
 @pytest.mark.postgres

@@ -32,6 +32,7 @@ from tickets.notifications.compose import (
     TicketMail,
     auto_reply_allowed,
     may_receive,
+    read_once_per_run,
     send_ticket_mail,
     send_ticket_mails,
     ticket_url,
@@ -64,9 +65,8 @@ def _silent(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
 
 
 def _service_staff(service_id: int) -> list[User]:
-    return list(
-        User.objects.filter(service_memberships__service_id=service_id, is_active=True).distinct().order_by("pk")
-    )
+    staff = User.objects.filter(service_memberships__service_id=service_id, is_active=True).distinct().order_by("pk")
+    return list(read_once_per_run(("service_staff", service_id), lambda: list(staff)))
 
 
 def _handlers(ticket: Ticket) -> list[User]:

@@ -28,6 +28,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk.bulk import bulk_insert
 from tickets import timers
 from tickets.exceptions import ActionRefused
 from tickets.models import EventAction, Ticket, TicketEvent
@@ -130,8 +131,9 @@ def _run(
                     ticket.version += 1
                     ticket.last_activity_at = ticket.updated = now
                     ticket._update_initial_state()  # a later save compares with the saved status
-            events = TicketEvent.objects.bulk_create(
-                [_event(ticket, action=action, from_status=from_statuses[ticket.pk], now=now) for ticket in due]
+            events = bulk_insert(
+                TicketEvent,
+                [_event(ticket, action=action, from_status=from_statuses[ticket.pk], now=now) for ticket in due],
             )
             ticket_events_recorded.send(sender=Ticket, events=events)
     except _RowChanged:

@@ -201,20 +201,23 @@ def verify() -> None:
 # --- Step 3: Locust ---------------------------------------------------------------------
 
 
-def user_mix(users: int) -> dict[str, int]:
+def user_mix(users: int, *, filings_only: bool = False) -> dict[str, int]:
     """Simulated users of each kind: 15 % agents, 15 % anonymous visitors (one at least), the rest requesters."""
+    if filings_only:
+        return {"requesters": users, "agents": 0, "anonymous": 0}
     agents = anonymous = max(1, round(users * 0.15))
     return {"requesters": max(1, users - agents - anonymous), "agents": agents, "anonymous": anonymous}
 
 
-def run_locust(host: str, users: int, duration: int, rate: float, meters: CpuMeters) -> dict:
+def run_locust(host: str, args: argparse.Namespace, meters: CpuMeters) -> dict:
     import gevent
     from locust import FastHttpUser, constant_throughput, events, task
     from locust.env import Environment
     from requests.cookies import create_cookie
 
+    users, duration, rate = args.users, args.duration, args.rate
     plan = json.loads((WORK / "plan.json").read_text())
-    mix = user_mix(users)
+    mix = user_mix(users, filings_only=args.filings_only)
     accepted: list[int] = []
     filed_re = re.compile(r"/demandes/(\d+)/enregistree/")
     csrf_re = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -230,7 +233,7 @@ def run_locust(host: str, users: int, duration: int, rate: float, meters: CpuMet
     # Pacing: each simulated user stands for many people on a busy day; together the requesters
     # offer ``rate`` filings/s (a filing is 3 of their 4 tasks), whatever the server's speed —
     # when it cannot keep up, the filings/s measured fall below the rate offered.
-    FILE_WEIGHT, READ_WEIGHT = 3, 1
+    FILE_WEIGHT, READ_WEIGHT = (1, 0) if args.filings_only else (3, 1)
     requester_tasks_per_s = rate / mix["requesters"] * (FILE_WEIGHT + READ_WEIGHT) / FILE_WEIGHT
 
     class Requester(FastHttpUser):
@@ -263,7 +266,7 @@ def run_locust(host: str, users: int, duration: int, rate: float, meters: CpuMet
                     return
             self.client.get(f"/demandes/{match.group(1)}/enregistree/", name="filing confirmation")
 
-        @task(READ_WEIGHT)
+        @task(max(READ_WEIGHT, 1))
         def read(self) -> None:
             mine = self.client.get("/demandes/", name="my tickets")
             refs = re.findall(r'href="/demandes/(\d+)/"', mine.text or "")
@@ -310,7 +313,10 @@ def run_locust(host: str, users: int, duration: int, rate: float, meters: CpuMet
             query = plan["kb_queries"][int(time.monotonic() * 1000) % len(plan["kb_queries"])]
             self.client.get(f"/kb/?q={query.replace(' ', '+')}", name="KB search (anonymous)")
 
-    env = Environment(user_classes=[Requester, Agent, Anonymous], host=host, events=events)
+    if args.filings_only:
+        Requester.tasks = [Requester.file]
+    user_classes = [Requester, *([] if args.filings_only else [Agent, Anonymous])]
+    env = Environment(user_classes=user_classes, host=host, events=events)
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=users)  # sessions are ready: everyone starts at once
     gevent.spawn_later(duration, runner.quit)
@@ -411,6 +417,12 @@ def report(result: dict, args: argparse.Namespace) -> None:
         f"client {share['client']:.0%}, gunicorn {share['gunicorn']:.0%}, "
         f"PostgreSQL backends {share['postgres']:.0%}, whole machine {share['machine']:.0%} (others {others:.0%})"
     )
+    if result["accepted"]:
+        print(
+            f"server CPU per accepted filing: gunicorn {cpu['gunicorn'] / result['accepted'] * 1000:.1f} ms + "
+            f"PostgreSQL {cpu['postgres'] / result['accepted'] * 1000:.1f} ms"
+            + (" (form, POST, confirmation only)" if args.filings_only else " (every kind of request included)")
+        )
     if requests:
         print(
             f"server CPU per request: gunicorn {cpu['gunicorn'] / requests * 1000:.1f} ms + PostgreSQL "
@@ -456,8 +468,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="threads per worker (default: gunicorn.conf.py's)")
     parser.add_argument("--preload", action=argparse.BooleanOptionalAction, help="default: gunicorn.conf.py's")
     parser.add_argument("--no-prepare", action="store_true", help="reuse the accounts of the last run")
+    parser.add_argument(
+        "--filings-only", action="store_true", help="every user a requester filing: the server's CPU per filing"
+    )
     args = parser.parse_args()
-    mix = user_mix(args.users)
+    mix = user_mix(args.users, filings_only=args.filings_only)
     if args.step == "prepare":
         return prepare(mix["requesters"], mix["agents"])
     if args.step == "verify":
@@ -466,7 +481,8 @@ def main() -> None:
     python = sys.executable
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
     if not args.no_prepare:
-        subprocess.run([python, __file__, "prepare", "--users", str(args.users)], env=env, cwd=ROOT, check=True)
+        prepare_args = ["--users", str(args.users), *(["--filings-only"] if args.filings_only else [])]
+        subprocess.run([python, __file__, "prepare", *prepare_args], env=env, cwd=ROOT, check=True)
     conf = gunicorn_conf(env)
     args.workers = args.workers or conf["workers"]
     args.threads = args.threads or conf["threads"]
@@ -484,7 +500,7 @@ def main() -> None:
         _wait_until_serving(port)
         database = env["DATABASE_URL"].rsplit("/", 1)[1].split("?", 1)[0]
         meters = CpuMeters(gunicorn_pid=gunicorn.pid, database=database)
-        result = run_locust(f"http://127.0.0.1:{port}", args.users, args.duration, args.rate, meters)
+        result = run_locust(f"http://127.0.0.1:{port}", args, meters)
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)

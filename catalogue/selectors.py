@@ -1,9 +1,14 @@
 """Reads of the catalogue: the tree a person may see, a node's path, a subtree.
 
 The whole tree is fetched with one recursive-CTE query (django-tree-queries)
-and the audience rows with one more; visibility is then decided in Python,
-walking the depth-first list once. Every function here therefore costs a
-constant number of queries, whatever the depth or the size of the tree.
+and the audience rows and form fields with two more; visibility is then
+decided in Python, walking the depth-first list once. Every function here
+therefore costs a constant number of queries, whatever the depth or the size
+of the tree — none at all while the catalogue does not change: each process
+keeps the whole tree between requests, under a version that the shared cache
+holds and that any change to a category, its audience, its form or a service
+replaces (``catalogue_changed``). A filing or a catalogue page used to build
+the tree's hundred-odd model instances on every request.
 
 Visibility rule (the only one): a node is visible to a person when it is
 active, its own audience admits them (``Category.audience_allows``) and its
@@ -16,7 +21,9 @@ audience is empty, under parents whose audience is empty.
 from __future__ import annotations
 
 import copy
+import time
 import unicodedata
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,11 +31,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404
 
 from accounts import roles
 from accounts.models import Membership, User
-from catalogue.models import Category, CategoryKind, Service
+from catalogue.models import Category, CategoryKind, Lifecycle, Service
 
 AnyUser = User | AnonymousUser
 
@@ -87,19 +96,81 @@ def _search_text(node: Category) -> str:
 def _audience_of(user: AnyUser) -> tuple[str, frozenset[int]]:
     if not user.is_authenticated:
         return "", frozenset()
-    institution_ids = frozenset(Membership.objects.filter(user=user).values_list("institution_id", flat=True))
-    return user.profile, institution_ids
+    memberships = list(Membership.objects.filter(user=user).select_related("institution").order_by("pk"))
+    user.primary_membership = memberships[0] if memberships else None  # the cached property, without its query
+    return user.profile, frozenset(m.institution_id for m in memberships)
+
+
+# The version of the catalogue in the shared cache: a new random value on every change.
+TREE_VERSION_KEY = "catalogue:tree-version"
+# While the shared cache is unreachable each process counts its own versions
+# (``helpdesk.cache``): a change made through another process is seen after at most this long.
+TREE_MAX_AGE_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class _KeptTree:
+    version: str
+    read_at: float
+    nodes: list[Category]
+
+
+_kept: _KeptTree | None = None
+
+
+def _tree_version() -> str:
+    version = cache.get(TREE_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(TREE_VERSION_KEY, version, timeout=None):
+            version = cache.get(TREE_VERSION_KEY) or version
+    return version
+
+
+def catalogue_changed(**kwargs: object) -> None:
+    """Receiver of the catalogue's save/delete signals: every process reads the tree again.
+
+    Now, and again once the transaction commits — a process that read the
+    tree meanwhile kept it under the intermediate version.
+    """
+
+    def bump() -> None:
+        cache.set(TREE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def _whole_tree() -> list[Category]:
-    """Every node with tree fields, depth-first, audience institutions attached (two queries)."""
-    nodes = list(Category.objects.with_tree_fields().select_related("service").order_by("tree_ordering"))
+    """Every node with tree fields, depth-first, audience institutions, form fields and
+    lifecycle in force attached: copies of the process's kept tree, read again when the
+    catalogue's version changed (three queries) or after ``TREE_MAX_AGE_SECONDS``."""
+    global _kept
+    version = _tree_version()  # before the read: a change committed during it bumps the version again
+    kept = _kept
+    if kept is None or kept.version != version or time.monotonic() - kept.read_at > TREE_MAX_AGE_SECONDS:
+        kept = _kept = _KeptTree(version=version, read_at=time.monotonic(), nodes=_read_tree())
+    return [copy.copy(node) for node in kept.nodes]
+
+
+def _read_tree() -> list[Category]:
+    nodes = list(
+        Category.objects.with_tree_fields()
+        .select_related("service", "software")
+        .prefetch_related("form_fields")
+        .order_by("tree_ordering")
+    )
     audience: dict[int, set[int]] = defaultdict(set)
     through = Category.audience_institutions.through
     for category_id, institution_id in through.objects.values_list("category_id", "institution_id"):
         audience[category_id].add(institution_id)
-    for node in nodes:
+    by_pk: dict[int, Category] = {}
+    for node in nodes:  # depth-first: a parent comes before its children
         node._audience_institution_ids = frozenset(audience.get(node.pk, ()))
+        # ``Category.lifecycle_in_force``, worked out here without its query.
+        parent = by_pk.get(node.parent_id) if node.parent_id is not None else None
+        node._lifecycle_in_force = node.lifecycle or (parent._lifecycle_in_force if parent else Lifecycle.CORE)
+        by_pk[node.pk] = node
     return nodes
 
 

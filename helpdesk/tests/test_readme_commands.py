@@ -51,7 +51,7 @@ COVERAGE = {
     "python manage.py migrate": f"{HERE}::test_make_run_serves_the_demo_and_stops_together",
     "python manage.py collectstatic --noinput": f"{HERE}::test_collectstatic_in_production_mode",
     "python manage.py check --deploy": "helpdesk/tests/test_settings.py::test_check_deploy_clean_with_production_env",
-    "gunicorn helpdesk.wsgi --bind 0.0.0.0:8000 --workers 4": f"{HERE}::test_gunicorn_serves_the_site",
+    "gunicorn helpdesk.wsgi -c gunicorn.conf.py": f"{HERE}::test_gunicorn_serves_the_site",
     "celery -A helpdesk worker --loglevel=INFO": (
         "helpdesk/tests/test_outbox_worker.py::test_queue_email_is_sent_once_by_the_worker_after_commit"
     ),
@@ -194,6 +194,8 @@ def test_gunicorn_serves_the_site(tmp_path):
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "helpdesk.wsgi",
+            "-c",
+            "gunicorn.conf.py",  # the production settings (gthread, preloaded), on one worker here
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -14,8 +14,7 @@ from typing import Any
 from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -34,14 +33,12 @@ STEP_PREVIEW, STEP_EDIT, STEP_SUBMIT = "preview", "edit", "submit"
 
 
 def _leaf(request: HttpRequest, slug: str) -> Category:
-    """The leaf to file into; 404 outside the requester's audience, as in the catalogue."""
-    category_for_user_or_404(user=request.user, slug=slug)
-    return get_object_or_404(
-        Category.objects.select_related("service", "software").filter(
-            ~Q(service=None), kind=CategoryKind.LEAF, is_active=True
-        ),
-        slug=slug,
-    )
+    """The leaf to file into, from the catalogue as the requester sees it (with its service,
+    software and form fields); 404 outside their audience, as in the catalogue."""
+    category = category_for_user_or_404(user=request.user, slug=slug)
+    if category.kind != CategoryKind.LEAF or category.service_id is None:
+        raise Http404("No leaf category with a service matches the given slug.")
+    return category
 
 
 def _rebind(request: HttpRequest, category: Category, pending: list[PendingUpload]) -> TicketForm:

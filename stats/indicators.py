@@ -25,7 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ClosurePeriod, Institution
 from helpdesk.workdays import WorkCalendar, resolve_holiday_region
+from stats.models import Measure as M
 from stats.models import StatusSpan, TicketFact, targets_by_category
+from stats.rollups import DELAY_MEASURES, Rollups, epoch_day, paris_date
 from tickets.models import EventAction, Ticket, TicketEvent
 from tickets.status import OPEN_STATES, TicketStatus
 
@@ -130,7 +132,14 @@ def scoped_tickets(*, user: Any, filters: StatsFilters) -> QuerySet[Ticket]:
 def scoped_facts(*, user: Any, filters: StatsFilters) -> QuerySet[TicketFact]:
     """The facts of the same tickets: the filters on the facts' own columns (their
     indexes), and ``visible_to``'s answer as a subquery — left out only when it
-    is every ticket (an administrator), which would be a scan for nothing."""
+    is every ticket (an administrator), which would be a scan for nothing.
+
+    Reading starts by flushing the facts of the tickets changed since the last
+    flush (``facts.refresh_dirty``: the few of the last minute), so the
+    figures are always current."""
+    from stats.facts import refresh_dirty
+
+    refresh_dirty()
     qs = TicketFact.objects.all()
     if filters.service_id is not None:
         qs = qs.filter(service_id=filters.service_id)
@@ -158,10 +167,31 @@ def _both(prefix: str, period: Period) -> Q:
     return _in(prefix, Period(period.previous.start, period.end))
 
 
+def _on(period: Period, measure: int) -> Q:
+    """Roll-up rows of one measure on the days of a period."""
+    return Q(measure=measure, day__gte=paris_date(period.start), day__lt=paris_date(period.end))
+
+
 # --- Volumes ---------------------------------------------------------------------
 
 
-def volumes(facts: QuerySet[TicketFact], period: Period) -> Indicator:
+def volumes(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator:
+    prev = period.previous
+    if isinstance(facts, Rollups):
+        counts = facts.sums(
+            filed=_on(period, M.FILED),
+            filed_prev=_on(prev, M.FILED),
+            closed=_on(period, M.CLOSED),
+            closed_prev=_on(prev, M.CLOSED),
+            follow_ups=_on(period, M.FOLLOW_UP),
+            follow_ups_prev=_on(prev, M.FOLLOW_UP),
+        )
+    else:
+        counts = _volume_counts(facts, period)
+    return _volume_rows(counts)
+
+
+def _volume_counts(facts: QuerySet[TicketFact], period: Period) -> dict[str, int]:
     prev = period.previous
     counts = facts.filter(_both("created", period) | _both("closed_at", period)).aggregate(
         filed=Count("pk", filter=_in("created", period)),
@@ -171,6 +201,10 @@ def volumes(facts: QuerySet[TicketFact], period: Period) -> Indicator:
         follow_ups=Count("pk", filter=_in("created", period) & Q(is_follow_up=True)),
         follow_ups_prev=Count("pk", filter=_in("created", prev) & Q(is_follow_up=True)),
     )
+    return counts
+
+
+def _volume_rows(counts: dict[str, int]) -> Indicator:
     return Indicator(
         key="volumes",
         title=_("Demandes déposées et closes"),
@@ -192,17 +226,9 @@ def _open_at(moment: datetime) -> Q:
     return Q(created__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
 
 
-def backlog_by_age(facts: QuerySet[TicketFact], period: Period) -> Indicator:
+def backlog_by_age(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator:
     """Tickets still open at the end of each period, by age in calendar days."""
-    aggregates = {}
-    for suffix, moment in (("", period.end), ("_prev", period.start)):
-        for label, low, high in AGE_BANDS:
-            band = _open_at(moment) & Q(created__lte=moment - timedelta(days=low))
-            if high is not None:
-                band &= Q(created__gt=moment - timedelta(days=high + 1))
-            aggregates[f"{label}{suffix}"] = Count("pk", filter=band)
-    counts = facts.filter(created__lt=period.end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=period.start))
-    counts = counts.aggregate(**aggregates)
+    counts = _age_counts_rollups(facts, period) if isinstance(facts, Rollups) else _age_counts(facts, period)
     return Indicator(
         key="backlog_age",
         title=_("Demandes en cours en fin de période, par ancienneté"),
@@ -214,18 +240,59 @@ def backlog_by_age(facts: QuerySet[TicketFact], period: Period) -> Indicator:
     )
 
 
-def backlog_by_status(facts: QuerySet[TicketFact], period: Period) -> Indicator:
+def _age_counts_rollups(rollups: Rollups, period: Period) -> dict[str, int]:
+    """Filed at or before M − low days and after M − (high + 1) days, open at M: by the day
+    the age counts from (``rollups._age_day``), ``M − high − 1 ≤ day ≤ M − low − 1``."""
+    rules = {}
+    for suffix, moment in (("", period.end), ("_prev", period.start)):
+        day = paris_date(moment)
+        open_then = Q(value__gte=epoch_day(day))
+        for label, low, high in AGE_BANDS:
+            last = day - timedelta(days=low + 1)
+            # Filed at midnight exactly on the day M itself: not yet filed at M.
+            band = Q(measure=M.AGE, day__lte=last) | Q(
+                measure=M.AGE_AT_MIDNIGHT, day__lte=min(last, day - timedelta(days=2))
+            )
+            if high is not None:
+                band &= Q(day__gte=day - timedelta(days=high + 1))
+            rules[f"{label}{suffix}"] = band & open_then
+    return rollups.sums(**rules)
+
+
+def _age_counts(facts: QuerySet[TicketFact], period: Period) -> dict[str, int]:
+    aggregates = {}
+    for suffix, moment in (("", period.end), ("_prev", period.start)):
+        for label, low, high in AGE_BANDS:
+            band = _open_at(moment) & Q(created__lte=moment - timedelta(days=low))
+            if high is not None:
+                band &= Q(created__gt=moment - timedelta(days=high + 1))
+            aggregates[f"{label}{suffix}"] = Count("pk", filter=band)
+    counts = facts.filter(created__lt=period.end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=period.start))
+    return counts.aggregate(**aggregates)
+
+
+def backlog_by_status(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator:
     """Tickets still open at the end of each period, by the status they had then
     (their ``StatusSpan`` covering that moment); one query."""
-    aggregates = {}
     open_states = [status for status in TicketStatus if status in OPEN_STATES]
-    for suffix, moment in (("", period.end), ("_prev", period.start)):
-        at_moment = Q(start__lt=moment) & (Q(end__isnull=True) | Q(end__gte=moment))
-        for status in open_states:
-            aggregates[f"{status.value}{suffix}"] = Count("pk", filter=at_moment & Q(status=status.value))
-    spans = StatusSpan.objects.filter(start__lt=period.end, status__in=[s.value for s in open_states])
-    spans = spans.filter(Q(end__isnull=True) | Q(end__gte=period.start))
-    counts = spans.filter(ticket_id__in=facts.values("ticket_id")).aggregate(**aggregates)
+    moments = (("", period.end), ("_prev", period.start))
+    if isinstance(facts, Rollups):
+        rules = {}
+        for suffix, moment in moments:
+            day = paris_date(moment)
+            at_moment = Q(measure=M.SPAN, day__lt=day, value__gte=epoch_day(day))
+            for status in open_states:
+                rules[f"{status.value}{suffix}"] = at_moment & Q(status=status.value)
+        counts = facts.sums(**rules)
+    else:
+        aggregates = {}
+        for suffix, moment in moments:
+            at_moment = Q(start__lt=moment) & (Q(end__isnull=True) | Q(end__gte=moment))
+            for status in open_states:
+                aggregates[f"{status.value}{suffix}"] = Count("pk", filter=at_moment & Q(status=status.value))
+        spans = StatusSpan.objects.filter(start__lt=period.end, status__in=[s.value for s in open_states])
+        spans = spans.filter(Q(end__isnull=True) | Q(end__gte=period.start))
+        counts = spans.filter(ticket_id__in=facts.values("ticket_id")).aggregate(**aggregates)
     return Indicator(
         key="backlog_status",
         title=_("Demandes en cours en fin de période, par statut"),
@@ -341,6 +408,26 @@ def percentile_90(values: list[int]) -> int | None:
     return ordered[math.ceil(0.9 * len(ordered)) - 1]
 
 
+def _nth(histogram: dict[int, int], index: int) -> int:
+    """The ``index``-th (from 0) of the values a ``{value: count}`` histogram holds, in order."""
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if index < seen:
+            return value
+    raise IndexError(index)
+
+
+def histogram_median_and_p90(histogram: dict[int, int]) -> tuple[Any, Any]:
+    """``median`` and ``percentile_90`` of the values a ``{value: count}`` histogram holds."""
+    n = sum(histogram.values())
+    if not n:
+        return None, None
+    low = _nth(histogram, n // 2 - 1 if n % 2 == 0 else n // 2)
+    middle = _number((low + _nth(histogram, n // 2)) / 2)
+    return middle, _nth(histogram, math.ceil(0.9 * n) - 1)
+
+
 def median_and_p90(facts: QuerySet[TicketFact], column: str) -> tuple[Any, Any]:
     """Median and nearest-rank 90th percentile of a column (nulls left out), in Python."""
     values = list(facts.filter(**{f"{column}__isnull": False}).values_list(column, flat=True))
@@ -353,6 +440,14 @@ def _percentiles(facts: QuerySet[TicketFact], period: Period, columns: list[str]
     the same definitions as ``median`` and ``percentile_90``), else in Python."""
     found: dict[str, Any] = {}
     periods = (("", period), ("_prev", period.previous))
+    if isinstance(facts, Rollups):
+        histograms = facts.histograms([DELAY_MEASURES[c] for c in columns], dict(periods))
+        for column in columns:
+            for suffix, _p in periods:
+                found[f"{column}_m{suffix}"], found[f"{column}_p{suffix}"] = histogram_median_and_p90(
+                    histograms.get((DELAY_MEASURES[column], suffix), {})
+                )
+        return found
     if connection.vendor == "postgresql":
         from stats.percentiles import PercentileCont, PercentileDisc
 
@@ -435,17 +530,10 @@ def targets(facts: QuerySet[TicketFact], period: Period) -> Indicator:
     """Share of the tickets closed in the period that met their category's target
     delays (``stats.CategoryTarget``, inherited down the tree); one query."""
     by_category = targets_by_category()
-    aggregates = {}
-    for key, column, index in (("response", "response_days", 0), ("resolution", "resolution_days", 1)):
-        case = _target_case(by_category, index)
-        if case is None:
-            continue
-        facts = facts.annotate(**{f"{key}_target": case})
-        for suffix, p in (("", period), ("_prev", period.previous)):
-            has = _in("closed_at", p) & Q(**{f"{column}__isnull": False, f"{key}_target__isnull": False})
-            aggregates[f"{key}{suffix}_n"] = Count("pk", filter=has)
-            aggregates[f"{key}{suffix}_ok"] = Count("pk", filter=has & Q(**{f"{column}__lte": F(f"{key}_target")}))
-    counts = facts.filter(_both("closed_at", period)).aggregate(**aggregates) if aggregates else {}
+    if isinstance(facts, Rollups):
+        counts = _target_counts_rollups(facts, period, by_category)
+    else:
+        counts = _target_counts(facts, period, by_category)
 
     def share(key: str) -> float | None:
         return _share(counts.get(f"{key}_ok", 0), counts.get(f"{key}_n", 0))
@@ -459,6 +547,37 @@ def targets(facts: QuerySet[TicketFact], period: Period) -> Indicator:
             Row("resolution", _("Résolution dans le délai cible"), share("resolution"), share("resolution_prev")),
         ],
     )
+
+
+TARGETED = (("response", "response_days", 0), ("resolution", "resolution_days", 1))
+
+
+def _target_counts_rollups(rollups: Rollups, period: Period, by_category: dict) -> dict[str, int]:
+    periods = {"": period, "_prev": period.previous}
+    histograms = rollups.histograms([DELAY_MEASURES[c] for _k, c, _i in TARGETED], periods, by_category=True)
+    counts: dict[str, int] = defaultdict(int)
+    for (measure, suffix, category), histogram in histograms.items():
+        for key, column, index in TARGETED:
+            target = by_category.get(category, (None, None))[index]
+            if measure != DELAY_MEASURES[column] or target is None:
+                continue
+            counts[f"{key}{suffix}_n"] += sum(histogram.values())
+            counts[f"{key}{suffix}_ok"] += sum(n for value, n in histogram.items() if value <= target)
+    return counts
+
+
+def _target_counts(facts: QuerySet[TicketFact], period: Period, by_category: dict) -> dict[str, int]:
+    aggregates = {}
+    for key, column, index in TARGETED:
+        case = _target_case(by_category, index)
+        if case is None:
+            continue
+        facts = facts.annotate(**{f"{key}_target": case})
+        for suffix, p in (("", period), ("_prev", period.previous)):
+            has = _in("closed_at", p) & Q(**{f"{column}__isnull": False, f"{key}_target__isnull": False})
+            aggregates[f"{key}{suffix}_n"] = Count("pk", filter=has)
+            aggregates[f"{key}{suffix}_ok"] = Count("pk", filter=has & Q(**{f"{column}__lte": F(f"{key}_target")}))
+    return facts.filter(_both("closed_at", period)).aggregate(**aggregates) if aggregates else {}
 
 
 # --- All of them -----------------------------------------------------------------
@@ -508,12 +627,24 @@ def keys_for(user: Any) -> tuple[str, ...]:
     return tuple(key for key in INDICATORS if staff or key not in STAFF_ONLY)
 
 
-def compute(*, user: Any, filters: StatsFilters, keys: tuple[str, ...] | None = None) -> list[Indicator]:
+# Computed from ``stats.DailyRollup`` when ``rollups.scope`` finds rows counting exactly the same tickets.
+FROM_ROLLUPS = {"volumes", "backlog_status", "backlog_age", "delays", "waiting", "targets"}
+
+
+def compute(
+    *, user: Any, filters: StatsFilters, keys: tuple[str, ...] | None = None, use_rollups: bool = True
+) -> list[Indicator]:
+    """The indicators (all those the user may read, or ``keys``); from the roll-ups where
+    possible (``use_rollups``; False: from the facts alone, what tests compare them with)."""
+    from stats import rollups
+
     facts = scoped_facts(user=user, filters=filters)
     keys = keys_for(user) if keys is None else keys
+    summed = rollups.scope(user=user, filters=filters) if use_rollups and FROM_ROLLUPS.intersection(keys) else None
     found = []
     for key in keys:
         function = INDICATORS[key]
         context = {"filters": filters, "user": user} if getattr(function, "wants_context", False) else {}
-        found.append(function(facts, filters.period, **context))
+        source = summed if summed is not None and key in FROM_ROLLUPS else facts
+        found.append(function(source, filters.period, **context))
     return found

@@ -148,3 +148,65 @@ class StatusSpan(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} {self.status}"
+
+
+class DirtyTicket(models.Model):
+    """A ticket whose ``TicketFact`` (and roll-up rows) wait to be recomputed.
+
+    A workflow action writes one row here in its own transaction (one cheap
+    ``INSERT … ON CONFLICT DO NOTHING``, rolled back with the action); the flush
+    ``stats.facts.refresh_dirty`` (every minute, and before every statistics
+    read) takes the rows, recomputes those tickets and deletes them. No foreign
+    key: the marker costs one index insert and outlives nothing."""
+
+    ticket_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}"
+
+
+class Measure(models.IntegerChoices):
+    """What a ``DailyRollup`` row counts; ``day`` and ``value`` mean, by measure:"""
+
+    FILED = 1, "filed"  # day filed (Paris date); value 0
+    FOLLOW_UP = 2, "follow-up filed"  # day filed; value 0
+    CLOSED = 3, "closed"  # day closed; value 0
+    RESPONSE = 10, "response days"  # day closed; value: working days to the first response
+    RESOLUTION = 11, "resolution days"  # day closed; value: working days to resolution
+    WAITING_REQUESTER = 12, "waiting on the requester"  # day closed; value: working days
+    WAITING_SERVICE = 13, "waiting on the service"  # day closed; value: working days
+    # Day: the Paris date of (filed − 1 µs); value: the day closed (days since 1970-01-01), OPEN if never.
+    AGE = 20, "age"
+    AGE_AT_MIDNIGHT = 21, "age, filed at midnight exactly"  # the same, filed at 00:00:00.000000 Paris
+    SPAN = 30, "status span"  # day the status began; ``status``; value: day it ended (epoch days) or OPEN
+
+
+class DailyRollup(models.Model):
+    """Counts of ``TicketFact`` / ``StatusSpan`` rows by (day, service, category, measure,
+    status, value): the statistics page sums these instead of scanning the facts.
+
+    Delays are stored as a histogram (one row per number of working days), so
+    medians and percentiles read from it are exact. Kept current by
+    ``stats.rollups``: recomputed from the facts, for the (day, service) pairs a
+    refreshed ticket touches, in the flush's transaction; rebuilt set-based by
+    ``stats.rollups.rebuild``."""
+
+    OPEN = 10**8  # "not closed / not ended": after every day
+
+    day = models.DateField()
+    service_id = models.IntegerField(null=True)
+    category_id = models.IntegerField(null=True)
+    measure = models.PositiveSmallIntegerField(choices=Measure.choices)
+    status = models.CharField(max_length=3, blank=True)
+    value = models.IntegerField(default=0)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["measure", "day"], name="stats_rollup_measure_day"),
+            models.Index(fields=["service_id", "measure", "day"], name="stats_rollup_service"),
+            models.Index(fields=["day", "service_id"], name="stats_rollup_day_service"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.service_id} {self.measure} {self.value}: {self.count}"

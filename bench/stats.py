@@ -122,7 +122,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--reload", action="store_true")
     args = parser.parse_args()
+    import _http
+
+    os.environ.update(_http.production_env(DJANGO_ALLOWED_HOSTS="testserver", CELERY_BROKER_URL="memory://"))
     _data.setup(os.environ.get("DATABASE_URL", DEFAULT_DB))
+    from django.conf import settings
+
+    assert not settings.DEBUG
     _data.load_tickets(args.tickets, reload=args.reload)
     ensure_facts(args.tickets)
     from django.db import connection

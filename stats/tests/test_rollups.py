@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.db import connection
+from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
 
 from helpdesk.workdays import PARIS
@@ -160,3 +161,25 @@ def test_rollups_equal_facts_on_a_generated_set_for_every_role(
         _same_figures(colleague, everything, rolled=False)
         _same_figures(requester, everything, rolled=False)
         _same_figures(admin, StatsFilters(period=period, channel="email"), rolled=False)
+
+
+def test_rebuild_command_recounts_the_rollups(history, capsys):
+    from django.core.management import call_command
+
+    before = Counter(DailyRollup.objects.values_list("day", "service_id", "measure", "status", "value", "count"))
+    DailyRollup.objects.all().delete()
+    call_command("stats_rebuild", "--rollups-only")
+    assert f"{sum(before.values()) and len(before)} roll-up rows rebuilt" in capsys.readouterr().out
+    assert Counter(DailyRollup.objects.values_list("day", "service_id", "measure", "status", "value", "count")) == before
+
+
+def test_the_nightly_repair_keeps_the_rollups(history, admin):
+    TicketFact.objects.filter(ticket=history["T1"]).update(status="NEW", closed_at=None, resolution_days=None)
+    assert facts.rebuild(stale_only=True) == 0  # not older than its ticket: left alone
+    from tickets.models import Ticket
+
+    Ticket.objects.filter(pk=history["T1"].pk).update(updated=timezone.now() + timedelta(hours=1))
+    assert facts.rebuild(stale_only=True) == 1
+    found = {i.key: i.values() for i in compute(user=admin, filters=may_filters(), keys=KEYS)}
+    assert found["volumes"] == {"filed": (9, 2), "closed": (7, 1), "follow_ups": (0, 0)}
+    _same_figures(admin, may_filters(), rolled=True)

@@ -50,6 +50,7 @@ TICKET_FIELDS = (
     "created",
     "closed_at",
     "status",
+    "survey_answer__rating",
 )
 EVENT_FIELDS = ("ticket_id", "action", "to_status", "changes", "reason", "actor_id", "created")
 
@@ -131,7 +132,12 @@ def compute(row: dict[str, Any], events: list[dict[str, Any]], calendar) -> tupl
     return columns, history
 
 
-OLD_FACT_FIELDS = ("ticket_id", "requester_profile", *rollups.FACT_FIELDS)
+def _touched(fact: dict[str, Any], events: list[dict], spans: Iterable) -> set:
+    """The (day, service) pairs whose roll-up rows count this fact, its spans' starts, its outcomes."""
+    service = fact["service_id"]
+    days = {rollups.paris_date(start) for start in spans}
+    days |= {rollups.paris_date(e["created"]) for e in events if rollups.event_measure(e) is not None}
+    return rollups.fact_days(fact) | {(day, service) for day in days}
 
 
 def refresh(ticket_ids: Iterable[int], calendars: Calendars | None = None, *, update_rollups: bool = True) -> int:
@@ -140,21 +146,24 @@ def refresh(ticket_ids: Iterable[int], calendars: Calendars | None = None, *, up
     ids = list(ticket_ids)
     if not ids:
         return 0
-    old = {f["ticket_id"]: f for f in TicketFact.objects.filter(ticket_id__in=ids).values(*OLD_FACT_FIELDS)}
-    touched: set = set()
-    if update_rollups:
-        for fact in old.values():
-            touched |= rollups.fact_days(fact)
-        spans = StatusSpan.objects.filter(ticket_id__in=ids).values_list("ticket_id", "start")
-        touched |= {(rollups.paris_date(start), old[t]["service_id"]) for t, start in spans if t in old}
+    facts_before = TicketFact.objects.filter(ticket_id__in=ids)
+    old = {f["ticket_id"]: f for f in rollups.facts_with_rating(facts_before, "ticket_id", "requester_profile")}
     rows = list(Ticket.objects.filter(pk__in=ids).values(*TICKET_FIELDS))
-    if not rows:
-        if touched:  # deleted tickets: their facts went with them
-            rollups.update(touched)
+    if not rows and not old:
         return 0
     events: dict[int, list[dict]] = defaultdict(list)
     for event in TicketEvent.objects.filter(ticket_id__in=ids).order_by("created", "pk").values(*EVENT_FIELDS):
         events[event["ticket_id"]].append(event)
+    touched: set = set()
+    if update_rollups and old:
+        old_spans = defaultdict(list)
+        for ticket_id, start in StatusSpan.objects.filter(ticket_id__in=ids).values_list("ticket_id", "start"):
+            old_spans[ticket_id].append(start)
+        for ticket_id, fact in old.items():
+            touched |= _touched(fact, events[ticket_id], old_spans[ticket_id])
+    if not rows:  # deleted tickets: their facts went with them
+        rollups.update(touched)
+        return 0
     calendars = calendars or Calendars()
     calendars.prepare({row["institution_id"] for row in rows})
     # The profile copied when the fact was first written stays: anonymising the requester later
@@ -168,8 +177,8 @@ def refresh(ticket_ids: Iterable[int], calendars: Calendars | None = None, *, up
         facts.append(TicketFact(ticket_id=row["pk"], refreshed_at=now, **columns))
         spans += _spans(row["pk"], history)
         if update_rollups:
-            touched |= rollups.fact_days(columns)
-            touched |= {(rollups.paris_date(start), columns["service_id"]) for start, _status in history}
+            new = columns | {"rating": row["survey_answer__rating"]}
+            touched |= _touched(new, events[row["pk"]], [start for start, _status in history])
     fields = [f.name for f in TicketFact._meta.concrete_fields if f.name != "ticket"]
     TicketFact.objects.bulk_create(facts, update_conflicts=True, unique_fields=["ticket"], update_fields=fields)
     if old:
@@ -202,6 +211,11 @@ def mark(ticket_ids: Iterable[int]) -> None:
 
 def on_ticket_event(sender: Any, event: TicketEvent, **kwargs: Any) -> None:
     mark([event.ticket_id])
+
+
+def on_survey_answer(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """An answer given, changed or removed: its ticket's roll-up rows count the ratings."""
+    mark([instance.ticket_id])
 
 
 def on_ticket_events(sender: Any, events: list[TicketEvent], **kwargs: Any) -> None:

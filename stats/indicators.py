@@ -169,7 +169,7 @@ def _both(prefix: str, period: Period) -> Q:
 
 def _on(period: Period, measure: int) -> Q:
     """Roll-up rows of one measure on the days of a period."""
-    return Q(measure=measure, day__gte=paris_date(period.start), day__lt=paris_date(period.end))
+    return Rollups.on(period, measure)
 
 
 # --- Volumes ---------------------------------------------------------------------
@@ -304,7 +304,7 @@ def backlog_by_status(facts: QuerySet[TicketFact] | Rollups, period: Period) -> 
 # --- Outcomes --------------------------------------------------------------------
 
 
-def outcomes(facts: QuerySet[TicketFact], period: Period) -> Indicator:
+def outcomes(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator:
     prev = period.previous
     kinds = {
         "approved": Q(action=EventAction.APPROVE),
@@ -315,17 +315,23 @@ def outcomes(facts: QuerySet[TicketFact], period: Period) -> Indicator:
         "transferred": Q(action=EventAction.REQUALIFY, changes__has_key="service"),
         "requalified": Q(action=EventAction.REQUALIFY) & ~Q(changes__has_key="service"),
     }
-    aggregates = {}
-    for key, rule in kinds.items():
-        aggregates[key] = Count("pk", filter=rule & _in("created", period))
-        aggregates[f"{key}_prev"] = Count("pk", filter=rule & _in("created", prev))
-    events = TicketEvent.objects.filter(
-        _both("created", period),
-        action__in=[EventAction.APPROVE, EventAction.REFUSE, EventAction.EXPIRE, EventAction.REQUALIFY,
-                    *REJECTION_ACTIONS],
-        ticket_id__in=facts.values("ticket_id"),
-    )  # fmt: skip
-    counts = events.aggregate(**aggregates)
+    if isinstance(facts, Rollups):
+        measures = dict(zip(kinds, (M.APPROVED, M.REFUSED, M.AUTO_ABN, M.AUTO_TER, M.REJECT_EVENT, M.TRANSFERRED,
+                                    M.REQUALIFIED), strict=True))  # fmt: skip
+        rules = {key: _on(period, measure) for key, measure in measures.items()}
+        counts = facts.sums(**rules, **{f"{key}_prev": _on(prev, measure) for key, measure in measures.items()})
+    else:
+        aggregates = {}
+        for key, rule in kinds.items():
+            aggregates[key] = Count("pk", filter=rule & _in("created", period))
+            aggregates[f"{key}_prev"] = Count("pk", filter=rule & _in("created", prev))
+        events = TicketEvent.objects.filter(
+            _both("created", period),
+            action__in=[EventAction.APPROVE, EventAction.REFUSE, EventAction.EXPIRE, EventAction.REQUALIFY,
+                        *REJECTION_ACTIONS],
+            ticket_id__in=facts.values("ticket_id"),
+        )  # fmt: skip
+        counts = events.aggregate(**aggregates)
     labels = {
         "approved": _("Réponses validées par le demandeur"),
         "refused": _("Réponses refusées par le demandeur"),
@@ -628,7 +634,22 @@ def keys_for(user: Any) -> tuple[str, ...]:
 
 
 # Computed from ``stats.DailyRollup`` when ``rollups.scope`` finds rows counting exactly the same tickets.
-FROM_ROLLUPS = {"volumes", "backlog_status", "backlog_age", "delays", "waiting", "targets"}
+FROM_ROLLUPS = {
+    "volumes",
+    "backlog_status",
+    "backlog_age",
+    "delays",
+    "waiting",
+    "targets",
+    "outcomes",
+    "rejections",
+    "satisfaction",
+    "satisfaction_distribution",
+    "workload_handled",
+    "workload_assigned",
+    "workload_open",
+    "knowledge",
+}
 
 
 def compute(
@@ -641,6 +662,8 @@ def compute(
     facts = scoped_facts(user=user, filters=filters)
     keys = keys_for(user) if keys is None else keys
     summed = rollups.scope(user=user, filters=filters) if use_rollups and FROM_ROLLUPS.intersection(keys) else None
+    if summed is not None:
+        facts = summed.facts  # the same tickets, whole services: no visibility subquery
     found = []
     for key in keys:
         function = INDICATORS[key]

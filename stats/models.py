@@ -128,6 +128,12 @@ class TicketFact(models.Model):
             models.Index(fields=["closed_at"], name="stats_fact_closed"),
             models.Index(fields=["service_id", "created"], name="stats_fact_service_created"),
             models.Index(fields=["service_id", "closed_at"], name="stats_fact_service_closed"),
+            # The rejections' most frequent reasons: the few rejected with a reason typed.
+            models.Index(
+                fields=["closed_at"],
+                name="stats_fact_reject_reason",
+                condition=models.Q(status="REJ", closing_action="reject") & ~models.Q(closing_reason=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,6 +177,8 @@ class Measure(models.IntegerChoices):
     FILED = 1, "filed"  # day filed (Paris date); value 0
     FOLLOW_UP = 2, "follow-up filed"  # day filed; value 0
     CLOSED = 3, "closed"  # day closed; value 0
+    SURVEYED = 4, "closed, invited to the survey"  # day closed (TER, REJ); value 0
+    RATING = 5, "survey answer"  # day closed (TER, REJ); value: the rating
     RESPONSE = 10, "response days"  # day closed; value: working days to the first response
     RESOLUTION = 11, "resolution days"  # day closed; value: working days to resolution
     WAITING_REQUESTER = 12, "waiting on the requester"  # day closed; value: working days
@@ -179,6 +187,20 @@ class Measure(models.IntegerChoices):
     AGE = 20, "age"
     AGE_AT_MIDNIGHT = 21, "age, filed at midnight exactly"  # the same, filed at 00:00:00.000000 Paris
     SPAN = 30, "status span"  # day the status began; ``status``; value: day it ended (epoch days) or OPEN
+    REJECTED = 40, "rejected"  # day closed (REJ) by a reject; value 0
+    DUPLICATE = 41, "closed as a duplicate"  # the same, by a duplicate
+    EXCLUDED = 42, "excluded"  # the same, by an exclusion
+    HANDLED = 50, "closed, by agent"  # day closed; agent: the assignee
+    ASSIGNED = 51, "first assigned, by agent"  # day first taken or assigned; agent: the assignee
+    AGENT_OPEN = 52, "filed, by agent"  # day filed; value: day closed (epoch days) or OPEN; agent: the assignee
+    # Events, by the day they happened (the ticket's current service and category).
+    APPROVED = 60, "approved"
+    REFUSED = 61, "refused"
+    AUTO_ABN = 62, "closed automatically without answer"
+    AUTO_TER = 63, "closed automatically after a proposal"
+    REJECT_EVENT = 64, "rejection event"
+    TRANSFERRED = 65, "transferred"
+    REQUALIFIED = 66, "requalified"
 
 
 class DailyRollup(models.Model):
@@ -199,6 +221,7 @@ class DailyRollup(models.Model):
     measure = models.PositiveSmallIntegerField(choices=Measure.choices)
     status = models.CharField(max_length=3, blank=True)
     value = models.IntegerField(default=0)
+    agent_id = models.IntegerField(null=True)
     count = models.IntegerField()
 
     class Meta:

@@ -6,12 +6,21 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from stats.indicators import Indicator, Period, Row, _in, _open_at
-from stats.models import SurveyAnswer, TicketFact
+from stats.indicators import Indicator, Period, Row, _in, _on, _open_at
+from stats.models import Measure, SurveyAnswer, TicketFact
+from stats.rollups import Rollups, epoch_day, paris_date
 from stats.survey import SURVEYED_STATES
 
 
-def _survey_counts(facts: QuerySet[TicketFact], period: Period) -> dict:
+def _survey_counts(facts: QuerySet[TicketFact] | Rollups, period: Period) -> dict:
+    if isinstance(facts, Rollups):
+        counts = facts.sums(
+            closed=_on(period, Measure.SURVEYED),
+            **{f"r{n}": _on(period, Measure.RATING) & Q(value=n) for n in range(1, 6)},
+        )
+        answers = sum(counts[f"r{n}"] for n in range(1, 6))
+        average = sum(n * counts[f"r{n}"] for n in range(1, 6)) / answers if answers else None
+        return counts | {"answers": answers, "average": average}
     closed = facts.filter(_in("closed_at", period), status__in=SURVEYED_STATES)
     counts = closed.aggregate(closed=Count("pk"))
     answers = SurveyAnswer.objects.filter(ticket_id__in=closed.values("ticket_id")).aggregate(
@@ -30,7 +39,7 @@ def _average(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def satisfaction(facts: QuerySet[TicketFact], period: Period) -> Indicator:
+def satisfaction(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator:
     """Answers about the tickets the service closed in the period (approved, closed
     automatically after a proposal, rejected)."""
     now, before = _survey_counts(facts, period), _survey_counts(facts, period.previous)
@@ -53,7 +62,7 @@ def satisfaction(facts: QuerySet[TicketFact], period: Period) -> Indicator:
     )
 
 
-def satisfaction_distribution(facts: QuerySet[TicketFact], period: Period) -> Indicator:
+def satisfaction_distribution(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator:
     now, before = _survey_counts(facts, period), _survey_counts(facts, period.previous)
     return Indicator(
         key="satisfaction_distribution",
@@ -93,9 +102,12 @@ def _agent_rows(counts: dict[int, tuple[int, int]]) -> list[Row]:
     return [Row(str(pk), names.get(pk, "?"), now, before) for pk, (now, before) in ordered]
 
 
-def workload_handled(facts: QuerySet[TicketFact], period: Period) -> Indicator:
+def workload_handled(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator:
     """Tickets closed in the period, by the agent they were assigned to."""
-    counts = _by_agent(facts, (_in("closed_at", period), _in("closed_at", period.previous)))
+    if isinstance(facts, Rollups):
+        counts = facts.by_agent(Measure.HANDLED, (_on(period, Measure.HANDLED), _on(period.previous, Measure.HANDLED)))
+    else:
+        counts = _by_agent(facts, (_in("closed_at", period), _in("closed_at", period.previous)))
     return Indicator(
         key="workload_handled",
         title=_("Demandes closes par agent"),
@@ -104,9 +116,13 @@ def workload_handled(facts: QuerySet[TicketFact], period: Period) -> Indicator:
     )
 
 
-def workload_assigned(facts: QuerySet[TicketFact], period: Period) -> Indicator:
+def workload_assigned(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator:
     """Tickets first taken or assigned in the period, by their (current) agent."""
-    counts = _by_agent(facts, (_in("first_assigned_at", period), _in("first_assigned_at", period.previous)))
+    if isinstance(facts, Rollups):
+        rules = (_on(period, Measure.ASSIGNED), _on(period.previous, Measure.ASSIGNED))
+        counts = facts.by_agent(Measure.ASSIGNED, rules)
+    else:
+        counts = _by_agent(facts, (_in("first_assigned_at", period), _in("first_assigned_at", period.previous)))
     return Indicator(
         key="workload_assigned",
         title=_("Demandes prises en charge dans la période, par agent"),
@@ -115,9 +131,14 @@ def workload_assigned(facts: QuerySet[TicketFact], period: Period) -> Indicator:
     )
 
 
-def workload_open(facts: QuerySet[TicketFact], period: Period) -> Indicator:
+def workload_open(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator:
     """Tickets open at the end of each period, by their (current) agent."""
-    counts = _by_agent(facts, (_open_at(period.end), _open_at(period.start)))
+    if isinstance(facts, Rollups):
+        # Filed before the Paris midnight M (day < M) and not closed before it (closed day ≥ M).
+        rules = tuple(Q(day__lt=paris_date(m), value__gte=epoch_day(paris_date(m))) for m in (period.end, period.start))
+        counts = facts.by_agent(Measure.AGENT_OPEN, rules)
+    else:
+        counts = _by_agent(facts, (_open_at(period.end), _open_at(period.start)))
     return Indicator(
         key="workload_open",
         title=_("Demandes en cours en fin de période, par agent"),

@@ -32,10 +32,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 
 from helpdesk.workdays import PARIS
 from stats.models import DailyRollup, Measure, StatusSpan, TicketFact
+from tickets.models import TicketEvent
 
 EPOCH = date(1970, 1, 1)
 OPEN = DailyRollup.OPEN
@@ -50,14 +51,21 @@ FACT_FIELDS = (
     "resolution_days",
     "waiting_requester_days",
     "waiting_service_days",
+    "status",
+    "closing_action",
+    "assignee_id",
+    "first_assigned_at",
 )
+SURVEYED = ("TER", "REJ")  # stats.survey.SURVEYED_STATES
+REJECTIONS = {"reject": Measure.REJECTED, "duplicate": Measure.DUPLICATE, "exclude": Measure.EXCLUDED}
+EVENT_FIELDS = ("action", "to_status", "changes", "created")
 DELAY_MEASURES = {
     "response_days": Measure.RESPONSE,
     "resolution_days": Measure.RESOLUTION,
     "waiting_requester_days": Measure.WAITING_REQUESTER,
     "waiting_service_days": Measure.WAITING_SERVICE,
 }
-Key = tuple[date, int | None, int | None, int, str, int]
+Key = tuple[date, int | None, int | None, int, str, int, int | None]
 
 
 def paris_date(moment: datetime) -> date:
@@ -82,26 +90,68 @@ def _age_day(created: datetime) -> tuple[date, int]:
 
 
 def fact_keys(fact: dict[str, Any]) -> Iterator[Key]:
-    """The roll-up keys one fact (``FACT_FIELDS``) counts in, once each."""
-    service, category = fact["service_id"], fact["category_id"]
+    """The roll-up keys one fact (``FACT_FIELDS`` and ``rating``, its survey answer's) counts in."""
+    service, category, agent = fact["service_id"], fact["category_id"], fact["assignee_id"]
     filed = paris_date(fact["created"])
-    yield filed, service, category, Measure.FILED, "", 0
+    yield filed, service, category, Measure.FILED, "", 0, None
     if fact["is_follow_up"]:
-        yield filed, service, category, Measure.FOLLOW_UP, "", 0
+        yield filed, service, category, Measure.FOLLOW_UP, "", 0, None
     closed = paris_date(fact["closed_at"]) if fact["closed_at"] is not None else None
     if closed is not None:
-        yield closed, service, category, Measure.CLOSED, "", 0
+        yield closed, service, category, Measure.CLOSED, "", 0, None
         for column, measure in DELAY_MEASURES.items():
             if fact[column] is not None:
-                yield closed, service, category, measure, "", fact[column]
+                yield closed, service, category, measure, "", fact[column], None
+        if fact["status"] in SURVEYED:
+            yield closed, service, category, Measure.SURVEYED, "", 0, None
+            if fact["rating"] is not None:
+                yield closed, service, category, Measure.RATING, "", fact["rating"], None
+        if fact["status"] == "REJ" and fact["closing_action"] in REJECTIONS:
+            yield closed, service, category, REJECTIONS[fact["closing_action"]], "", 0, None
+        if agent is not None:
+            yield closed, service, category, Measure.HANDLED, "", 0, agent
     age_day, measure = _age_day(fact["created"])
-    yield age_day, service, category, measure, "", OPEN if closed is None else epoch_day(closed)
+    until = OPEN if closed is None else epoch_day(closed)
+    yield age_day, service, category, measure, "", until, None
+    if agent is not None:
+        yield filed, service, category, Measure.AGENT_OPEN, "", until, agent
+        if fact["first_assigned_at"] is not None:
+            yield paris_date(fact["first_assigned_at"]), service, category, Measure.ASSIGNED, "", 0, agent
 
 
 def span_key(span: dict[str, Any]) -> Key:
     """``span``: status, start, end and its ticket's fact's service and category."""
     end = OPEN if span["end"] is None else epoch_day(paris_date(span["end"]))
-    return paris_date(span["start"]), span["service_id"], span["category_id"], Measure.SPAN, span["status"], end
+    return paris_date(span["start"]), span["service_id"], span["category_id"], Measure.SPAN, span["status"], end, None
+
+
+def event_measure(event: dict[str, Any]) -> int | None:
+    """The outcome an event (``EVENT_FIELDS``) counts as, if any (``stats.indicators.outcomes``)."""
+    action, to_status = event["action"], event["to_status"]
+    if action == "approve":
+        return Measure.APPROVED
+    if action == "refuse":
+        return Measure.REFUSED
+    if action == "expire" and to_status in ("ABN", "TER"):
+        return Measure.AUTO_ABN if to_status == "ABN" else Measure.AUTO_TER
+    if action in REJECTIONS and to_status == "REJ":
+        return Measure.REJECT_EVENT
+    if action == "requalify":
+        return Measure.TRANSFERRED if "service" in (event["changes"] or {}) else Measure.REQUALIFIED
+    return None
+
+
+def event_key(event: dict[str, Any]) -> Key | None:
+    """``event``: ``EVENT_FIELDS`` and its ticket's fact's service and category."""
+    measure = event_measure(event)
+    if measure is None:
+        return None
+    return paris_date(event["created"]), event["service_id"], event["category_id"], measure, "", 0, None
+
+
+def facts_with_rating(facts: QuerySet[TicketFact], *fields: str) -> QuerySet:
+    """``FACT_FIELDS`` (and ``fields``) with ``rating``, the ticket's survey answer's."""
+    return facts.values(*fields, *FACT_FIELDS, rating=F("ticket__survey_answer__rating"))
 
 
 def fact_days(fact: dict[str, Any]) -> set[tuple[date, int | None]]:
@@ -111,9 +161,18 @@ def fact_days(fact: dict[str, Any]) -> set[tuple[date, int | None]]:
 
 def _rows(counts: Counter) -> list[DailyRollup]:
     return [
-        DailyRollup(day=day, service_id=s, category_id=c, measure=m, status=status, value=value, count=n)
-        for (day, s, c, m, status, value), n in counts.items()
+        DailyRollup(day=day, service_id=s, category_id=c, measure=m, status=status, value=value, agent_id=a, count=n)
+        for (day, s, c, m, status, value, a), n in counts.items()
     ]
+
+
+def _events(events: QuerySet) -> Iterator[dict[str, Any]]:
+    fields = (*EVENT_FIELDS, "ticket__stats_fact__service_id", "ticket__stats_fact__category_id")
+    for row in events.values_list(*fields).iterator(chunk_size=2000):
+        yield dict(zip((*EVENT_FIELDS, "service_id", "category_id"), row, strict=True))
+
+
+OUTCOME_ACTIONS = ("approve", "refuse", "expire", "requalify", *REJECTIONS)
 
 
 def _spans(spans: QuerySet[StatusSpan]) -> Iterator[dict[str, Any]]:
@@ -122,14 +181,12 @@ def _spans(spans: QuerySet[StatusSpan]) -> Iterator[dict[str, Any]]:
         yield {"status": status, "start": start, "end": end, "service_id": service, "category_id": category}
 
 
-def _count(facts: Iterable[dict], spans: Iterable[dict], pairs: set | None = None) -> Counter:
+def _count(facts: Iterable[dict], spans: Iterable[dict], events: Iterable[dict], pairs: set | None = None) -> Counter:
     counts: Counter = Counter()
-    for fact in facts:
-        for key in fact_keys(fact):
-            if pairs is None or (key[0], key[1]) in pairs:
-                counts[key] += 1
-    for span in spans:
-        key = span_key(span)
+    keys = [key for fact in facts for key in fact_keys(fact)]
+    keys += [span_key(span) for span in spans]
+    keys += [key for key in map(event_key, events) if key is not None]
+    for key in keys:
         if pairs is None or (key[0], key[1]) in pairs:
             counts[key] += 1
     return counts
@@ -147,7 +204,7 @@ def update(pairs: set[tuple[date, int | None]]) -> None:
     ordered = sorted(pairs, key=lambda p: (p[0], p[1] is None, p[1] or 0))
     for i in range(0, len(ordered), PAIRS_PER_QUERY):
         chunk = ordered[i : i + PAIRS_PER_QUERY]
-        rows, facts_rule, spans_rule = Q(), Q(), Q()
+        rows, facts_rule, spans_rule, events_rule = Q(), Q(), Q(), Q()
         for day, service in chunk:
             low, high = midnight(day), midnight(day + timedelta(days=1))
             rows |= Q(day=day) & _service(service)
@@ -155,9 +212,14 @@ def update(pairs: set[tuple[date, int | None]]) -> None:
             facts_rule |= _service(service) & (
                 Q(created__gte=low, created__lte=high) | Q(closed_at__gte=low, closed_at__lt=high)
             )
+            # Assigned on that day: facts filed before it (at most as many as the day's open tickets).
+            facts_rule |= _service(service) & Q(first_assigned_at__gte=low, first_assigned_at__lt=high)
             spans_rule |= Q(start__gte=low, start__lt=high) & _service(service, "ticket__stats_fact__")
-        facts = TicketFact.objects.filter(facts_rule).values(*FACT_FIELDS)
-        counts = _count(facts.iterator(chunk_size=2000), _spans(StatusSpan.objects.filter(spans_rule)), set(chunk))
+            events_rule |= Q(created__gte=low, created__lt=high) & _service(service, "ticket__stats_fact__")
+        facts = facts_with_rating(TicketFact.objects.filter(facts_rule)).iterator(chunk_size=2000)
+        events = TicketEvent.objects.filter(events_rule, action__in=OUTCOME_ACTIONS, ticket__stats_fact__isnull=False)
+        spans = StatusSpan.objects.filter(spans_rule, ticket__stats_fact__isnull=False)
+        counts = _count(facts, _spans(spans), _events(events), set(chunk))
         DailyRollup.objects.filter(rows).delete()
         DailyRollup.objects.bulk_create(_rows(counts), batch_size=2000)
 
@@ -190,10 +252,46 @@ def _rebuild_sql() -> str:
         f"COALESCE({_local('s.end')}::date - DATE '1970-01-01', {OPEN}) "
         "FROM stats_statusspan s JOIN stats_ticketfact f ON f.ticket_id = s.ticket_id"
     )
+    parts = [f"{part.replace(' FROM ', ', NULL::integer FROM ', 1)}" for part in parts]
+    surveyed = "closed_at IS NOT NULL AND status IN ('TER', 'REJ')"
+    parts += [
+        f"SELECT {closed}, service_id, category_id, {Measure.SURVEYED}, '', 0, NULL FROM stats_ticketfact "
+        f"WHERE {surveyed}",
+        f"SELECT {closed}, service_id, category_id, {Measure.RATING}, '', a.rating, NULL FROM stats_ticketfact f "
+        f"JOIN stats_surveyanswer a ON a.ticket_id = f.ticket_id WHERE {surveyed}",
+        f"SELECT {closed}, service_id, category_id, CASE closing_action "
+        + " ".join(f"WHEN '{action}' THEN {measure}" for action, measure in REJECTIONS.items())
+        + f" END, '', 0, NULL FROM stats_ticketfact WHERE closed_at IS NOT NULL AND status = 'REJ' "
+        f"AND closing_action IN ({', '.join(repr(a) for a in REJECTIONS)})",
+        f"SELECT {closed}, service_id, category_id, {Measure.HANDLED}, '', 0, assignee_id FROM stats_ticketfact "
+        "WHERE closed_at IS NOT NULL AND assignee_id IS NOT NULL",
+        f"SELECT {_local('first_assigned_at')}::date, service_id, category_id, {Measure.ASSIGNED}, '', 0, assignee_id "
+        "FROM stats_ticketfact WHERE first_assigned_at IS NOT NULL AND assignee_id IS NOT NULL",
+        f"SELECT {_local('created')}::date, service_id, category_id, {Measure.AGENT_OPEN}, '', "
+        f"COALESCE({closed} - DATE '1970-01-01', {OPEN}), assignee_id FROM stats_ticketfact "
+        "WHERE assignee_id IS NOT NULL",
+        f"SELECT {_local('e.created')}::date, f.service_id, f.category_id, {_event_case()}, '', 0, NULL "
+        "FROM tickets_ticketevent e JOIN stats_ticketfact f ON f.ticket_id = e.ticket_id "
+        f"WHERE e.action IN ({', '.join(repr(a) for a in OUTCOME_ACTIONS)})",
+    ]
     union = "\nUNION ALL ".join(parts)
     return (
-        "INSERT INTO stats_dailyrollup (day, service_id, category_id, measure, status, value, count)\n"
-        f"SELECT d, s, c, m, st, v, count(*) FROM ({union}) AS k(d, s, c, m, st, v) GROUP BY 1, 2, 3, 4, 5, 6"
+        "INSERT INTO stats_dailyrollup (day, service_id, category_id, measure, status, value, agent_id, count)\n"
+        f"SELECT d, s, c, m, st, v, a, count(*) FROM ({union}) AS k(d, s, c, m, st, v, a) "
+        "WHERE m IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    )
+
+
+def _event_case() -> str:
+    """``event_measure`` in SQL."""
+    rejections = ", ".join(repr(a) for a in REJECTIONS)
+    return (
+        f"CASE WHEN e.action = 'approve' THEN {Measure.APPROVED} WHEN e.action = 'refuse' THEN {Measure.REFUSED} "
+        f"WHEN e.action = 'expire' AND e.to_status = 'ABN' THEN {Measure.AUTO_ABN} "
+        f"WHEN e.action = 'expire' AND e.to_status = 'TER' THEN {Measure.AUTO_TER} "
+        f"WHEN e.action IN ({rejections}) AND e.to_status = 'REJ' THEN {Measure.REJECT_EVENT} "
+        f"WHEN e.action = 'requalify' AND e.changes ? 'service' THEN {Measure.TRANSFERRED} "
+        f"WHEN e.action = 'requalify' THEN {Measure.REQUALIFIED} END"
     )
 
 
@@ -207,8 +305,9 @@ def rebuild() -> int:
             with connection.cursor() as cursor:
                 cursor.execute(_rebuild_sql())
                 return cursor.rowcount
-        facts = TicketFact.objects.values(*FACT_FIELDS).iterator(chunk_size=2000)
-        rows = _rows(_count(facts, _spans(StatusSpan.objects.all())))
+        facts = facts_with_rating(TicketFact.objects.all()).iterator(chunk_size=2000)
+        events = _events(TicketEvent.objects.filter(action__in=OUTCOME_ACTIONS, ticket__stats_fact__isnull=False))
+        rows = _rows(_count(facts, _spans(StatusSpan.objects.all()), events))
         DailyRollup.objects.bulk_create(rows, batch_size=2000)
         return len(rows)
 
@@ -226,9 +325,26 @@ def lock() -> None:
 
 @dataclass(frozen=True)
 class Rollups:
-    """The roll-up rows of the tickets an indicator counts (``scope``'s answer)."""
+    """The roll-up rows of the tickets an indicator counts (``scope``'s answer), and their facts
+    (the same tickets, without the visibility subquery: they are whole services)."""
 
     rows: QuerySet[DailyRollup]
+    facts: QuerySet[TicketFact]
+
+    @staticmethod
+    def on(period: Any, measure: int) -> Q:
+        """Rows of one measure on the days of a period."""
+        return Q(measure=measure, day__gte=paris_date(period.start), day__lt=paris_date(period.end))
+
+    def by_agent(self, measure: int, rules: tuple[Q, Q]) -> dict[int, tuple[int, int]]:
+        """``{agent id: (sum now, sum before)}`` of the rows of a measure matching each rule."""
+        rows = (
+            self.rows.filter(rules[0] | rules[1], measure=measure, agent_id__isnull=False)
+            .values("agent_id")
+            .annotate(now=Sum("count", filter=rules[0]), before=Sum("count", filter=rules[1]))
+            .order_by()
+        )
+        return {row["agent_id"]: (row["now"] or 0, row["before"] or 0) for row in rows}
 
     def sums(self, **rules: Q) -> dict[str, int]:
         """``{name: sum of count}`` for each rule, one query; 0 when nothing matches."""
@@ -269,7 +385,7 @@ def scope(*, user: Any, filters: Any) -> Rollups | None:
         return None
     if filters.channel or filters.priority is not None or filters.institution_id is not None or filters.profile:
         return None
-    rows = DailyRollup.objects.all()
+    rows, facts = DailyRollup.objects.all(), TicketFact.objects.all()
     if not is_admin(user):
         services = set(user.service_ids)
         if not services:
@@ -281,9 +397,10 @@ def scope(*, user: Any, filters: Any) -> Rollups | None:
             # Also tickets beyond their services (their own, watched): not whole keys.
             return None
         else:
-            rows = rows.filter(service_id__in=services)
+            rows, facts = rows.filter(service_id__in=services), facts.filter(service_id__in=services)
     if filters.service_id is not None:
-        rows = rows.filter(service_id=filters.service_id)
+        rows, facts = rows.filter(service_id=filters.service_id), facts.filter(service_id=filters.service_id)
     if filters.category_ids is not None:
         rows = rows.filter(category_id__in=filters.category_ids)
-    return Rollups(rows)
+        facts = facts.filter(category_id__in=filters.category_ids)
+    return Rollups(rows, facts)

@@ -16,12 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from helpdesk.workdays import PARIS
 from stats import facts, rollups
 from stats.indicators import FROM_ROLLUPS, Period, StatsFilters, compute
-from stats.models import DailyRollup, DirtyTicket, TicketFact
+from stats.models import DailyRollup, DirtyTicket, Measure, SurveyAnswer, TicketFact
 from stats.tests.conftest import MAY, History, at, may_filters
 from tickets import workflow as wf
 
 pytestmark = pytest.mark.django_db
 KEYS = tuple(sorted(FROM_ROLLUPS))
+ROW = ("day", "service_id", "category_id", "measure", "status", "value", "agent_id", "count")
 
 
 def _stats_queries(queries) -> list[str]:
@@ -96,7 +97,7 @@ def _random_history(rng, people, categories) -> None:
     """A few hundred tickets through the workflow, at random moments (some at midnight
     exactly), in both services, by several requesters, on both channels."""
     requesters, agents = people
-    doors = ["take", "ask", "propose", "approve", "reject", "withdraw", "transfer", "none"]
+    doors = ["take", "ask", "propose", "approve", "refuse", "reject", "withdraw", "transfer", "none"]
     start = datetime(2026, 3, 1, tzinfo=PARIS)
     for i in range(240):
         category = rng.choice(categories)
@@ -116,6 +117,8 @@ def _random_history(rng, people, categories) -> None:
                     h.do(when, wf.ticket_propose, ticket, actor=h.agent, text="Essayez.")
                 elif door == "approve":
                     h.do(when, wf.ticket_approve, ticket, actor=ticket.requester)
+                elif door == "refuse":
+                    h.do(when, wf.ticket_refuse, ticket, actor=ticket.requester, text="Non.")
                 elif door == "reject":
                     h.do(when, wf.ticket_reject, ticket, actor=h.agent, text="Non.")
                 elif door == "withdraw":
@@ -125,6 +128,13 @@ def _random_history(rng, people, categories) -> None:
                     h.do(when, wf.ticket_transfer, ticket, actor=h.agent, category=other, text="Ailleurs.")
             except Exception:  # noqa: BLE001 - a door not open in this state: the ticket stays as it is
                 continue
+        ticket.refresh_from_db()
+        if ticket.status in ("TER", "REJ") and rng.random() < 0.5:
+            answer = SurveyAnswer.objects.create(ticket=ticket, rating=rng.randint(1, 5), comment="",
+                                                 answered_at=when, updated_at=when)  # fmt: skip
+            if rng.random() < 0.3:
+                answer.rating = rng.randint(1, 5)
+                answer.save()
         if i % 40 == 0:
             facts.refresh_dirty()  # flushes in the middle: roll-ups kept incrementally
 
@@ -135,11 +145,13 @@ def test_rollups_equal_facts_on_a_generated_set_for_every_role(
     rng = random.Random(19)
     _random_history(rng, ([requester, colleague, outsider, manager], [agent, other_agent]), [category, other_category])
     facts.refresh_dirty()
-    incremental = Counter(DailyRollup.objects.values_list("day", "service_id", "category_id", "measure", "status",
-                                                          "value", "count"))  # fmt: skip
+    assert SurveyAnswer.objects.count() > 10 and DailyRollup.objects.filter(measure=Measure.RATING).exists()
+    assert DailyRollup.objects.filter(measure=Measure.AGE_AT_MIDNIGHT).exists()
+    assert DailyRollup.objects.filter(measure=Measure.TRANSFERRED).exists()
+    assert DailyRollup.objects.filter(measure=Measure.REFUSED).exists()
+    incremental = Counter(DailyRollup.objects.values_list(*ROW))
     assert rollups.rebuild() == len(incremental)
-    rebuilt = Counter(DailyRollup.objects.values_list("day", "service_id", "category_id", "measure", "status",
-                                                      "value", "count"))  # fmt: skip
+    rebuilt = Counter(DailyRollup.objects.values_list(*ROW))
     assert rebuilt == incremental
     midnight = datetime(2026, 4, 6, tzinfo=PARIS)
     periods = [

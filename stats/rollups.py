@@ -348,7 +348,10 @@ class Rollups:
 
     def sums(self, **rules: Q) -> dict[str, int]:
         """``{name: sum of count}`` for each rule, one query; 0 when nothing matches."""
-        found = self.rows.aggregate(**{name: Sum("count", filter=rule) for name, rule in rules.items()})
+        where = Q()
+        for rule in rules.values():
+            where |= rule  # so that the indexes on (measure, day) answer, not a scan with filters
+        found = self.rows.filter(where).aggregate(**{name: Sum("count", filter=rule) for name, rule in rules.items()})
         return {name: value or 0 for name, value in found.items()}
 
     def histograms(self, measures: Iterable[int], periods: dict[str, Any], by_category: bool = False) -> dict:

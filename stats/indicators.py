@@ -243,20 +243,26 @@ def backlog_by_age(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Ind
 def _age_counts_rollups(rollups: Rollups, period: Period) -> dict[str, int]:
     """Filed at or before M − low days and after M − (high + 1) days, open at M: by the day
     the age counts from (``rollups._age_day``), ``M − high − 1 ≤ day ≤ M − low − 1``."""
-    rules = {}
+    rules, unbounded = {}, {}
     for suffix, moment in (("", period.end), ("_prev", period.start)):
         day = paris_date(moment)
         open_then = Q(value__gte=epoch_day(day))
         for label, low, high in AGE_BANDS:
             last = day - timedelta(days=low + 1)
             # Filed at midnight exactly on the day M itself: not yet filed at M.
-            band = Q(measure=M.AGE, day__lte=last) | Q(
-                measure=M.AGE_AT_MIDNIGHT, day__lte=min(last, day - timedelta(days=2))
-            )
-            if high is not None:
-                band &= Q(day__gte=day - timedelta(days=high + 1))
-            rules[f"{label}{suffix}"] = band & open_then
-    return rollups.sums(**rules)
+            last_at_midnight = min(last, day - timedelta(days=2))
+            if high is None:  # every day before: the open totals (``Rollups.open_at``)
+                for measure, until in ((M.AGE, last), (M.AGE_AT_MIDNIGHT, last_at_midnight)):
+                    parts = rollups.open_at(measure, moment, until=until + timedelta(days=1))
+                    unbounded |= {f"{label}{suffix}{measure}{part}": rule for part, rule in parts.items()}
+                continue
+            band = Q(measure=M.AGE, day__lte=last) | Q(measure=M.AGE_AT_MIDNIGHT, day__lte=last_at_midnight)
+            rules[f"{label}{suffix}"] = band & open_then & Q(day__gte=day - timedelta(days=high + 1))
+    found = rollups.sums(**rules, **unbounded)
+    for name in {key[: -len(f"{M.AGE}+")] for key in unbounded}:
+        found[name] = sum(found[f"{name}{m}+"] - found[f"{name}{m}-"] + found[f"{name}{m}c"]
+                          for m in (M.AGE, M.AGE_AT_MIDNIGHT))  # fmt: skip
+    return found
 
 
 def _age_counts(facts: QuerySet[TicketFact], period: Period) -> dict[str, int]:
@@ -277,13 +283,10 @@ def backlog_by_status(facts: QuerySet[TicketFact] | Rollups, period: Period) -> 
     open_states = [status for status in TicketStatus if status in OPEN_STATES]
     moments = (("", period.end), ("_prev", period.start))
     if isinstance(facts, Rollups):
-        rules = {}
-        for suffix, moment in moments:
-            day = paris_date(moment)
-            at_moment = Q(measure=M.SPAN, day__lt=day, value__gte=epoch_day(day))
-            for status in open_states:
-                rules[f"{status.value}{suffix}"] = at_moment & Q(status=status.value)
-        counts = facts.sums(**rules)
+        counts = facts.open_sums(**{
+            f"{status.value}{suffix}": facts.open_at(M.SPAN, moment, Q(status=status.value))
+            for suffix, moment in moments for status in open_states
+        })  # fmt: skip
     else:
         aggregates = {}
         for suffix, moment in moments:

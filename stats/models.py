@@ -227,6 +227,7 @@ class DailyRollup(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["measure", "day"], name="stats_rollup_measure_day"),
+            models.Index(fields=["measure", "value", "day"], name="stats_rollup_measure_value"),
             models.Index(fields=["service_id", "measure", "day"], name="stats_rollup_service"),
             models.Index(fields=["day", "service_id"], name="stats_rollup_day_service"),
         ]

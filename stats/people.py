@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from stats.indicators import Indicator, Period, Row, _in, _on, _open_at
 from stats.models import Measure, SurveyAnswer, TicketFact
-from stats.rollups import Rollups, epoch_day, paris_date
+from stats.rollups import Rollups
 from stats.survey import SURVEYED_STATES
 
 
@@ -135,8 +135,7 @@ def workload_open(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indi
     """Tickets open at the end of each period, by their (current) agent."""
     if isinstance(facts, Rollups):
         # Filed before the Paris midnight M (day < M) and not closed before it (closed day ≥ M).
-        rules = tuple(Q(day__lt=paris_date(m), value__gte=epoch_day(paris_date(m))) for m in (period.end, period.start))
-        counts = facts.by_agent(Measure.AGENT_OPEN, rules)
+        counts = facts.open_by_agent(Measure.AGENT_OPEN, (period.end, period.start))
     else:
         counts = _by_agent(facts, (_open_at(period.end), _open_at(period.start)))
     return Indicator(

@@ -220,8 +220,46 @@ def update(pairs: set[tuple[date, int | None]]) -> None:
         events = TicketEvent.objects.filter(events_rule, action__in=OUTCOME_ACTIONS, ticket__stats_fact__isnull=False)
         spans = StatusSpan.objects.filter(spans_rule, ticket__stats_fact__isnull=False)
         counts = _count(facts, _spans(spans), _events(events), set(chunk))
-        DailyRollup.objects.filter(rows).delete()
+        old = DailyRollup.objects.filter(rows)
+        delta = _open_totals(_rows_as_counts(old.filter(value=OPEN, measure__in=OPEN_MEASURES)))
+        delta.subtract(_open_totals(counts))
+        old.delete()
         DailyRollup.objects.bulk_create(_rows(counts), batch_size=2000)
+        _apply_open_totals({key: -n for key, n in delta.items() if n})
+
+
+# Measures whose ``value`` is OPEN while the ticket or span is: their OPEN rows are also kept summed
+# over every day (``measure + TOTAL``, on ``TOTAL_DAY``), so that "still open at M" reads the total
+# minus what opened since M, plus what closed since M — rather than every day's rows since the first.
+OPEN_MEASURES = (Measure.AGE, Measure.AGE_AT_MIDNIGHT, Measure.SPAN, Measure.AGENT_OPEN)
+TOTAL, TOTAL_DAY = 100, date(9999, 12, 31)
+
+
+def _rows_as_counts(rows: QuerySet[DailyRollup]) -> Iterator[tuple[Key, int]]:
+    fields = ("day", "service_id", "category_id", "measure", "status", "value", "agent_id", "count")
+    for *key, n in rows.values_list(*fields):
+        yield tuple(key), n
+
+
+def _open_totals(counts: Iterable[tuple[Key, int]] | Counter) -> Counter:
+    """The OPEN rows of ``OPEN_MEASURES`` summed over the days, as ``TOTAL`` rows."""
+    items = counts.items() if isinstance(counts, Counter) else counts
+    totals: Counter = Counter()
+    for (_day, service, category, measure, status, value, agent), n in items:
+        if value == OPEN and measure in OPEN_MEASURES:
+            totals[TOTAL_DAY, service, category, measure + TOTAL, status, OPEN, agent] += n
+    return totals
+
+
+def _apply_open_totals(delta: dict[Key, int]) -> None:
+    for (day, service, category, measure, status, value, agent), n in delta.items():
+        key = Q(day=day, measure=measure, status=status, value=value)
+        for column, v in (("service_id", service), ("category_id", category), ("agent_id", agent)):
+            key &= Q(**{f"{column}__isnull": True}) if v is None else Q(**{column: v})
+        if not DailyRollup.objects.filter(key).update(count=F("count") + n):
+            DailyRollup.objects.create(day=day, service_id=service, category_id=category, measure=measure,
+                                       status=status, value=value, agent_id=agent, count=n)  # fmt: skip
+        DailyRollup.objects.filter(key, count=0).delete()
 
 
 def _local(column: str) -> str:
@@ -304,12 +342,21 @@ def rebuild() -> int:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(_rebuild_sql())
-                return cursor.rowcount
-        facts = facts_with_rating(TicketFact.objects.all()).iterator(chunk_size=2000)
-        events = _events(TicketEvent.objects.filter(action__in=OUTCOME_ACTIONS, ticket__stats_fact__isnull=False))
-        rows = _rows(_count(facts, _spans(StatusSpan.objects.all()), events))
-        DailyRollup.objects.bulk_create(rows, batch_size=2000)
-        return len(rows)
+                written = cursor.rowcount
+        else:
+            facts = facts_with_rating(TicketFact.objects.all()).iterator(chunk_size=2000)
+            events = _events(TicketEvent.objects.filter(action__in=OUTCOME_ACTIONS, ticket__stats_fact__isnull=False))
+            rows = _rows(_count(facts, _spans(StatusSpan.objects.all()), events))
+            DailyRollup.objects.bulk_create(rows, batch_size=2000)
+            written = len(rows)
+        opened = DailyRollup.objects.filter(value=OPEN, measure__in=OPEN_MEASURES)
+        fields = ("service_id", "category_id", "measure", "status", "agent_id")
+        totals = _rows(_open_totals(
+            ((TOTAL_DAY, r["service_id"], r["category_id"], r["measure"], r["status"], OPEN, r["agent_id"]), r["n"])
+            for r in opened.values(*fields).annotate(n=Sum("count")).order_by()
+        ))  # fmt: skip
+        DailyRollup.objects.bulk_create(totals, batch_size=2000)
+        return written + len(totals)
 
 
 def lock() -> None:
@@ -336,6 +383,25 @@ class Rollups:
         """Rows of one measure on the days of a period."""
         return Q(measure=measure, day__gte=paris_date(period.start), day__lt=paris_date(period.end))
 
+    @staticmethod
+    def open_at(measure: int, moment: Any, rule: Q = Q(), until: date | None = None) -> dict[str, Q]:
+        """Rows of ``measure`` (one of ``OPEN_MEASURES``) open at the Paris midnight ``moment``
+        (value ≥ its day) among those before ``until`` (default: the moment's day) and matching
+        ``rule``, as three rules whose sums combine (``combined``): the OPEN total over every day,
+        minus the OPEN rows from ``until`` on, plus the rows closed since the moment."""
+        day = paris_date(moment)
+        until = day if until is None else until
+        return {
+            "+": Q(measure=measure + TOTAL) & rule,
+            "-": Q(measure=measure, value=OPEN, day__gte=until) & rule,
+            "c": Q(measure=measure, value__gte=epoch_day(day), value__lt=OPEN, day__lt=until) & rule,
+        }
+
+    def open_sums(self, **specs: dict[str, Q]) -> dict[str, int]:
+        """``{name: open count}`` for ``{name: Rollups.open_at(…)}``, one query."""
+        found = self.sums(**{f"{name}{part}": rule for name, parts in specs.items() for part, rule in parts.items()})
+        return {name: found[f"{name}+"] - found[f"{name}-"] + found[f"{name}c"] for name in specs}
+
     def by_agent(self, measure: int, rules: tuple[Q, Q]) -> dict[int, tuple[int, int]]:
         """``{agent id: (sum now, sum before)}`` of the rows of a measure matching each rule."""
         rows = (
@@ -345,6 +411,26 @@ class Rollups:
             .order_by()
         )
         return {row["agent_id"]: (row["now"] or 0, row["before"] or 0) for row in rows}
+
+    def open_by_agent(self, measure: int, moments: tuple[Any, Any]) -> dict[int, tuple[int, int]]:
+        """``{agent id: (open at the first moment, at the second)}`` (see ``open_at``), one query."""
+        specs = {name: self.open_at(measure, moment) for name, moment in zip(("now", "before"), moments, strict=True)}
+        rules = {f"{name}{part}": rule for name, parts in specs.items() for part, rule in parts.items()}
+        where = Q()
+        for rule in rules.values():
+            where |= rule
+        rows = (
+            self.rows.filter(where, agent_id__isnull=False)
+            .values("agent_id")
+            .annotate(**{name: Sum("count", filter=rule) for name, rule in rules.items()})
+            .order_by()
+        )
+        found = {}
+        for row in rows:
+            now, before = ((row[f"{n}+"] or 0) - (row[f"{n}-"] or 0) + (row[f"{n}c"] or 0) for n in specs)
+            if now or before:
+                found[row["agent_id"]] = (now, before)
+        return found
 
     def sums(self, **rules: Q) -> dict[str, int]:
         """``{name: sum of count}`` for each rule, one query; 0 when nothing matches."""

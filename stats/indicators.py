@@ -283,10 +283,10 @@ def backlog_by_status(facts: QuerySet[TicketFact] | Rollups, period: Period) -> 
     open_states = [status for status in TicketStatus if status in OPEN_STATES]
     moments = (("", period.end), ("_prev", period.start))
     if isinstance(facts, Rollups):
-        counts = facts.open_sums(**{
-            f"{status.value}{suffix}": facts.open_at(M.SPAN, moment, Q(status=status.value))
-            for suffix, moment in moments for status in open_states
-        })  # fmt: skip
+        by_status = facts.open_by("status", M.SPAN, (period.end, period.start), Q(status__in=open_states))
+        counts = {}
+        for status in open_states:
+            counts[status.value], counts[f"{status.value}_prev"] = by_status.get(status.value, (0, 0))
     else:
         aggregates = {}
         for suffix, moment in moments:

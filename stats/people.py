@@ -135,7 +135,7 @@ def workload_open(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indi
     """Tickets open at the end of each period, by their (current) agent."""
     if isinstance(facts, Rollups):
         # Filed before the Paris midnight M (day < M) and not closed before it (closed day ≥ M).
-        counts = facts.open_by_agent(Measure.AGENT_OPEN, (period.end, period.start))
+        counts = facts.open_by("agent_id", Measure.AGENT_OPEN, (period.end, period.start), Q(agent_id__isnull=False))
     else:
         counts = _by_agent(facts, (_open_at(period.end), _open_at(period.start)))
     return Indicator(

@@ -397,11 +397,6 @@ class Rollups:
             "c": Q(measure=measure, value__gte=epoch_day(day), value__lt=OPEN, day__lt=until) & rule,
         }
 
-    def open_sums(self, **specs: dict[str, Q]) -> dict[str, int]:
-        """``{name: open count}`` for ``{name: Rollups.open_at(…)}``, one query."""
-        found = self.sums(**{f"{name}{part}": rule for name, parts in specs.items() for part, rule in parts.items()})
-        return {name: found[f"{name}+"] - found[f"{name}-"] + found[f"{name}c"] for name in specs}
-
     def by_agent(self, measure: int, rules: tuple[Q, Q]) -> dict[int, tuple[int, int]]:
         """``{agent id: (sum now, sum before)}`` of the rows of a measure matching each rule."""
         rows = (
@@ -412,24 +407,25 @@ class Rollups:
         )
         return {row["agent_id"]: (row["now"] or 0, row["before"] or 0) for row in rows}
 
-    def open_by_agent(self, measure: int, moments: tuple[Any, Any]) -> dict[int, tuple[int, int]]:
-        """``{agent id: (open at the first moment, at the second)}`` (see ``open_at``), one query."""
+    def open_by(self, field: str, measure: int, moments: tuple[Any, Any], rule: Q = Q()) -> dict[Any, tuple[int, int]]:
+        """``{field's value: (open at the first moment, at the second)}`` (see ``open_at``) of the rows
+        matching ``rule``, one query: grouped by ``field``, its few conditions answered by the indexes."""
         specs = {name: self.open_at(measure, moment) for name, moment in zip(("now", "before"), moments, strict=True)}
         rules = {f"{name}{part}": rule for name, parts in specs.items() for part, rule in parts.items()}
         where = Q()
-        for rule in rules.values():
-            where |= rule
+        for condition in set(rules.values()):
+            where |= condition
         rows = (
-            self.rows.filter(where, agent_id__isnull=False)
-            .values("agent_id")
-            .annotate(**{name: Sum("count", filter=rule) for name, rule in rules.items()})
+            self.rows.filter(where, rule)
+            .values(field)
+            .annotate(**{name: Sum("count", filter=condition) for name, condition in rules.items()})
             .order_by()
         )
         found = {}
         for row in rows:
             now, before = ((row[f"{n}+"] or 0) - (row[f"{n}-"] or 0) + (row[f"{n}c"] or 0) for n in specs)
             if now or before:
-                found[row["agent_id"]] = (now, before)
+                found[row[field]] = (now, before)
         return found
 
     def sums(self, **rules: Q) -> dict[str, int]:

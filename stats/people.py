@@ -12,15 +12,33 @@ from stats.rollups import Rollups
 from stats.survey import SURVEYED_STATES
 
 
-def _survey_counts(facts: QuerySet[TicketFact] | Rollups, period: Period) -> dict:
-    if isinstance(facts, Rollups):
-        counts = facts.sums(
-            closed=_on(period, Measure.SURVEYED),
-            **{f"r{n}": _on(period, Measure.RATING) & Q(value=n) for n in range(1, 6)},
-        )
+def _survey_counts_rollups(rollups: Rollups, period: Period) -> list[dict]:
+    """``_survey_counts`` of the period and of the previous one, from the roll-ups: one query per page."""
+    key = ("survey", period)
+    if key not in rollups.shared:
+        rules = {}
+        for suffix, p in (("", period), ("_prev", period.previous)):
+            rules[f"closed{suffix}"] = _on(p, Measure.SURVEYED)
+            rules |= {f"r{n}{suffix}": _on(p, Measure.RATING) & Q(value=n) for n in range(1, 6)}
+        rollups.shared[key] = rollups.sums(**rules)
+    found = rollups.shared[key]
+    both = []
+    for suffix in ("", "_prev"):
+        counts = {name: found[f"{name}{suffix}"] for name in ("closed", "r1", "r2", "r3", "r4", "r5")}
         answers = sum(counts[f"r{n}"] for n in range(1, 6))
         average = sum(n * counts[f"r{n}"] for n in range(1, 6)) / answers if answers else None
-        return counts | {"answers": answers, "average": average}
+        both.append(counts | {"answers": answers, "average": average})
+    return both
+
+
+def _both_survey_counts(facts: QuerySet[TicketFact] | Rollups, period: Period) -> list[dict]:
+    """The survey's counts for the period and for the previous one."""
+    if isinstance(facts, Rollups):
+        return _survey_counts_rollups(facts, period)
+    return [_survey_counts(facts, period), _survey_counts(facts, period.previous)]
+
+
+def _survey_counts(facts: QuerySet[TicketFact], period: Period) -> dict:
     closed = facts.filter(_in("closed_at", period), status__in=SURVEYED_STATES)
     counts = closed.aggregate(closed=Count("pk"))
     answers = SurveyAnswer.objects.filter(ticket_id__in=closed.values("ticket_id")).aggregate(
@@ -42,7 +60,7 @@ def _average(value: float | None) -> float | None:
 def satisfaction(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator:
     """Answers about the tickets the service closed in the period (approved, closed
     automatically after a proposal, rejected)."""
-    now, before = _survey_counts(facts, period), _survey_counts(facts, period.previous)
+    now, before = _both_survey_counts(facts, period)
     return Indicator(
         key="satisfaction",
         title=_("Satisfaction des demandeurs (demandes closes dans la période)"),
@@ -63,7 +81,7 @@ def satisfaction(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indic
 
 
 def satisfaction_distribution(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator:
-    now, before = _survey_counts(facts, period), _survey_counts(facts, period.previous)
+    now, before = _both_survey_counts(facts, period)
     return Indicator(
         key="satisfaction_distribution",
         title=_("Répartition des notes de satisfaction"),

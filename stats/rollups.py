@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -377,6 +377,8 @@ class Rollups:
 
     rows: QuerySet[DailyRollup]
     facts: QuerySet[TicketFact]
+    # Figures several indicators read (the survey's, for two of them), computed once per page.
+    shared: dict = field(default_factory=dict, compare=False)
 
     @staticmethod
     def on(period: Any, measure: int) -> Q:

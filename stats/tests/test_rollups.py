@@ -195,3 +195,16 @@ def test_the_nightly_repair_keeps_the_rollups(history, admin):
     found = {i.key: i.values() for i in compute(user=admin, filters=may_filters(), keys=KEYS)}
     assert found["volumes"] == {"filed": (9, 2), "closed": (7, 1), "follow_ups": (0, 0)}
     _same_figures(admin, may_filters(), rolled=True)
+
+
+def test_a_closure_period_changed_afterwards_recounts_the_rollups(history, admin, institution, monkeypatch,
+                                                                  django_capture_on_commit_callbacks):  # fmt: skip
+    from accounts.models import ClosurePeriod
+    from stats import tasks
+
+    monkeypatch.setattr(tasks.refresh_after_closure_change, "delay", tasks.refresh_after_closure_change)
+    with django_capture_on_commit_callbacks(execute=True):
+        ClosurePeriod.objects.get(institution=institution).delete()
+    found = {i.key: i.values() for i in compute(user=admin, filters=may_filters(), keys=("waiting",))}
+    assert found["waiting"]["requester_p90"] == (13, 2)  # as test_more_indicators reads it from the facts
+    _same_figures(admin, may_filters(), rolled=True)

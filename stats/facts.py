@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
-
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -200,13 +199,12 @@ def mark(ticket_ids: Iterable[int]) -> None:
     ids = sorted(set(ticket_ids))
     if not ids:
         return
+    sql = "INSERT INTO stats_dirtyticket (ticket_id) VALUES (%s) ON CONFLICT (ticket_id) DO NOTHING"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO stats_dirtyticket (ticket_id) VALUES "
-            + ", ".join(["(%s)"] * len(ids))
-            + " ON CONFLICT (ticket_id) DO NOTHING",
-            ids,
-        )
+        if len(ids) == 1:
+            cursor.execute(sql, ids)
+        else:
+            cursor.executemany(sql, [[ticket_id] for ticket_id in ids])
 
 
 def on_ticket_event(sender: Any, event: TicketEvent, **kwargs: Any) -> None:
@@ -242,19 +240,25 @@ def _take_marked(batch_size: int) -> list[int]:
 def refresh_dirty(batch_size: int = BATCH_SIZE) -> int:
     """Recompute the facts and roll-ups of the marked tickets, a batch per transaction (the
     markers taken and the rows rewritten commit together); returns how many tickets.
-    With no marker, one query."""
+    With no marker, one query.
+
+    Every writer of facts (flushes, ``rebuild``'s batches) holds ``rollups.lock`` from before it
+    reads the tickets until it commits: a batch that read a ticket before an action cannot write
+    its stale fact over the one a flush computed after that action (the action's marker is then
+    still there). Taken before the markers, so that actions never wait on a waiting flush."""
     done, calendars = 0, None
-    while True:
+    while DirtyTicket.objects.exists():
         with transaction.atomic():
+            rollups.lock()
             ids = _take_marked(batch_size)
             if not ids:
                 return done
-            rollups.lock()
             calendars = calendars or Calendars()
             refresh(ids, calendars)
         done += len(ids)
         if len(ids) < batch_size:
             return done
+    return done
 
 
 def rebuild(*, stale_only: bool = False, closed_since=None, batch_size: int = BATCH_SIZE) -> int:
@@ -275,8 +279,7 @@ def rebuild(*, stale_only: bool = False, closed_since=None, batch_size: int = BA
         if not ids:
             break
         with transaction.atomic():
-            if incremental:
-                rollups.lock()
+            rollups.lock()
             done += refresh(ids, calendars, update_rollups=incremental)
         last = ids[-1]
     if done and not incremental:

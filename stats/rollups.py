@@ -269,46 +269,46 @@ def _local(column: str) -> str:
 def _rebuild_sql() -> str:
     closed = f"{_local('closed_at')}::date"
     parts = [
-        f"SELECT {_local('created')}::date, service_id, category_id, {Measure.FILED}, '', 0 FROM stats_ticketfact",
-        f"SELECT {_local('created')}::date, service_id, category_id, {Measure.FOLLOW_UP}, '', 0 "
+        f"SELECT {_local('created')}::date, service_id, category_id, {Measure.FILED}, '', 0 FROM stats_ticketfact",  # noqa: S608 - constants of ours
+        f"SELECT {_local('created')}::date, service_id, category_id, {Measure.FOLLOW_UP}, '', 0 "  # noqa: S608 - constants of ours
         "FROM stats_ticketfact WHERE is_follow_up",
-        f"SELECT {closed}, service_id, category_id, {Measure.CLOSED}, '', 0 FROM stats_ticketfact "
+        f"SELECT {closed}, service_id, category_id, {Measure.CLOSED}, '', 0 FROM stats_ticketfact "  # noqa: S608 - constants of ours
         "WHERE closed_at IS NOT NULL",
     ]
     for column, measure in DELAY_MEASURES.items():
         parts.append(
-            f"SELECT {closed}, service_id, category_id, {measure}, '', {column} FROM stats_ticketfact "
+            f"SELECT {closed}, service_id, category_id, {measure}, '', {column} FROM stats_ticketfact "  # noqa: S608 - constants of ours
             f"WHERE closed_at IS NOT NULL AND {column} IS NOT NULL"
         )
     parts.append(
-        f"SELECT ({_local('created')} - interval '1 microsecond')::date, service_id, category_id, "
+        f"SELECT ({_local('created')} - interval '1 microsecond')::date, service_id, category_id, "  # noqa: S608 - constants of ours
         f"CASE WHEN {_local('created')}::time = '00:00' THEN {Measure.AGE_AT_MIDNIGHT} ELSE {Measure.AGE} END, '', "
         f"COALESCE({closed} - DATE '1970-01-01', {OPEN}) FROM stats_ticketfact"
     )
     parts.append(
-        f"SELECT {_local('s.start')}::date, f.service_id, f.category_id, {Measure.SPAN}, s.status, "
+        f"SELECT {_local('s.start')}::date, f.service_id, f.category_id, {Measure.SPAN}, s.status, "  # noqa: S608 - constants of ours
         f"COALESCE({_local('s.end')}::date - DATE '1970-01-01', {OPEN}) "
         "FROM stats_statusspan s JOIN stats_ticketfact f ON f.ticket_id = s.ticket_id"
     )
     parts = [f"{part.replace(' FROM ', ', NULL::integer FROM ', 1)}" for part in parts]
     surveyed = "closed_at IS NOT NULL AND status IN ('TER', 'REJ')"
     parts += [
-        f"SELECT {closed}, service_id, category_id, {Measure.SURVEYED}, '', 0, NULL FROM stats_ticketfact "
+        f"SELECT {closed}, service_id, category_id, {Measure.SURVEYED}, '', 0, NULL FROM stats_ticketfact "  # noqa: S608 - constants of ours
         f"WHERE {surveyed}",
-        f"SELECT {closed}, service_id, category_id, {Measure.RATING}, '', a.rating, NULL FROM stats_ticketfact f "
+        f"SELECT {closed}, service_id, category_id, {Measure.RATING}, '', a.rating, NULL FROM stats_ticketfact f "  # noqa: S608 - constants of ours
         f"JOIN stats_surveyanswer a ON a.ticket_id = f.ticket_id WHERE {surveyed}",
-        f"SELECT {closed}, service_id, category_id, CASE closing_action "
+        f"SELECT {closed}, service_id, category_id, CASE closing_action "  # noqa: S608 - constants of ours
         + " ".join(f"WHEN '{action}' THEN {measure}" for action, measure in REJECTIONS.items())
         + f" END, '', 0, NULL FROM stats_ticketfact WHERE closed_at IS NOT NULL AND status = 'REJ' "
         f"AND closing_action IN ({', '.join(repr(a) for a in REJECTIONS)})",
-        f"SELECT {closed}, service_id, category_id, {Measure.HANDLED}, '', 0, assignee_id FROM stats_ticketfact "
+        f"SELECT {closed}, service_id, category_id, {Measure.HANDLED}, '', 0, assignee_id FROM stats_ticketfact "  # noqa: S608 - constants of ours
         "WHERE closed_at IS NOT NULL AND assignee_id IS NOT NULL",
-        f"SELECT {_local('first_assigned_at')}::date, service_id, category_id, {Measure.ASSIGNED}, '', 0, assignee_id "
+        f"SELECT {_local('first_assigned_at')}::date, service_id, category_id, {Measure.ASSIGNED}, '', 0, assignee_id "  # noqa: S608 - constants of ours
         "FROM stats_ticketfact WHERE first_assigned_at IS NOT NULL AND assignee_id IS NOT NULL",
-        f"SELECT {_local('created')}::date, service_id, category_id, {Measure.AGENT_OPEN}, '', "
+        f"SELECT {_local('created')}::date, service_id, category_id, {Measure.AGENT_OPEN}, '', "  # noqa: S608 - constants of ours
         f"COALESCE({closed} - DATE '1970-01-01', {OPEN}), assignee_id FROM stats_ticketfact "
         "WHERE assignee_id IS NOT NULL",
-        f"SELECT {_local('e.created')}::date, f.service_id, f.category_id, {_event_case()}, '', 0, NULL "
+        f"SELECT {_local('e.created')}::date, f.service_id, f.category_id, {_event_case()}, '', 0, NULL "  # noqa: S608 - constants of ours
         "FROM tickets_ticketevent e JOIN stats_ticketfact f ON f.ticket_id = e.ticket_id "
         f"WHERE e.action IN ({', '.join(repr(a) for a in OUTCOME_ACTIONS)})",
     ]
@@ -386,13 +386,14 @@ class Rollups:
         return Q(measure=measure, day__gte=paris_date(period.start), day__lt=paris_date(period.end))
 
     @staticmethod
-    def open_at(measure: int, moment: Any, rule: Q = Q(), until: date | None = None) -> dict[str, Q]:
+    def open_at(measure: int, moment: Any, rule: Q | None = None, until: date | None = None) -> dict[str, Q]:
         """Rows of ``measure`` (one of ``OPEN_MEASURES``) open at the Paris midnight ``moment``
         (value ≥ its day) among those before ``until`` (default: the moment's day) and matching
         ``rule``, as three rules whose sums combine (``combined``): the OPEN total over every day,
         minus the OPEN rows from ``until`` on, plus the rows closed since the moment."""
         day = paris_date(moment)
         until = day if until is None else until
+        rule = Q() if rule is None else rule
         return {
             "+": Q(measure=measure + TOTAL) & rule,
             "-": Q(measure=measure, value=OPEN, day__gte=until) & rule,
@@ -409,7 +410,7 @@ class Rollups:
         )
         return {row["agent_id"]: (row["now"] or 0, row["before"] or 0) for row in rows}
 
-    def open_by(self, field: str, measure: int, moments: tuple[Any, Any], rule: Q = Q()) -> dict[Any, tuple[int, int]]:
+    def open_by(self, field: str, measure: int, moments: tuple, rule: Q | None = None) -> dict[Any, tuple[int, int]]:
         """``{field's value: (open at the first moment, at the second)}`` (see ``open_at``) of the rows
         matching ``rule``, one query: grouped by ``field``, its few conditions answered by the indexes."""
         specs = {name: self.open_at(measure, moment) for name, moment in zip(("now", "before"), moments, strict=True)}
@@ -418,7 +419,7 @@ class Rollups:
         for condition in set(rules.values()):
             where |= condition
         rows = (
-            self.rows.filter(where, rule)
+            self.rows.filter(where, Q() if rule is None else rule)
             .values(field)
             .annotate(**{name: Sum("count", filter=condition) for name, condition in rules.items()})
             .order_by()

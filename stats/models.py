@@ -204,8 +204,10 @@ class Measure(models.IntegerChoices):
 
 
 class DailyRollup(models.Model):
-    """Counts of ``TicketFact`` / ``StatusSpan`` rows by (day, service, category, measure,
-    status, value): the statistics page sums these instead of scanning the facts.
+    """Counts of ``TicketFact`` / ``StatusSpan`` / outcome ``TicketEvent`` rows by (day, service,
+    category, measure, status, value, agent): the statistics page sums these instead of
+    scanning the facts. The rows still open (``value`` OPEN) of the backlog measures are also
+    kept summed over every day (``measure + 100`` on 9999-12-31, ``stats.rollups.OPEN_MEASURES``).
 
     Delays are stored as a histogram (one row per number of working days), so
     medians and percentiles read from it are exact. Kept current by

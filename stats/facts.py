@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from helpdesk.workdays import PARIS, WorkCalendar, is_working_day, working_days_between
 from stats import rollups
-from stats.indicators import REJECTION_ACTIONS, RESOLVED_STATES, RESPONSE_ACTIONS, Calendars
+from stats.calendars import Calendars
+from stats.indicators import REJECTION_ACTIONS, RESOLVED_STATES, RESPONSE_ACTIONS
 from stats.models import DirtyTicket, StatusSpan, TicketFact
 from tickets.models import EventAction, Ticket, TicketEvent
 from tickets.status import CLOSED_STATES, WaitingOn, waiting_on

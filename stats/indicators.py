@@ -11,8 +11,6 @@ PostgreSQL (``stats.percentiles``).
 
 from __future__ import annotations
 
-import math
-import statistics
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,10 +21,9 @@ from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ClosurePeriod, Institution
-from helpdesk.workdays import WorkCalendar, resolve_holiday_region
 from stats.models import Measure as M
 from stats.models import StatusSpan, TicketFact, targets_by_category
+from stats.percentiles import PercentileCont, PercentileDisc, _number, histogram_median_and_p90, median, percentile_90
 from stats.rollups import DELAY_MEASURES, Rollups, epoch_day, paris_date
 from tickets.models import EventAction, Ticket, TicketEvent
 from tickets.status import OPEN_STATES, TicketStatus
@@ -355,36 +352,6 @@ def outcomes(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator
 # --- Delays in working days ------------------------------------------------------
 
 
-class Calendars:
-    """Working-day calendars by institution, built from two small queries at
-    most per batch (institutions' regions, all closure periods) instead of one
-    per ticket."""
-
-    def __init__(self) -> None:
-        self._closures: dict[int | None, list[tuple[date, date]]] | None = None
-        self._calendars: dict[int | None, WorkCalendar] = {}
-
-    def prepare(self, institution_ids: set[int | None]) -> None:
-        missing = institution_ids - set(self._calendars)
-        if not missing:
-            return
-        if self._closures is None:
-            self._closures = defaultdict(list)
-            for inst, start, end in ClosurePeriod.objects.values_list("institution_id", "start", "end"):
-                self._closures[inst].append((start, end))
-        regions = dict(Institution.objects.filter(pk__in=missing - {None}).values_list("pk", "holiday_region"))
-        for inst in missing:
-            try:
-                subdivision = resolve_holiday_region(regions.get(inst, ""))
-            except ValueError:  # a typo in admin: metropolitan France, as the timers do
-                subdivision = None
-            closures = self._closures[None] + (self._closures[inst] if inst is not None else [])
-            self._calendars[inst] = WorkCalendar(subdivision=subdivision, closures=tuple(sorted(closures)))
-
-    def __getitem__(self, institution_id: int | None) -> WorkCalendar:
-        return self._calendars[institution_id]
-
-
 def batches(qs: QuerySet, fields: tuple[str, ...]) -> Iterator[list[tuple]]:
     """Rows in keyset batches of ``BATCH_SIZE`` by primary key (constant memory per batch)."""
     last = 0
@@ -394,47 +361,6 @@ def batches(qs: QuerySet, fields: tuple[str, ...]) -> Iterator[list[tuple]]:
             return
         yield batch
         last = batch[-1][0]
-
-
-def median(values: list[int]) -> float | int | None:
-    """The middle value (the mean of the two middle ones for an even count)."""
-    if not values:
-        return None
-    return _number(statistics.median(values))
-
-
-def _number(value: float | int | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else round(float(value), 2)
-
-
-def percentile_90(values: list[int]) -> int | None:
-    """Nearest-rank 90th percentile: the smallest value at least 90 % of the tickets reach."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[math.ceil(0.9 * len(ordered)) - 1]
-
-
-def _nth(histogram: dict[int, int], index: int) -> int:
-    """The ``index``-th (from 0) of the values a ``{value: count}`` histogram holds, in order."""
-    seen = 0
-    for value in sorted(histogram):
-        seen += histogram[value]
-        if index < seen:
-            return value
-    raise IndexError(index)
-
-
-def histogram_median_and_p90(histogram: dict[int, int]) -> tuple[Any, Any]:
-    """``median`` and ``percentile_90`` of the values a ``{value: count}`` histogram holds."""
-    n = sum(histogram.values())
-    if not n:
-        return None, None
-    low = _nth(histogram, n // 2 - 1 if n % 2 == 0 else n // 2)
-    middle = _number((low + _nth(histogram, n // 2)) / 2)
-    return middle, _nth(histogram, math.ceil(0.9 * n) - 1)
 
 
 def median_and_p90(facts: QuerySet[TicketFact], column: str) -> tuple[Any, Any]:
@@ -458,8 +384,6 @@ def _percentiles(facts: QuerySet[TicketFact], period: Period, columns: list[str]
                 )
         return found
     if connection.vendor == "postgresql":
-        from stats.percentiles import PercentileCont, PercentileDisc
-
         aggregates = {}
         for column in columns:
             for suffix, p in periods:

@@ -40,8 +40,15 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tickets.tasks.purge_orphan_files",
         "schedule": crontab(hour=3, minute=50),
     },
+    # Every minute: recompute the statistics facts and roll-ups of the tickets changed since
+    # the last flush (each workflow action only marks its ticket; statistics reads flush too).
+    "stats-flush-facts": {
+        "task": "stats.tasks.flush_facts",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
     # Every night at 02:30: recompute the statistics facts that are missing or older than
-    # their ticket (each workflow action updates its ticket's facts; this repairs the rest:
+    # their ticket (each workflow action marks its ticket for the flush; this repairs the rest:
     # tickets imported outside the workflow, a failed update).
     "stats-refresh-facts": {"task": "stats.tasks.refresh_facts", "schedule": crontab(hour=2, minute=30)},
     # Every night at 03:40: rebuild the knowledge-base word list used for typo

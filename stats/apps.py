@@ -21,6 +21,8 @@ class StatsConfig(AppConfig):
 
         post_save.connect(facts.on_closure_change, sender=ClosurePeriod, dispatch_uid="stats.closure_saved")
         post_delete.connect(facts.on_closure_change, sender=ClosurePeriod, dispatch_uid="stats.closure_deleted")
+        post_save.connect(facts.on_survey_answer, sender="stats.SurveyAnswer", dispatch_uid="stats.answer_saved")
+        post_delete.connect(facts.on_survey_answer, sender="stats.SurveyAnswer", dispatch_uid="stats.answer_deleted")
         # The survey's per-branch switch is read from a cached map of the tree.
         for signal in (post_save, post_delete):
             signal.connect(survey.forget_categories, sender="catalogue.Category", weak=False)

@@ -128,6 +128,12 @@ class TicketFact(models.Model):
             models.Index(fields=["closed_at"], name="stats_fact_closed"),
             models.Index(fields=["service_id", "created"], name="stats_fact_service_created"),
             models.Index(fields=["service_id", "closed_at"], name="stats_fact_service_closed"),
+            # The rejections' most frequent reasons: the few rejected with a reason typed.
+            models.Index(
+                fields=["closed_at"],
+                name="stats_fact_reject_reason",
+                condition=models.Q(status="REJ", closing_action="reject") & ~models.Q(closing_reason=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,3 +154,85 @@ class StatusSpan(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} {self.status}"
+
+
+class DirtyTicket(models.Model):
+    """A ticket whose ``TicketFact`` (and roll-up rows) wait to be recomputed.
+
+    A workflow action writes one row here in its own transaction (one cheap
+    ``INSERT … ON CONFLICT DO NOTHING``, rolled back with the action); the flush
+    ``stats.facts.refresh_dirty`` (every minute, and before every statistics
+    read) takes the rows, recomputes those tickets and deletes them. No foreign
+    key: the marker costs one index insert and outlives nothing."""
+
+    ticket_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}"
+
+
+class Measure(models.IntegerChoices):
+    """What a ``DailyRollup`` row counts; ``day`` and ``value`` mean, by measure:"""
+
+    FILED = 1, "filed"  # day filed (Paris date); value 0
+    FOLLOW_UP = 2, "follow-up filed"  # day filed; value 0
+    CLOSED = 3, "closed"  # day closed; value 0
+    SURVEYED = 4, "closed, invited to the survey"  # day closed (TER, REJ); value 0
+    RATING = 5, "survey answer"  # day closed (TER, REJ); value: the rating
+    RESPONSE = 10, "response days"  # day closed; value: working days to the first response
+    RESOLUTION = 11, "resolution days"  # day closed; value: working days to resolution
+    WAITING_REQUESTER = 12, "waiting on the requester"  # day closed; value: working days
+    WAITING_SERVICE = 13, "waiting on the service"  # day closed; value: working days
+    # Day: the Paris date of (filed − 1 µs); value: the day closed (days since 1970-01-01), OPEN if never.
+    AGE = 20, "age"
+    AGE_AT_MIDNIGHT = 21, "age, filed at midnight exactly"  # the same, filed at 00:00:00.000000 Paris
+    SPAN = 30, "status span"  # day the status began; ``status``; value: day it ended (epoch days) or OPEN
+    REJECTED = 40, "rejected"  # day closed (REJ) by a reject; value 0
+    DUPLICATE = 41, "closed as a duplicate"  # the same, by a duplicate
+    EXCLUDED = 42, "excluded"  # the same, by an exclusion
+    HANDLED = 50, "closed, by agent"  # day closed; agent: the assignee
+    ASSIGNED = 51, "first assigned, by agent"  # day first taken or assigned; agent: the assignee
+    AGENT_OPEN = 52, "filed, by agent"  # day filed; value: day closed (epoch days) or OPEN; agent: the assignee
+    # Events, by the day they happened (the ticket's current service and category).
+    APPROVED = 60, "approved"
+    REFUSED = 61, "refused"
+    AUTO_ABN = 62, "closed automatically without answer"
+    AUTO_TER = 63, "closed automatically after a proposal"
+    REJECT_EVENT = 64, "rejection event"
+    TRANSFERRED = 65, "transferred"
+    REQUALIFIED = 66, "requalified"
+
+
+class DailyRollup(models.Model):
+    """Counts of ``TicketFact`` / ``StatusSpan`` / outcome ``TicketEvent`` rows by (day, service,
+    category, measure, status, value, agent): the statistics page sums these instead of
+    scanning the facts. The rows still open (``value`` OPEN) of the backlog measures are also
+    kept summed over every day (``measure + 100`` on 9999-12-31, ``stats.rollups.OPEN_MEASURES``).
+
+    Delays are stored as a histogram (one row per number of working days), so
+    medians and percentiles read from it are exact. Kept current by
+    ``stats.rollups``: recomputed from the facts, for the (day, service) pairs a
+    refreshed ticket touches, in the flush's transaction; rebuilt set-based by
+    ``stats.rollups.rebuild``."""
+
+    OPEN = 10**8  # "not closed / not ended": after every day
+
+    day = models.DateField()
+    service_id = models.IntegerField(null=True)
+    category_id = models.IntegerField(null=True)
+    measure = models.PositiveSmallIntegerField(choices=Measure.choices)
+    status = models.CharField(max_length=3, blank=True)
+    value = models.IntegerField(default=0)
+    agent_id = models.IntegerField(null=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["measure", "day"], name="stats_rollup_measure_day"),
+            models.Index(fields=["measure", "value", "day"], name="stats_rollup_measure_value"),
+            models.Index(fields=["service_id", "measure", "day"], name="stats_rollup_service"),
+            models.Index(fields=["day", "service_id"], name="stats_rollup_day_service"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.service_id} {self.measure} {self.value}: {self.count}"

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Category
 from knowledge.models import ArticleViewDay, Deflection, SearchMiss
-from stats.indicators import REJECTION_ACTIONS, Indicator, Period, Row, StatsFilters, _both, _in
-from stats.models import TicketFact
+from stats.indicators import REJECTION_ACTIONS, Indicator, Period, Row, StatsFilters, _both, _in, _on
+from stats.models import Measure, TicketFact
+from stats.rollups import REJECTIONS, Rollups
 from tickets.models import EventAction
 from tickets.status import TicketStatus
 
@@ -20,14 +21,22 @@ REJECTION_LABELS = {
 }
 
 
-def rejections(facts: QuerySet[TicketFact], period: Period) -> Indicator:
+def rejections(facts: QuerySet[TicketFact] | Rollups, period: Period) -> Indicator:
     """Tickets rejected in the period, by kind, then the most frequent reasons typed."""
-    rejected = facts.filter(_both("closed_at", period), status=TicketStatus.REJ)
     now, before = _in("closed_at", period), _in("closed_at", period.previous)
-    kinds = rejected.aggregate(
-        **{f"{a}": Count("pk", filter=now & Q(closing_action=a)) for a in REJECTION_ACTIONS},
-        **{f"{a}_prev": Count("pk", filter=before & Q(closing_action=a)) for a in REJECTION_ACTIONS},
-    )
+    if isinstance(facts, Rollups):
+        measures = {str(a): REJECTIONS[str(a)] for a in REJECTION_ACTIONS}
+        kinds = facts.sums(
+            **{a: _on(period, m) for a, m in measures.items()},
+            **{f"{a}_prev": _on(period.previous, m) for a, m in measures.items()},
+        )
+        facts = facts.facts
+    else:
+        kinds = facts.filter(_both("closed_at", period), status=TicketStatus.REJ).aggregate(
+            **{f"{a}": Count("pk", filter=now & Q(closing_action=a)) for a in REJECTION_ACTIONS},
+            **{f"{a}_prev": Count("pk", filter=before & Q(closing_action=a)) for a in REJECTION_ACTIONS},
+        )
+    rejected = facts.filter(_both("closed_at", period), status=TicketStatus.REJ)
     rows = [Row(str(a), REJECTION_LABELS[a], kinds[a], kinds[f"{a}_prev"]) for a in REJECTION_ACTIONS]
     reasons = (
         rejected.filter(closing_action=EventAction.REJECT)
@@ -63,16 +72,19 @@ def _categories(filters: StatsFilters, user) -> QuerySet[Category]:
     return categories
 
 
-def knowledge(facts: QuerySet[TicketFact], period: Period, *, filters: StatsFilters, user) -> Indicator:
+def knowledge(facts: QuerySet[TicketFact] | Rollups, period: Period, *, filters: StatsFilters, user) -> Indicator:
     """Requests not filed because an article or FAQ entry answered them ("Cela a résolu
     mon problème"), against the tickets filed in the same categories."""
     categories = _categories(filters, user).values("pk")
     deflected = Deflection.objects.filter(_both("created_at", period), category_id__in=categories).aggregate(
         now=Count("pk", filter=_in("created_at", period)), before=Count("pk", filter=_in("created_at", period.previous))
     )
-    filed = facts.filter(_both("created", period)).aggregate(
-        now=Count("pk", filter=_in("created", period)), before=Count("pk", filter=_in("created", period.previous))
-    )
+    if isinstance(facts, Rollups):
+        filed = facts.sums(now=_on(period, Measure.FILED), before=_on(period.previous, Measure.FILED))
+    else:
+        filed = facts.filter(_both("created", period)).aggregate(
+            now=Count("pk", filter=_in("created", period)), before=Count("pk", filter=_in("created", period.previous))
+        )
 
     def rate(key: str) -> float | None:
         total = deflected[key] + filed[key]

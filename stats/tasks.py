@@ -10,6 +10,12 @@ from stats import facts
 
 
 @shared_task
+def flush_facts() -> int:
+    """Recompute the facts and roll-ups of the tickets changed since the last flush."""
+    return facts.refresh_dirty()
+
+
+@shared_task
 def refresh_facts() -> int:
     """Recompute the statistics facts that are missing or older than their ticket."""
     return facts.rebuild(stale_only=True)

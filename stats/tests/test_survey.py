@@ -185,7 +185,8 @@ def test_anonymisation_keeps_the_rating_and_drops_the_words(approved, requester)
 
 def test_automatic_closure_by_the_sweep_updates_the_facts(requester, agent, category):
     """The scheduler's batch doors send their events together; the statistics still follow."""
-    from stats.models import TicketFact
+    from stats import facts
+    from stats.models import DirtyTicket, TicketFact
     from tickets.sweeps import expire_due_tickets, send_due_reminders
 
     h = History(requester=requester, agent=agent, category=category)
@@ -196,5 +197,8 @@ def test_automatic_closure_by_the_sweep_updates_the_facts(requester, agent, cate
         send_due_reminders()
     with time_machine.travel(at(5, 28), tick=False):
         assert expire_due_tickets().done == 1
+    # The batch marked its tickets; the flush (every minute, or before a statistics read) recomputes them.
+    assert DirtyTicket.objects.filter(ticket_id=ticket.pk).exists()
+    facts.refresh_dirty()
     fact = TicketFact.objects.get(ticket=ticket)
     assert (fact.status, fact.closing_action) == ("TER", "expire")

@@ -7,7 +7,7 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as lazy_text  # a lazy string, not one to translate
 
 from helpdesk.bulk import MIN_ROWS, bulk_insert
 from helpdesk.mail import AUTO_REPLIED, queue_emails
@@ -67,7 +67,7 @@ def test_history_events_with_lazy_text_and_json(requester, category):
             from_status="ARS",
             to_status="ARS",
             changes={"n": [i, None, "é"]},
-            reason=gettext_lazy("Relance") if i % 3 else "",
+            reason=lazy_text("Relance") if i % 3 else "",
             created=now - datetime.timedelta(minutes=i),
         )
         for i in range(MIN_ROWS)

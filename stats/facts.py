@@ -34,6 +34,8 @@ from stats.models import DirtyTicket, StatusSpan, TicketFact
 from tickets.models import EventAction, Ticket, TicketEvent
 from tickets.status import CLOSED_STATES, WaitingOn, waiting_on
 
+# Above this many stale facts, one set-based roll-up rebuild beats updating their rows one by one.
+INCREMENTAL_ROLLUPS_MAX = 20_000
 BATCH_SIZE = 1000
 ASSIGN_ACTIONS = (EventAction.TAKE, EventAction.ASSIGN)
 CLOSING_ACTIONS = (EventAction.APPROVE, EventAction.EXPIRE, EventAction.WITHDRAW, *REJECTION_ACTIONS)
@@ -270,22 +272,32 @@ def rebuild(*, stale_only: bool = False, closed_since=None, batch_size: int = BA
         tickets = tickets.filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=closed_since))
     if stale_only:
         tickets = tickets.filter(Q(stats_fact__isnull=True) | Q(updated__gt=F("stats_fact__refreshed_at")))
-    # The nightly repair finds a few stale facts: their roll-up rows are recomputed with them.
-    # Anything wider is followed by one set-based rebuild of the roll-ups.
-    incremental = stale_only and closed_since is None
-    calendars, done, last = Calendars(), 0, 0
+    calendars, done, stale = Calendars(), 0, []
     refresh_dirty()  # the markers first: what they stand for is recomputed by its flush
-    while True:
-        ids = list(tickets.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
-        if not ids:
-            break
+    if stale_only:
+        # The stale set is found by one join of tickets and facts, read once: asked again for
+        # each keyset batch, the join was recomputed every time (hours on an empty facts table).
+        stale = list(tickets.order_by("pk").values_list("pk", flat=True))
+        batches = (stale[i : i + batch_size] for i in range(0, len(stale), batch_size))
+    else:
+        batches = _keyset_batches(tickets, batch_size)
+    # The nightly repair finds a few stale facts: their roll-up rows are recomputed with them.
+    # Anything wider (a first fill, a closure period) is followed by one set-based rebuild.
+    incremental = stale_only and closed_since is None and len(stale) <= INCREMENTAL_ROLLUPS_MAX
+    for ids in batches:
         with transaction.atomic():
             rollups.lock()
             done += refresh(ids, calendars, update_rollups=incremental)
-        last = ids[-1]
     if done and not incremental:
         rollups.rebuild()
     return done
+
+
+def _keyset_batches(tickets: Any, batch_size: int) -> Iterable[list[int]]:
+    last = 0
+    while ids := list(tickets.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size]):
+        yield ids
+        last = ids[-1]
 
 
 def on_closure_change(sender: Any, instance: Any, **kwargs: Any) -> None:

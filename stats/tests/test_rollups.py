@@ -199,6 +199,28 @@ def test_the_nightly_repair_keeps_the_rollups(history, admin):
     _same_figures(admin, may_filters(), rolled=True)
 
 
+def test_a_wide_stale_set_is_filled_once_then_rolled_up_in_one_set(history, admin, monkeypatch):
+    """Many stale facts (every ticket changed since its fact) are found in one query, not one join
+    per batch, and the roll-ups rebuilt once instead of updated ticket by ticket."""
+    from tickets.models import Ticket
+
+    before = Counter(DailyRollup.objects.values_list("day", "service_id", "measure", "status", "value", "count"))
+    Ticket.objects.update(updated=timezone.now() + timedelta(hours=1))
+    DailyRollup.objects.all().delete()
+    monkeypatch.setattr(facts, "INCREMENTAL_ROLLUPS_MAX", 2)
+    rebuilt = []
+    monkeypatch.setattr(rollups, "rebuild", lambda real=rollups.rebuild: rebuilt.append(1) or real())
+    with CaptureQueriesContext(connection) as queries:
+        done = facts.rebuild(stale_only=True, batch_size=3)
+    assert done == TicketFact.objects.count() > 3 and rebuilt == [1]
+    joins = [q["sql"] for q in queries if "stats_ticketfact" in q["sql"] and q["sql"].startswith("SELECT")
+             and "tickets_ticket" in q["sql"] and "refreshed_at" in q["sql"]]  # fmt: skip
+    assert len(joins) == 1, joins
+    after = Counter(DailyRollup.objects.values_list("day", "service_id", "measure", "status", "value", "count"))
+    assert after == before
+    _same_figures(admin, may_filters(), rolled=True)
+
+
 def test_a_closure_period_changed_afterwards_recounts_the_rollups(history, admin, institution, monkeypatch,
                                                                   django_capture_on_commit_callbacks):  # fmt: skip
     from accounts.models import ClosurePeriod

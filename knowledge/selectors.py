@@ -31,6 +31,11 @@ STATUS_ALL = "all"
 
 
 class CappedPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, known_count: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        if known_count is not None:  # the ranked search knows it from its candidates: no query
+            self.count = min(known_count, count_cap() + 1)
+
     @cached_property
     def count(self) -> int:
         return self.object_list.order_by().values("pk")[: count_cap() + 1].count()
@@ -84,8 +89,10 @@ def _filtered(*, user, filters: ArticleFilters) -> QuerySet[Article]:
     return qs
 
 
-def _count_up_to(qs: QuerySet, limit: int) -> int:
+def _count_up_to(qs: QuerySet, limit: int, known: int | None = None) -> int:
     """How many rows match, counting no further than ``limit`` (no ranking, no full count)."""
+    if known is not None:
+        return min(known, limit)
     return len(qs.order_by().values_list("pk", flat=True)[:limit])
 
 
@@ -94,18 +101,19 @@ def article_search(*, user, filters: ArticleFilters, page_number: int | str = 1)
     base = _filtered(user=user, filters=filters)
     q = filters.q.strip()
     corrected_from = ""
+    count = None
     if q:
-        qs = search.search_articles(base, q, candidates=count_cap() + 1)
-        found = _count_up_to(qs, search.FEW_RESULTS)
+        qs, count = search.search_with_count(base, q, candidates=count_cap() + 1)
+        found = _count_up_to(qs, search.FEW_RESULTS, count)
         if found < search.FEW_RESULTS:
             corrected = search.correct_query(q)
             if corrected != q:
-                alternative = search.search_articles(base, corrected, candidates=count_cap() + 1)
-                if _count_up_to(alternative, search.FEW_RESULTS) > found:
-                    qs, corrected_from, q = alternative, q, corrected
+                alternative, other_count = search.search_with_count(base, corrected, candidates=count_cap() + 1)
+                if _count_up_to(alternative, search.FEW_RESULTS, other_count) > found:
+                    qs, count, corrected_from, q = alternative, other_count, q, corrected
     else:
         qs = base.order_by(F("published_at").desc(nulls_last=True), "-pk")
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(page_number)
+    page = CappedPaginator(search.with_highlights(qs, q), PAGE_SIZE, known_count=count).get_page(page_number)
     articles = list(page.object_list)
     search.attach_highlights(articles, q)
     return SearchOutcome(page=page, query=q, corrected_from=corrected_from, articles=articles, count_cap=count_cap())

@@ -37,3 +37,30 @@ def test_bounded_search_ranks_the_most_recently_published_matches(make_article):
     mentions = make_article(title="Autre", problem="Vu avec ORA-01555 aussi.", published_at=now)
     found = list(search_articles(Article.objects.published(), "ORA-01555", candidates=1))
     assert found == [coded, mentions]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_ranked_search_counts_from_its_candidates_in_three_queries(make_article, settings, django_assert_num_queries):
+    """The public search reads the code matches, the candidate ids and the page with its highlights:
+    no count query, no highlight query; the count is the candidates' (exact below the cap), codes
+    older than the candidates included, and only if the visible set allows them."""
+    from knowledge.models import ArticleStatus
+    from knowledge.selectors import ArticleFilters, article_search
+
+    settings.KNOWLEDGE_SEARCH_COUNT_CAP = 3
+    now = timezone.now()
+    for i in range(6):
+        make_article(title=f"Imprimante {i}", published_at=now - datetime.timedelta(days=i))
+    old = make_article(title="Imprimante ORA-01555", codes="ORA-01555", published_at=now - datetime.timedelta(days=99))
+    make_article(title="Brouillon ORA-01555", codes="ORA-01555", status=ArticleStatus.DRAFT)
+    with django_assert_num_queries(3):
+        outcome = article_search(user=None, filters=ArticleFilters(q="imprimante"))
+        assert outcome.page.paginator.count == 4 and outcome.page.paginator.is_capped
+        assert "<mark>" in str(outcome.articles[0].title_html)
+    # Only the published coded article counts; it comes first although older than every candidate.
+    outcome = article_search(user=None, filters=ArticleFilters(q="imprimante ORA-01555"))
+    assert outcome.page.paginator.count == 1 and outcome.articles == [old]
+    settings.KNOWLEDGE_SEARCH_COUNT_CAP = 1000
+    outcome = article_search(user=None, filters=ArticleFilters(q="imprimante"))
+    assert outcome.page.paginator.count == 7 and not outcome.page.paginator.is_capped

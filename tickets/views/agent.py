@@ -75,7 +75,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "save_form": af.SavedFilterForm(initial={"query": kept.urlencode()}),
         "bulk_actions": [(name, action.label) for name, action in BULK_ACTIONS.items()],
         "bulk_members": members if filters.services == service_ids else q.service_members(filters.services),
-        "bulk_categories": transfer_targets(filters.services),
+        # Values, not categories with their service: no model built for a label (issue 22).
+        "bulk_categories": transfer_targets(filters.services).values_list("pk", "service__name", "name"),
         "priorities": Level.choices,
     }
     return render(request, "tickets/agent/queue.html", context)

@@ -33,6 +33,27 @@ def _ticket_url() -> tuple[str, str]:
     return prefix, suffix
 
 
+# Format characters of the ``date`` filter that are plain zero-padded numbers, as ``strftime`` writes them.
+_NUMERIC = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y", "H": "%H", "i": "%M", "s": "%S"}
+
+
+def _strftime_format(date_format: str) -> str | None:
+    """``date_format`` (a name like ``SHORT_DATETIME_FORMAT`` or a format) as a ``strftime`` format when it
+    holds only numeric characters and punctuation (``d/m H:i``), else None: ``strftime`` writes those
+    numbers as ``dateformat`` does, at a twentieth of its cost (no per-character dispatch, no lazy
+    month names)."""
+    resolved = formats.get_format(date_format) if date_format.isupper() else date_format
+    out = []
+    for char in str(resolved):
+        if char in _NUMERIC:
+            out.append(_NUMERIC[char])
+        elif char.isalpha() or char in "\\%":
+            return None
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def ticket_rows(
     tickets: Iterable[Ticket],
     *,
@@ -45,6 +66,7 @@ def ticket_rows(
     each key, in a format of the ``date`` filter (``{"activity_day": "d/m H:i"}``); ``timings`` adds the
     working-day age and timer; ``short_status`` the short status badges."""
     prefix, suffix = _ticket_url()
+    date_formats = [(key, date_format, _strftime_format(date_format)) for key, date_format in dates.items()]
     status_labels = {value: str(label) for value, label in TicketStatus.choices}
     short = {value: str(label) for value, label in (short_status or {}).items()}
     priorities: dict[tuple[int, bool | None], str] = {}
@@ -75,8 +97,8 @@ def ticket_rows(
             "assignee": str(ticket.assignee) if ticket.assignee_id else "",
             "activity_iso": activity.isoformat(),
         }
-        for key, date_format in dates.items():
-            row[key] = formats.date_format(activity, date_format)
+        for key, date_format, fast in date_formats:
+            row[key] = activity.strftime(fast) if fast else formats.date_format(activity, date_format)
         if timings is not None:
             timing = timings[ticket.pk]
             row["age"], row["closes_in"] = timing.age, timing.closes_in

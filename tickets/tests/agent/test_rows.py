@@ -84,3 +84,16 @@ def test_queue_rows_html_writes_what_the_template_loop_wrote(language, make_tick
         rows.append({**rows[0], "closes_in": 1, "assignee": "", "requester": "O'Brien <x@y>"})
         assert [row["closes_in"] is None for row in rows] == [False, True, False]
         assert queue_rows_html(rows) == template_rows(rows)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_rows_dates_are_the_date_filter_s_in_every_format(language, make_ticket):
+    make_ticket()
+    Ticket.objects.update(last_activity_at=timezone.now().replace(month=3, day=7, hour=5, minute=4, second=3))
+    formats = ["d/m H:i", "SHORT_DATETIME_FORMAT", "DATETIME_FORMAT", "Y-m-d H:i:s", "j/n/y", "d \\h H"]
+    tickets = list(Ticket.objects.select_related("category", "service", "requester", "assignee", "institution"))
+    with translation.override(language):
+        [row] = ticket_rows(tickets, dates={f"date{i}": f for i, f in enumerate(formats)})
+        local = timezone.localtime(tickets[0].last_activity_at)
+        assert [row[f"date{i}"] for i in range(len(formats))] == [date_filter(local, f) for f in formats]

@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from helpdesk.templatetags.content_lang import content_lang
+from tickets.agent.rows import strftime_format
 from tickets.models import Ticket
 from tickets.status import TicketStatus, waiting_on
 
@@ -44,7 +45,7 @@ def list_page(queryset: QuerySet[Ticket], number: Any) -> Page:
     )
     paginator = Paginator(tickets, PAGE_SIZE)
     try:
-        first_page = int(number) <= 1
+        first_page = int(number) == 1
     except (TypeError, ValueError):
         first_page = True
     if not first_page:
@@ -61,6 +62,7 @@ def list_rows(tickets: Iterable[Ticket], *, user: Any) -> list[dict[str, Any]]:
     prefix, _, suffix = reverse("tickets:detail", args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
     statuses = {value: str(label) for value, label in TicketStatus.choices}
     you = gettext("vous")
+    short_format = strftime_format("SHORT_DATETIME_FORMAT")
     rows = []
     for ticket in tickets:
         activity = timezone.localtime(ticket.last_activity_at)
@@ -75,8 +77,10 @@ def list_rows(tickets: Iterable[Ticket], *, user: Any) -> list[dict[str, Any]]:
                 "waiting_on": waiting_on(ticket.status).value,
                 "service_name": ticket.service.name,
                 "requester": you if ticket.requester_id == user.pk else str(ticket.requester),
-                "activity_iso": formats.date_format(activity, "c"),
-                "activity_short": formats.date_format(activity, "SHORT_DATETIME_FORMAT"),
+                "activity_iso": activity.isoformat(),  # the date filter's "c"
+                "activity_short": activity.strftime(short_format)
+                if short_format
+                else formats.date_format(activity, "SHORT_DATETIME_FORMAT"),
             }
         )
     return rows

@@ -37,7 +37,7 @@ def _ticket_url() -> tuple[str, str]:
 _NUMERIC = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y", "H": "%H", "i": "%M", "s": "%S"}
 
 
-def _strftime_format(date_format: str) -> str | None:
+def strftime_format(date_format: str) -> str | None:
     """``date_format`` (a name like ``SHORT_DATETIME_FORMAT`` or a format) as a ``strftime`` format when it
     holds only numeric characters and punctuation (``d/m H:i``), else None: ``strftime`` writes those
     numbers as ``dateformat`` does, at a twentieth of its cost (no per-character dispatch, no lazy
@@ -66,7 +66,7 @@ def ticket_rows(
     each key, in a format of the ``date`` filter (``{"activity_day": "d/m H:i"}``); ``timings`` adds the
     working-day age and timer; ``short_status`` the short status badges."""
     prefix, suffix = _ticket_url()
-    date_formats = [(key, date_format, _strftime_format(date_format)) for key, date_format in dates.items()]
+    date_formats = [(key, date_format, strftime_format(date_format)) for key, date_format in dates.items()]
     status_labels = {value: str(label) for value, label in TicketStatus.choices}
     short = {value: str(label) for value, label in (short_status or {}).items()}
     priorities: dict[tuple[int, bool | None], str] = {}

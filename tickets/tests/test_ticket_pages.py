@@ -279,3 +279,13 @@ def test_ticket_page_ids_unique_and_fields_labelled(status, make_ticket, request
     assert len(ids) == len(set(ids))
     for field_id in re.findall(r'<(?:textarea|input type="(?:text|file)")[^>]*\sid="([^"]+)"', html):
         assert f'for="{field_id}"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page", "shown"), [("", 1), ("1", 1), ("abc", 1), ("2", 2), ("0", 2), ("9", 2)])
+def test_my_tickets_page_numbers_read_as_the_paginator_reads_them(page, shown, make_ticket, requester, client_for):
+    for _ in range(21):
+        make_ticket(TicketStatus.ECT)
+    response = client_for(requester).get(reverse("tickets:mine"), {"page": page})
+    assert response.context["page"].number == shown
+    assert len(response.context["rows"]) == (20 if shown == 1 else 1)

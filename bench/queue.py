@@ -103,14 +103,21 @@ def target_text(name: str) -> tuple[str, str]:
     return (f"≤ {ms}" if ms else "—"), (f"≤ {queries}" if queries else "—")
 
 
-def print_table(title: str, timings: dict[str, list[float]], queries: dict[str, int]) -> None:
+def print_table(
+    title: str, timings: dict[str, list[float]], queries: dict[str, int], cpu: dict[str, list[float]] | None = None
+) -> None:
+    """``cpu``: this process's CPU time per request (in-process only), which waiting for a core on a busy
+    machine does not inflate — the figure to compare between runs taken at different loads."""
     print(f"\n{title}")
-    print(f"{'page':<28} {'runs':>5} {'median ms':>10} {'p95 ms':>9} {'target':>8} {'queries':>8} {'target':>7}")
+    cpu_head = f" {'CPU med ms':>10}" if cpu else ""
+    print(f"{'page':<28} {'runs':>5} {'median ms':>10} {'p95 ms':>9} {'target':>8} {'queries':>8} {'target':>7}"
+          f"{cpu_head}")  # fmt: skip
     for name, values in timings.items():
         median, p95 = _http.summary(values)
         ms_target, q_target = target_text(name)
+        cpu_cell = f" {_http.summary(cpu[name])[0]:>10.1f}" if cpu else ""
         print(f"{name:<28} {len(values):>5} {median:>10.1f} {p95:>9.1f} {ms_target:>8} {queries[name]:>8} "
-              f"{q_target:>7}")  # fmt: skip
+              f"{q_target:>7}{cpu_cell}")  # fmt: skip
 
 
 def count_queries(pages) -> dict[str, int]:
@@ -146,7 +153,8 @@ def count_queries(pages) -> dict[str, int]:
     return counts
 
 
-def run_in_process(pages, runs: int) -> dict[str, list[float]]:
+def run_in_process(pages, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall time and this process's CPU time of each request, in ms."""
     from django.test import Client
 
     clients = {}
@@ -155,14 +163,16 @@ def run_in_process(pages, runs: int) -> dict[str, list[float]]:
         clients[name].force_login(user)
         clients[name].get(urls[0])
     timings: dict[str, list[float]] = {name: [] for name in pages}
+    cpu: dict[str, list[float]] = {name: [] for name in pages}
     for i in range(runs):
         for name, (_user, urls) in pages.items():
             url = urls[i % len(urls)]
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = clients[name].get(url)
             timings[name].append((time.perf_counter() - started) * 1000)
+            cpu[name].append((time.process_time() - cpu_started) * 1000)
             assert response.status_code == 200, (name, url, response.status_code)
-    return timings
+    return timings, cpu
 
 
 def run_http(pages, runs: int, port: int, seconds: float) -> None:
@@ -203,7 +213,8 @@ def main() -> None:
     if args.http:
         run_http(pages, args.runs, args.port, args.seconds)
     else:
-        print_table("in-process test client", run_in_process(pages, args.runs), count_queries(pages))
+        timings, cpu = run_in_process(pages, args.runs)
+        print_table("in-process test client", timings, count_queries(pages), cpu)
 
 
 if __name__ == "__main__":

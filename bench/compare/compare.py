@@ -236,7 +236,10 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=50_000, help="tickets in each system")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--ports", type=int, nargs=2, default=(8731, 8732))
+    parser.add_argument("--db-prefix", default="", help="prefix of both databases' names (a shared server)")
     args = parser.parse_args()
+    global GUICHET_DB, PEER_DB  # read by the loaders and the peer's environment
+    GUICHET_DB, PEER_DB = f"{args.db_prefix}{GUICHET_DB}", f"{args.db_prefix}{PEER_DB}"
     python = ensure_peer_venv()
     _data.ensure_database(f"{SERVER}/{PEER_DB}")
     peer(python, "manage.py", "migrate", "-v0")

@@ -44,6 +44,16 @@ SORT_KEYS = {
     "reference": (("reference",), True),
 }
 SORTS = {name: tuple(f"-{c}" if desc else c for c in cols) for name, (cols, desc) in SORT_KEYS.items()}
+# The columns a queue row reads (``tickets.agent.rows``, ``tickets.agent.ages``, the sorts' cursors), and
+# ``status`` and ``version``, which django-fsm reads on load. The rest stays in the database: with every
+# column of the ticket and of the five rows joined to it, a page carried ~120 columns and decoded ~9 JSON
+# values a row (issue 22: the raw fetch of a page 1.3 → 0.5 ms CPU at 100,000 tickets).
+ROW_FIELDS = (
+    *("reference", "title", "status", "version", "priority", "is_blocking", "domain"),
+    *("created", "last_activity_at", "closed_at", "expire_at"),
+    *("category__name", "service__name", "institution__name", "institution__acronym", "institution__holiday_region"),
+    *(f"{user}__{name}" for user in ("requester", "assignee") for name in ("first_name", "last_name", "email")),
+)
 
 
 @dataclass(frozen=True)
@@ -154,7 +164,7 @@ def queue_tickets(*, user: Any, filters: QueueFilters) -> QuerySet[Ticket]:
     order = SORTS.get(filters.sort, SORTS["activity"])
     return (
         qs.select_related("category", "service", "requester", "assignee", "institution")
-        .defer("search_vector", "notes_vector")  # never shown in a list
+        .only(*ROW_FIELDS)
         .order_by(*order)
     )
 

@@ -219,14 +219,28 @@ def count_queries(client, url: str) -> int:
 @pytest.mark.django_db
 def test_my_tickets_query_count_constant(make_ticket, requester, client_for):
     client = client_for(requester)
-    for _ in range(2):
+    for _ in range(21):
         make_ticket(TicketStatus.ECT)
     client.get(reverse("tickets:mine"))  # the first page of a session fills the navigation cache
-    with_two = count_queries(client, reverse("tickets:mine"))
-    for _ in range(28):
+    with_two_pages = count_queries(client, reverse("tickets:mine"))
+    for _ in range(30):
         make_ticket(TicketStatus.ARS)
     client = client_for(requester)
-    assert count_queries(client, reverse("tickets:mine")) == with_two
+    assert count_queries(client, reverse("tickets:mine")) == with_two_pages
+    assert count_queries(client, reverse("tickets:mine") + "?page=3") == with_two_pages
+
+
+@pytest.mark.django_db
+def test_my_tickets_on_one_page_are_not_counted(make_ticket, requester, client_for):
+    for _ in range(21):
+        make_ticket(TicketStatus.ECT)
+    client = client_for(requester)
+    client.get(reverse("tickets:mine"))
+    with_two_pages = count_queries(client, reverse("tickets:mine"))
+    Ticket.objects.filter(pk__in=list(Ticket.objects.order_by("pk").values_list("pk", flat=True)[:2])).update(
+        status=TicketStatus.TER
+    )
+    assert count_queries(client, reverse("tickets:mine")) == with_two_pages - 1  # no COUNT (issue 22)
 
 
 @pytest.mark.django_db
@@ -265,3 +279,13 @@ def test_ticket_page_ids_unique_and_fields_labelled(status, make_ticket, request
     assert len(ids) == len(set(ids))
     for field_id in re.findall(r'<(?:textarea|input type="(?:text|file)")[^>]*\sid="([^"]+)"', html):
         assert f'for="{field_id}"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page", "shown"), [("", 1), ("1", 1), ("abc", 1), ("2", 2), ("0", 2), ("9", 2)])
+def test_my_tickets_page_numbers_read_as_the_paginator_reads_them(page, shown, make_ticket, requester, client_for):
+    for _ in range(21):
+        make_ticket(TicketStatus.ECT)
+    response = client_for(requester).get(reverse("tickets:mine"), {"page": page})
+    assert response.context["page"].number == shown
+    assert len(response.context["rows"]) == (20 if shown == 1 else 1)

@@ -19,7 +19,7 @@ from tickets.agent import forms as af
 from tickets.agent import queue as q
 from tickets.agent.bulk import BULK_ACTIONS, BulkForm, run_bulk, transfer_targets
 from tickets.agent.journal import journal_events
-from tickets.agent.rows import ticket_rows
+from tickets.agent.rows import queue_rows_html, ticket_rows
 from tickets.agent.search import SEARCH_CANDIDATES, reference_match, search_tickets
 from tickets.hooks import hooks
 from tickets.models import EventAction, SavedFilter
@@ -59,11 +59,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters_only.pop("vue", None)
     counts = q.status_counts(filters.services)
     tab_counts = q.tab_counts(counts)
-    row_timings = ages.timings(page.tickets)
+    rows = ticket_rows(page.tickets, dates=QUEUE_DATES, timings=ages.timings(page.tickets), short_status=q.SHORT_STATUS)
     context = {
         "form": form,
         "page": page,
-        "rows": ticket_rows(page.tickets, dates=QUEUE_DATES, timings=row_timings, short_status=q.SHORT_STATUS),
+        "rows": rows,
+        "rows_html": queue_rows_html(rows),
         "tab": filters.tab if filters.tab in q.TABS else q.DEFAULT_TAB,
         "tabs": [(name, tab.label, tab_counts[name]) for name, tab in q.TABS.items()],
         "filters_query": filters_only.urlencode(),
@@ -74,7 +75,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "save_form": af.SavedFilterForm(initial={"query": kept.urlencode()}),
         "bulk_actions": [(name, action.label) for name, action in BULK_ACTIONS.items()],
         "bulk_members": members if filters.services == service_ids else q.service_members(filters.services),
-        "bulk_categories": transfer_targets(filters.services),
+        # Values, not categories with their service: no model built for a label (issue 22).
+        "bulk_categories": transfer_targets(filters.services).values_list("pk", "service__name", "name"),
         "priorities": Level.choices,
     }
     return render(request, "tickets/agent/queue.html", context)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,15 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalogue.request_forms import labelled_values
 from tickets import forms as tf
+from tickets import lists, selectors
 from tickets import permissions as perms
-from tickets import selectors
 from tickets.actions import ACTIONS, available_actions
 from tickets.agent.presence import record_view
 from tickets.models import Ticket, TicketEvent
 from tickets.status import REQUESTER_EXPLANATIONS, Etat
 from tickets.views.acting import act_on_ticket
 
-PAGE_SIZE = 20
 REQUESTER_ACTIONS = ACTIONS["requester"]
 
 
@@ -37,8 +35,9 @@ def _visible(request: HttpRequest, reference: int) -> Ticket:
 
 
 def _list(request: HttpRequest, queryset, template: str, **extra: Any) -> HttpResponse:
-    page = Paginator(queryset.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, template, {"page": page, "search_form": tf.SearchForm(), **extra})
+    page = lists.list_page(queryset, request.GET.get("page"))
+    context = {"page": page, **lists.list_context(page, user=request.user), "search_form": tf.SearchForm(), **extra}
+    return render(request, template, context)
 
 
 @login_required
@@ -74,8 +73,9 @@ def search(request: HttpRequest) -> HttpResponse:
         ticket = results.first()
         if ticket is not None:
             return redirect("tickets:detail", reference=ticket.reference)
-    page = Paginator(results.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tickets/search.html", {"page": page, "search_form": form, "query": query})
+    page = lists.list_page(results, request.GET.get("page"))
+    context = {"page": page, **lists.list_context(page, user=request.user), "search_form": form, "query": query}
+    return render(request, "tickets/search.html", context)
 
 
 def _explanation(ticket: Ticket, user: Any) -> str:

@@ -38,6 +38,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,7 +103,8 @@ def _ingest(raw: bytes, *, source: str) -> IngestResult:
         return _quarantine(inbound, QuarantineReason.TOO_LARGE, detail)
     parsed = parse_message(raw)
     inbound = _new_row(parsed, raw, source)
-    if InboundMessage.objects.filter(dedup_key=inbound.dedup_key).exists():
+    seen, recent_filings = _seen_and_recent_filings(inbound.dedup_key, parsed.from_address)
+    if seen:
         return IngestResult(outcome=Outcome.DUPLICATE, source=source, dedup_key=inbound.dedup_key, parsed=parsed)
     classification = classify(parsed)
     if classification.kind == MailKind.NORMAL and is_one_of_our_addresses(parsed.from_address):
@@ -121,7 +123,7 @@ def _ingest(raw: bytes, *, source: str) -> IngestResult:
         except IntegrityError:
             return _duplicate_or_raise(inbound, parsed)
         return _result(inbound, Outcome.IGNORED, parsed)
-    return process(inbound, parsed, enforce_rate_limit=True, sender_checked=True)
+    return process(inbound, parsed, enforce_rate_limit=True, sender_checked=True, recent_filings=recent_filings)
 
 
 def _new_row(parsed: ParsedMessage, raw: bytes, source: str) -> InboundMessage:
@@ -140,7 +142,12 @@ def _new_row(parsed: ParsedMessage, raw: bytes, source: str) -> InboundMessage:
 
 
 def process(
-    inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit: bool, sender_checked: bool = False
+    inbound: InboundMessage,
+    parsed: ParsedMessage,
+    *,
+    enforce_rate_limit: bool,
+    sender_checked: bool = False,
+    recent_filings: int | None = None,
 ) -> IngestResult:
     """File or continue a ticket from a person's message; quarantine it when that fails.
 
@@ -148,11 +155,18 @@ def process(
     re-processes a quarantined message (then the flood limit is not applied).
     ``sender_checked``: the caller already made sure the sender is not one of
     our own addresses (``ingest`` does, to classify the message).
+    ``recent_filings``: the sender's recent filings, when the caller read them already.
     """
     is_new = inbound.pk is None
     try:
         with transaction.atomic():
-            outcome = _file(inbound, parsed, enforce_rate_limit=enforce_rate_limit, sender_checked=sender_checked)
+            outcome = _file(
+                inbound,
+                parsed,
+                enforce_rate_limit=enforce_rate_limit,
+                sender_checked=sender_checked,
+                recent_filings=recent_filings,
+            )
             inbound.save()
     except Quarantined as exc:
         _reset(inbound, is_new)
@@ -185,7 +199,14 @@ def _reset(inbound: InboundMessage, is_new: bool) -> None:
         inbound.refresh_from_db()
 
 
-def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit: bool, sender_checked: bool) -> Outcome:
+def _file(
+    inbound: InboundMessage,
+    parsed: ParsedMessage,
+    *,
+    enforce_rate_limit: bool,
+    sender_checked: bool,
+    recent_filings: int | None,
+) -> Outcome:
     address = parsed.from_address
     if not address:
         reason = QuarantineReason.UNREADABLE if "empty message" in parsed.problems else QuarantineReason.REFUSED_SENDER
@@ -201,7 +222,7 @@ def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit:
     if ticket is not None and ticket.status in OPEN_STATES:
         return _continue(inbound, parsed, ticket, user, via=thread.via)
     if enforce_rate_limit:
-        _check_rate_limit(address)
+        _check_rate_limit(address, recent_filings)
     is_reply = bool(ticket or thread.related or parsed.in_reply_to or parsed.references)
     content = build_content(parsed, is_reply=is_reply)
     if ticket is not None and perms.is_requester_side(ticket, user):
@@ -244,7 +265,8 @@ def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit:
 
 
 def _continue(inbound: InboundMessage, parsed: ParsedMessage, ticket: Ticket, user: Any, *, via: str) -> Outcome:
-    content = build_content(parsed, is_reply=True, **attachment_usage(ticket))
+    # The ticket's files count against the limits only when the message brings some (most do not).
+    content = build_content(parsed, is_reply=True, **(attachment_usage(ticket) if parsed.attachments else {}))
     verdict = sender_verdict(parsed, via=via)
     if not verdict.authenticated:
         event = wf.ticket_add_information(
@@ -265,21 +287,37 @@ def _continue(inbound: InboundMessage, parsed: ParsedMessage, ticket: Ticket, us
     return Outcome.CONTINUED
 
 
-def _filed_recently(address: str) -> list[int]:
+def _filed_recently_rule(address: str) -> Q:
     since = timezone.now() - timedelta(seconds=settings.GUICHET_INBOUND_RATE_LIMIT_WINDOW)
-    filed = InboundMessage.objects.filter(
-        from_address=address,
-        outcome__in=[InboundOutcome.FILED, InboundOutcome.FOLLOW_UP],
-        received_at__gte=since,
+    return Q(from_address=address, outcome__in=[InboundOutcome.FILED, InboundOutcome.FOLLOW_UP], received_at__gte=since)
+
+
+def _filed_recently(address: str) -> list[int]:
+    return [InboundMessage.objects.filter(_filed_recently_rule(address)).count()]
+
+
+def _seen_and_recent_filings(key: str, address: str) -> tuple[bool, int | None]:
+    """Whether ``key`` was recorded before, and — in the same query, when the run has not
+    counted them yet — how many tickets ``address`` filed by mail lately (the flood guard's
+    count, read here to spare a round trip to the first message of each sender)."""
+    if not address or read_in_run(("filed_by", address)) is not None:
+        return InboundMessage.objects.filter(dedup_key=key).exists(), None
+    recent = _filed_recently_rule(address)
+    counts = InboundMessage.objects.filter(Q(dedup_key=key) | recent).aggregate(
+        seen=Count("pk", filter=Q(dedup_key=key)), recent=Count("pk", filter=recent)
     )
-    return [filed.count()]
+    return counts["seen"] > 0, counts["recent"]
 
 
-def _check_rate_limit(address: str) -> None:
+def _check_rate_limit(address: str, recent_filings: int | None = None) -> None:
     limit = settings.GUICHET_INBOUND_RATE_LIMIT_COUNT
+
     # Within a run (a flood comes in one poll): counted once per sender, then ``_file``
     # adds each ticket the run files for them.
-    recent = read_once_per_run(("filed_by", address), lambda: _filed_recently(address))[0]
+    def count() -> list[int]:
+        return _filed_recently(address) if recent_filings is None else [recent_filings]
+
+    recent = read_once_per_run(("filed_by", address), count)[0]
     if recent >= limit:
         raise Quarantined(
             QuarantineReason.RATE_LIMITED,

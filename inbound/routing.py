@@ -126,7 +126,11 @@ def is_one_of_our_addresses(address: str) -> bool:
     address = (address or "").strip().lower()
     if not address:
         return False
-    if address in own_sender_addresses():
+    run = _run_addresses.get()
+    own = own_sender_addresses() if run is None else run.get("own")
+    if own is None:
+        own = run["own"] = own_sender_addresses()  # parsed once per run, not once per message
+    if address in own:
         return True
     every = _addresses_of_run()
     if every is not None:

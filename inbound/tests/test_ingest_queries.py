@@ -27,8 +27,8 @@ pytestmark = pytest.mark.usefixtures("inbound_address")
 # filings), the reply address, the service's staff and the hour's count of automatic replies are
 # read once for all the messages.
 MAX_NEW_TICKET = 24  # alone (no run): the sender, their memberships and the addresses are read
-MAX_NEW_TICKET_IN_RUN = 1  # a sender already seen in the run
-MAX_NEW_SENDER_IN_RUN = 1  # an unknown address: its email-only account is created (savepoint included)
+MAX_NEW_TICKET_IN_RUN = 12  # a sender already seen in the run
+MAX_NEW_SENDER_IN_RUN = 18  # an unknown address: its email-only account is created (savepoint included)
 MAX_REPLY_IN_RUN = 13  # the sender's answer to the ticket of the run's first message
 MAX_DUPLICATE = 1
 

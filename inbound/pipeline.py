@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -59,7 +61,7 @@ from .content import build_content, nul_free, refused_note
 from .handler import IngestResult, Outcome, TemporaryFailure
 from .parse import ParsedMessage, parse_message
 from .routing import is_one_of_our_addresses, recipients, route, sender_user
-from .threading import find_thread
+from .threading import Thread, find_thread
 
 logger = logging.getLogger(__name__)
 
@@ -217,6 +219,42 @@ def _file(
         raise Quarantined(QuarantineReason.REFUSED_SENDER, f"the account of {address} is disabled")
     inbound.sender = user
     thread = find_thread(parsed, user)
+    with _no_nested_savepoints():
+        return _through_the_doors(inbound, parsed, thread, user, enforce_rate_limit, recent_filings)
+
+
+@contextmanager
+def _no_nested_savepoints() -> Iterator[None]:
+    """Inside the message's transaction (``process``), the workflow's doors open no savepoint of
+    their own: a failure anywhere in them abandons the whole message, which ``process`` rolls back
+    and quarantines in a transaction of its own — a savepoint would keep nothing, and each costs
+    two round trips, two or three per message (issue 22). (Only the sender's account, created
+    before, keeps its savepoint: a concurrent delivery creating the same account is recovered from.)
+
+    Django asks ``features.uses_savepoints`` before each savepoint: this connection's answer is
+    "no" for the duration, and an atomic block nested here marks the transaction for rollback on
+    an error instead of rolling back to its savepoint. (SQLite's backend does not ask: there the
+    savepoints stay.)"""
+    features = connection.features
+    if not connection.in_atomic_block or "uses_savepoints" in vars(features):
+        yield
+        return
+    features.uses_savepoints = False
+    try:
+        yield
+    finally:
+        del features.uses_savepoints  # the class's value again
+
+
+def _through_the_doors(
+    inbound: InboundMessage,
+    parsed: ParsedMessage,
+    thread: Thread,
+    user: Any,
+    enforce_rate_limit: bool,
+    recent_filings: int | None,
+) -> Outcome:
+    address = parsed.from_address
     ticket = thread.ticket
     if ticket is not None and ticket.status in OPEN_STATES:
         return _continue(inbound, parsed, ticket, user, via=thread.via)

@@ -35,6 +35,9 @@ def user_for_email(email: str, *, name: str = "") -> tuple[User, bool]:
             EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
     except IntegrityError:  # created meanwhile by a concurrent delivery
         return User.objects.alias(email_lower=Lower("email")).get(email_lower=email), False
+    # A new account works in no service and follows no institution: its role checks (the filing's
+    # mails ask whether the requester is an agent) need not read that (issue 22).
+    user._work_ids = {"service": frozenset(), "correspondent": frozenset()}
     return user, True
 
 

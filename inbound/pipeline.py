@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,7 +61,7 @@ from .content import build_content, nul_free, refused_note
 from .handler import IngestResult, Outcome, TemporaryFailure
 from .parse import ParsedMessage, parse_message
 from .routing import is_one_of_our_addresses, recipients, route, sender_user
-from .threading import find_thread
+from .threading import Thread, find_thread
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +104,8 @@ def _ingest(raw: bytes, *, source: str) -> IngestResult:
         return _quarantine(inbound, QuarantineReason.TOO_LARGE, detail)
     parsed = parse_message(raw)
     inbound = _new_row(parsed, raw, source)
-    if InboundMessage.objects.filter(dedup_key=inbound.dedup_key).exists():
+    seen, recent_filings = _seen_and_recent_filings(inbound.dedup_key, parsed.from_address)
+    if seen:
         return IngestResult(outcome=Outcome.DUPLICATE, source=source, dedup_key=inbound.dedup_key, parsed=parsed)
     classification = classify(parsed)
     if classification.kind == MailKind.NORMAL and is_one_of_our_addresses(parsed.from_address):
@@ -121,7 +124,7 @@ def _ingest(raw: bytes, *, source: str) -> IngestResult:
         except IntegrityError:
             return _duplicate_or_raise(inbound, parsed)
         return _result(inbound, Outcome.IGNORED, parsed)
-    return process(inbound, parsed, enforce_rate_limit=True, sender_checked=True)
+    return process(inbound, parsed, enforce_rate_limit=True, sender_checked=True, recent_filings=recent_filings)
 
 
 def _new_row(parsed: ParsedMessage, raw: bytes, source: str) -> InboundMessage:
@@ -140,7 +143,12 @@ def _new_row(parsed: ParsedMessage, raw: bytes, source: str) -> InboundMessage:
 
 
 def process(
-    inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit: bool, sender_checked: bool = False
+    inbound: InboundMessage,
+    parsed: ParsedMessage,
+    *,
+    enforce_rate_limit: bool,
+    sender_checked: bool = False,
+    recent_filings: int | None = None,
 ) -> IngestResult:
     """File or continue a ticket from a person's message; quarantine it when that fails.
 
@@ -148,11 +156,18 @@ def process(
     re-processes a quarantined message (then the flood limit is not applied).
     ``sender_checked``: the caller already made sure the sender is not one of
     our own addresses (``ingest`` does, to classify the message).
+    ``recent_filings``: the sender's recent filings, when the caller read them already.
     """
     is_new = inbound.pk is None
     try:
         with transaction.atomic():
-            outcome = _file(inbound, parsed, enforce_rate_limit=enforce_rate_limit, sender_checked=sender_checked)
+            outcome = _file(
+                inbound,
+                parsed,
+                enforce_rate_limit=enforce_rate_limit,
+                sender_checked=sender_checked,
+                recent_filings=recent_filings,
+            )
             inbound.save()
     except Quarantined as exc:
         _reset(inbound, is_new)
@@ -185,7 +200,14 @@ def _reset(inbound: InboundMessage, is_new: bool) -> None:
         inbound.refresh_from_db()
 
 
-def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit: bool, sender_checked: bool) -> Outcome:
+def _file(
+    inbound: InboundMessage,
+    parsed: ParsedMessage,
+    *,
+    enforce_rate_limit: bool,
+    sender_checked: bool,
+    recent_filings: int | None,
+) -> Outcome:
     address = parsed.from_address
     if not address:
         reason = QuarantineReason.UNREADABLE if "empty message" in parsed.problems else QuarantineReason.REFUSED_SENDER
@@ -197,11 +219,47 @@ def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit:
         raise Quarantined(QuarantineReason.REFUSED_SENDER, f"the account of {address} is disabled")
     inbound.sender = user
     thread = find_thread(parsed, user)
+    with _no_nested_savepoints():
+        return _through_the_doors(inbound, parsed, thread, user, enforce_rate_limit, recent_filings)
+
+
+@contextmanager
+def _no_nested_savepoints() -> Iterator[None]:
+    """Inside the message's transaction (``process``), the workflow's doors open no savepoint of
+    their own: a failure anywhere in them abandons the whole message, which ``process`` rolls back
+    and quarantines in a transaction of its own — a savepoint would keep nothing, and each costs
+    two round trips, two or three per message (issue 22). (Only the sender's account, created
+    before, keeps its savepoint: a concurrent delivery creating the same account is recovered from.)
+
+    Django asks ``features.uses_savepoints`` before each savepoint: this connection's answer is
+    "no" for the duration, and an atomic block nested here marks the transaction for rollback on
+    an error instead of rolling back to its savepoint. (SQLite's backend does not ask: there the
+    savepoints stay.)"""
+    features = connection.features
+    if not connection.in_atomic_block or "uses_savepoints" in vars(features):
+        yield
+        return
+    features.uses_savepoints = False
+    try:
+        yield
+    finally:
+        del features.uses_savepoints  # the class's value again
+
+
+def _through_the_doors(
+    inbound: InboundMessage,
+    parsed: ParsedMessage,
+    thread: Thread,
+    user: Any,
+    enforce_rate_limit: bool,
+    recent_filings: int | None,
+) -> Outcome:
+    address = parsed.from_address
     ticket = thread.ticket
     if ticket is not None and ticket.status in OPEN_STATES:
         return _continue(inbound, parsed, ticket, user, via=thread.via)
     if enforce_rate_limit:
-        _check_rate_limit(address)
+        _check_rate_limit(address, recent_filings)
     is_reply = bool(ticket or thread.related or parsed.in_reply_to or parsed.references)
     content = build_content(parsed, is_reply=is_reply)
     if ticket is not None and perms.is_requester_side(ticket, user):
@@ -244,7 +302,8 @@ def _file(inbound: InboundMessage, parsed: ParsedMessage, *, enforce_rate_limit:
 
 
 def _continue(inbound: InboundMessage, parsed: ParsedMessage, ticket: Ticket, user: Any, *, via: str) -> Outcome:
-    content = build_content(parsed, is_reply=True, **attachment_usage(ticket))
+    # The ticket's files count against the limits only when the message brings some (most do not).
+    content = build_content(parsed, is_reply=True, **(attachment_usage(ticket) if parsed.attachments else {}))
     verdict = sender_verdict(parsed, via=via)
     if not verdict.authenticated:
         event = wf.ticket_add_information(
@@ -275,11 +334,38 @@ def _filed_recently(address: str) -> list[int]:
     return [filed.count()]
 
 
-def _check_rate_limit(address: str) -> None:
+# Every message asks first; written out rather than through the ORM, whose compiling of the
+# statement cost more than the database's answer (issue 22). Each count reads its own index.
+_SEEN = "SELECT (SELECT count(*) FROM {table} WHERE dedup_key = %s)"
+_RECENT = ", (SELECT count(*) FROM {table} WHERE from_address = %s AND outcome IN (%s, %s) AND received_at >= %s)"
+
+
+def _seen_and_recent_filings(key: str, address: str) -> tuple[bool, int | None]:
+    """Whether ``key`` was recorded before, and — in the same query, when the run has not
+    counted them yet — how many tickets ``address`` filed by mail lately (the flood guard's
+    count, read here to spare a round trip to the first message of each sender)."""
+    sql, params = _SEEN, [key]
+    count_recent = bool(address) and read_in_run(("filed_by", address)) is None
+    if count_recent:
+        since = timezone.now() - timedelta(seconds=settings.GUICHET_INBOUND_RATE_LIMIT_WINDOW)
+        sql += _RECENT
+        params += [address, InboundOutcome.FILED.value, InboundOutcome.FOLLOW_UP.value]
+        params.append(connection.ops.adapt_datetimefield_value(since))
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=connection.ops.quote_name(InboundMessage._meta.db_table)), params)
+        row = cursor.fetchone()
+    return row[0] > 0, (row[1] if count_recent else None)
+
+
+def _check_rate_limit(address: str, recent_filings: int | None = None) -> None:
     limit = settings.GUICHET_INBOUND_RATE_LIMIT_COUNT
+
     # Within a run (a flood comes in one poll): counted once per sender, then ``_file``
     # adds each ticket the run files for them.
-    recent = read_once_per_run(("filed_by", address), lambda: _filed_recently(address))[0]
+    def count() -> list[int]:
+        return _filed_recently(address) if recent_filings is None else [recent_filings]
+
+    recent = read_once_per_run(("filed_by", address), count)[0]
     if recent >= limit:
         raise Quarantined(
             QuarantineReason.RATE_LIMITED,

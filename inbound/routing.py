@@ -9,6 +9,7 @@ from email.utils import getaddresses
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 from accounts.email_only import user_for_email
 from catalogue.models import Category, InboundAddress
@@ -74,25 +75,42 @@ def route(parsed: ParsedMessage) -> Category | None:
                 return category
     slug = settings.GUICHET_INBOUND_DEFAULT_CATEGORY
     if slug:
-        category = Category.objects.filter(slug=slug).select_related("service").first()
+        category = _default_category(slug)
         if category is not None and category.accepts_tickets:
             return category
     return None
 
 
+def _default_category(slug: str) -> Category | None:
+    """``GUICHET_INBOUND_DEFAULT_CATEGORY``'s node (service loaded), read once per run: mail to
+    strangers' addresses all lands there."""
+    run = _run_addresses.get()
+    if run is not None and ("default", slug) in run:
+        return run[("default", slug)]
+    category = Category.objects.filter(slug=slug).select_related("service").first()
+    if run is not None:
+        run[("default", slug)] = category
+    return category
+
+
 def sender_user(address: str, *, name: str = "") -> tuple[Any, bool]:
     """``accounts.email_only.user_for_email``; within a run, a sender already
-    found earlier in the run is not read again. Only an account that existed
-    before its message is remembered: one created by a message whose filing
-    is then rolled back (quarantined) must not outlive it."""
+    found earlier in the run is not read again (nor what their instance
+    caches: their memberships, read by the filing and its mails). An
+    account created by a message is remembered once that message's
+    transaction commits: one whose filing is rolled back (quarantined) must
+    not outlive it."""
     run = _run_addresses.get()
     users = None if run is None else run.setdefault("users", {})
     key = address.strip().lower()
     if users is not None and key in users:
         return users[key], False
     user, created = user_for_email(address, name=name)
-    if users is not None and not created:
-        users[key] = user
+    if users is not None:
+        if created:
+            transaction.on_commit(lambda: users.__setitem__(key, user))
+        else:
+            users[key] = user
     return user, created
 
 
@@ -108,7 +126,11 @@ def is_one_of_our_addresses(address: str) -> bool:
     address = (address or "").strip().lower()
     if not address:
         return False
-    if address in own_sender_addresses():
+    run = _run_addresses.get()
+    own = own_sender_addresses() if run is None else run.get("own")
+    if own is None:
+        own = run["own"] = own_sender_addresses()  # parsed once per run, not once per message
+    if address in own:
         return True
     every = _addresses_of_run()
     if every is not None:

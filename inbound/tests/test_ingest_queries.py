@@ -114,7 +114,7 @@ def test_a_sender_created_by_a_quarantined_message_is_not_reused_within_the_run(
     assert User.objects.filter(pk=ticket.requester_id, email="new.person@example.net").exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite opens a savepoint in any atomic block")
+@pytest.mark.postgres  # SQLite opens a savepoint in any atomic block
 def test_the_doors_open_no_savepoint_within_the_message(requester):
     """One transaction per message: the only savepoint is the test's own around it (in production,
     the message's transaction itself)."""

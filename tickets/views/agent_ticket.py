@@ -111,6 +111,7 @@ def render_agent_ticket(
         "events": events,
         "attachments": files,
         **selectors.ticket_side_panel(ticket=ticket, user=user),
+        "other_tickets": selectors.requester_others(ticket=ticket, user=user) if params["autres"] else None,
         "duplicates": page.duplicate_references(events),
         "duplicate_of_staff": bool(ticket.duplicate_of and perms.is_service_staff(ticket.duplicate_of, user)),
         "form_values": labelled_values(ticket.category, ticket.form_values) if ticket.form_values else [],
@@ -146,6 +147,17 @@ def action_form(request: HttpRequest, reference: int, action: str) -> HttpRespon
     form = spec.make_form(ticket, request.user, initial={"version": ticket.version})
     context = {"ticket": ticket, "open_action": spec, "open_form": form}
     return render(request, "tickets/agent/includes/action_panel.html", context)
+
+
+@login_required
+@require_GET
+def other_tickets(request: HttpRequest, reference: int) -> HttpResponse:
+    """htmx: the side panel's "Ses autres demandes" (``?autres=1`` without htmx: the page lists them)."""
+    ticket = staff_ticket(request, reference)
+    if not request.headers.get("HX-Request"):
+        return redirect(f"{reverse('agent:ticket', args=[reference])}?autres=1#other-tickets")
+    context = {"other_tickets": selectors.requester_others(ticket=ticket, user=request.user)}
+    return render(request, "tickets/agent/includes/other_tickets.html", context)
 
 
 @login_required

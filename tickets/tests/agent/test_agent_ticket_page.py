@@ -178,11 +178,45 @@ def test_page_shows_internal_notes_requester_and_other_tickets(make_ticket, agen
     other = make_ticket(title="Ancienne demande")
     ticket = make_ticket(TicketStatus.ECT)
     wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, text="Note secrète")
-    page = client_for(agent).get(url("ticket", ticket)).content.decode()
+    client = client_for(agent)
+    page = client.get(url("ticket", ticket)).content.decode()
     assert "Note secrète" in page
     assert requester.email in page
-    assert f"#{other.reference}" in page and "Ancienne demande" in page
     assert "Université de Test" in page
+    # The requester's other tickets on demand: a fragment for htmx, the page again without JavaScript.
+    others = reverse("agent:other_tickets", args=[ticket.reference])
+    assert f'hx-get="{others}"' in page and "Ancienne demande" not in page
+    fragment = client.get(others, headers={"HX-Request": "true"}).content.decode()
+    assert f"#{other.reference}" in fragment and "Ancienne demande" in fragment and "<html" not in fragment
+    assert f"#{ticket.reference}" not in fragment
+    no_js = client.get(others)
+    assert (no_js.status_code, no_js["Location"]) == (302, f"{url('ticket', ticket)}?autres=1#other-tickets")
+    page = client.get(url("ticket", ticket), {"autres": "1"}).content.decode()
+    assert f"#{other.reference}" in page and "Ancienne demande" in page
+
+
+@pytest.mark.django_db
+def test_other_tickets_fragment_follows_the_page_access(make_ticket, other_agent, requester, client_for):
+    ticket = make_ticket()
+    others = reverse("agent:other_tickets", args=[ticket.reference])
+    for user in (other_agent, requester):
+        assert client_for(user).get(others, headers={"HX-Request": "true"}).status_code == 404
+    assert client_for(requester).post(others, headers={"HX-Request": "true"}).status_code == 405
+
+
+@pytest.mark.django_db
+def test_other_tickets_only_those_the_agent_sees(make_ticket, agent, requester, other_category, client_for):
+    ticket = make_ticket()
+    mine = make_ticket(title="Dans mon service")
+    elsewhere = wf.ticket_file(requester=requester, category=other_category, title="Chez un autre service",
+                               description="x")  # fmt: skip
+    fragment = (
+        client_for(agent)
+        .get(reverse("agent:other_tickets", args=[ticket.reference]), headers={"HX-Request": "true"})
+        .content.decode()
+    )
+    assert f"#{mine.reference}" in fragment
+    assert f"#{elsewhere.reference}" not in fragment and "Chez un autre service" not in fragment
 
 
 @pytest.mark.django_db

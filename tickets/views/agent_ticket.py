@@ -98,7 +98,7 @@ def render_agent_ticket(
             ticket, user, initial={"version": ticket.version})  # fmt: skip
 
     kb_query = draft.kb_query if draft else params["q"]
-    events, files = selectors.staff_timeline(ticket=ticket, user=user)
+    history = page.staff_history(ticket, user)
     context = {
         "ticket": ticket,
         "actions": actions,
@@ -108,11 +108,10 @@ def render_agent_ticket(
         "open_form": open_form,
         "error_form": _with_errors(composer if in_composer and composer and composer.is_bound else bound_form),
         "clock": page.ticket_clock(ticket, timezone.now()),
-        "events": events,
-        "attachments": files,
+        "history": history,
         **selectors.ticket_side_panel(ticket=ticket, user=user),
         "other_tickets": selectors.requester_others(ticket=ticket, user=user) if params["autres"] else None,
-        "duplicates": page.duplicate_references(events),
+        "duplicates": history.duplicates,
         "duplicate_of_staff": bool(ticket.duplicate_of and perms.is_service_staff(ticket.duplicate_of, user)),
         "form_values": labelled_values(ticket.category, ticket.form_values) if ticket.form_values else [],
         "saved_response_groups": saved.grouped_for_ticket(ticket, user) if composer else [],

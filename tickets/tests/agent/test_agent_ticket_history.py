@@ -1,0 +1,80 @@
+"""The agent page keeps each ticket's rendered history per process (issue 22): it must never show a stale one.
+
+Every change the history shows comes with a new ticket version (a message, a status, anonymisation), and
+the words and times follow the viewer's language and time zone."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tickets import workflow as wf
+from tickets.agent import ticket_page
+from tickets.models import MessageKind
+from tickets.status import TicketStatus
+
+
+def page(client, ticket) -> str:
+    response = client.get(reverse("agent:ticket", args=[ticket.reference]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def history(html: str) -> str:
+    return html[html.index('<ol class="timeline">') :]
+
+
+@pytest.mark.django_db
+def test_history_is_kept_for_an_unchanged_ticket(make_ticket, agent, client_for):
+    ticket = make_ticket(TicketStatus.ECT)
+    client = client_for(agent)
+    first = page(client, ticket)
+    assert len(ticket_page._histories) == 1
+    assert history(page(client, ticket)) == history(first)
+    assert len(ticket_page._histories) == 1
+
+
+@pytest.mark.django_db
+def test_a_new_message_shows_at_once(make_ticket, agent, manager, client_for):
+    ticket = make_ticket(TicketStatus.ECT)
+    client = client_for(agent)
+    assert "Je regarde cela." not in page(client, ticket)
+    wf.ticket_add_message(ticket=ticket, actor=manager, kind=MessageKind.INTERNAL_NOTE, text="Je regarde cela.")
+    assert "Je regarde cela." in history(page(client, ticket))
+    # The same page for a colleague of the service: the kept history, internal note included.
+    assert "Je regarde cela." in history(page(client_for(manager), ticket))
+
+
+@pytest.mark.django_db
+def test_an_anonymised_ticket_never_shows_the_kept_history(make_ticket, agent, requester, client_for):
+    ticket = make_ticket(TicketStatus.TER)
+    client = client_for(agent)
+    before = history(page(client, ticket))
+    assert requester.get_full_name() in before  # who filed it
+    assert wf.tickets_anonymise(ticket_ids=[ticket.pk], reason="essai") == [ticket.pk]
+    after = history(page(client, ticket))
+    assert requester.get_full_name() not in after
+    assert "essai" in after  # the anonymisation's own event
+
+
+@pytest.mark.django_db
+def test_history_follows_the_viewer_language(make_ticket, agent, client_for):
+    ticket = make_ticket(TicketStatus.ECT)
+    wf.ticket_add_message(ticket=ticket, actor=agent, kind=MessageKind.INTERNAL_NOTE, text="Note")
+    client = client_for(agent)
+    assert "interne : invisible du demandeur" in history(page(client, ticket))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = history(page(client, ticket))
+    assert "internal: not visible to the requester" in english
+    assert "interne : invisible du demandeur" not in english
+
+
+@pytest.mark.django_db
+def test_kept_histories_are_bounded(make_ticket, agent, client_for, monkeypatch):
+    monkeypatch.setattr(ticket_page, "HISTORY_KEPT", 2)
+    client = client_for(agent)
+    tickets = [make_ticket(title=f"Demande {i}") for i in range(3)]
+    for ticket in tickets:
+        page(client, ticket)
+    assert [key[0] for key in ticket_page._histories] == [t.pk for t in tickets[1:]]

@@ -172,10 +172,11 @@ def history_key(ticket: Ticket) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def staff_history(ticket: Ticket, user: Any) -> History:
+def staff_history(ticket: Ticket, user: Any, *, keep: bool = True) -> History:
     """The history and files as the service sees them: rendered once per ticket version and kept in this
     process — two queries and the timeline's rendering, a fifth of the page's time, for each view of an
-    unchanged ticket (issue 22)."""
+    unchanged ticket (issue 22). ``keep=False`` (the page shown again after a refused POST, whose ticket
+    a door may have changed in memory only) reads what is kept but keeps nothing new."""
     key = history_key(ticket)
     now = time.monotonic()
     with _histories_lock:
@@ -190,6 +191,8 @@ def staff_history(ticket: Ticket, user: Any) -> History:
         timeline_html=render_to_string("tickets/includes/timeline.html", context),
         duplicates=duplicate_references(events),
     )
+    if not keep:
+        return history
     with _histories_lock:
         _histories[key] = (now, history)
         _histories.move_to_end(key)

@@ -98,7 +98,7 @@ def render_agent_ticket(
             ticket, user, initial={"version": ticket.version})  # fmt: skip
 
     kb_query = draft.kb_query if draft else params["q"]
-    history = page.staff_history(ticket, user)
+    history = page.staff_history(ticket, user, keep=request.method == "GET")
     context = {
         "ticket": ticket,
         "actions": actions,

@@ -40,6 +40,7 @@ def staff_ticket(request: HttpRequest, reference: int) -> Ticket:
     ticket = get_object_or_404(selectors.staff_ticket_query(user=request.user), reference=reference)
     if not perms.is_service_staff(ticket, request.user):
         raise Http404
+    selectors.settle_lifecycle(ticket)
     return ticket
 
 

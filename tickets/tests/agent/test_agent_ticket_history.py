@@ -9,9 +9,11 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from catalogue.models import Category, CategoryKind, Lifecycle
+from tickets import selectors
 from tickets import workflow as wf
 from tickets.agent import ticket_page
-from tickets.models import MessageKind
+from tickets.models import MessageKind, Ticket
 from tickets.status import TicketStatus
 
 
@@ -78,3 +80,30 @@ def test_kept_histories_are_bounded(make_ticket, agent, client_for, monkeypatch)
     for ticket in tickets:
         page(client, ticket)
     assert [key[0] for key in ticket_page._histories] == [t.pk for t in tickets[1:]]
+
+
+@pytest.mark.django_db
+def test_lifecycle_read_with_the_ticket_is_the_one_in_force(agent, requester, service):
+    """``settle_lifecycle`` (two steps of the tree read with the ticket) agrees with the property, which
+    reads the whole tree, at every depth; beyond two steps up it leaves the property to answer."""
+    agency = Category.objects.create(name="Agence", slug="agence", service=service, lifecycle=Lifecycle.AGENCY)
+    plain = Category.objects.create(name="Simple", slug="simple", service=service)
+    chains = {"own": Category.objects.create(name="Propre", slug="propre", service=service, lifecycle="agency")}
+    for name, top in (("agence", agency), ("simple", plain)):
+        node = top
+        for depth in range(1, 4):
+            node = Category.objects.create(
+                name=f"{name} {depth}", slug=f"{name}-{depth}", parent=node, kind=CategoryKind.LEAF, service=service
+            )
+            chains[f"{name} {depth}"] = node
+    Ticket.objects.bulk_create(
+        Ticket(reference=i + 1, title=n, description="x", category=c, service=service, requester=requester)
+        for i, (n, c) in enumerate(chains.items())
+    )
+    for name, category in chains.items():
+        expected = Category.objects.get(pk=category.pk).lifecycle_in_force
+        ticket = selectors.staff_ticket_query(user=agent).get(title=name)
+        selectors.settle_lifecycle(ticket)
+        settled = hasattr(ticket.category, "_lifecycle_in_force")
+        assert settled == (name != "own" and not name.endswith("3")), name  # own: no query to spare
+        assert ticket.category.lifecycle_in_force == expected, name

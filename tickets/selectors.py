@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
-from catalogue.models import Lifecycle
 from tickets import permissions as perms
 from tickets.agent import presence
 from tickets.agent import responses as saved
@@ -23,43 +22,20 @@ from tickets.models import INTERNAL_KINDS, PROVIDER_KINDS, Attachment, Ticket, T
 
 
 def staff_ticket_query(*, user: Any) -> QuerySet[Ticket]:
-    """The tickets ``user`` sees (THE visibility rule), read as the agent page shows one: with what its
-    header and side panel name, and whether ``user`` bookmarked it (``bookmarked``), in one query.
+    """The tickets ``user`` sees (THE visibility rule), read as the agent page shows one: with the people and
+    institution its header and side panel name, and whether ``user`` bookmarked it (``bookmarked``), in one
+    query. Its category, service and software come from the rows each process keeps
+    (``tickets.agent.kept_catalogue.attach``): joined here they made a seven-table join.
 
-    Call ``settle_lifecycle`` on the ticket read. The tickets it follows up or duplicates are read only
-    when there is one (few tickets): joining two more whole tickets to every page cost more than those
-    rare queries. The two search documents (PostgreSQL
+    The tickets it follows up or duplicates are read only when there is one (few tickets): joining two more
+    whole tickets to every page cost more than those rare queries. The two search documents (PostgreSQL
     ``tsvector``, often the largest columns of the row) are never shown: left in the database."""
     return (
         Ticket.objects.visible_to(user)
-        .select_related("category", "service", "requester", "assignee", "institution", "software")
+        .select_related("requester", "assignee", "institution")
         .defer("search_vector", "notes_vector")
-        .annotate(
-            bookmarked=presence.bookmarked_by(user),
-            # Two steps up the category tree: the lifecycle in force without reading the whole tree.
-            parent_lifecycle=F("category__parent__lifecycle"),
-            grandparent_id=F("category__parent__parent_id"),
-            grandparent_lifecycle=F("category__parent__parent__lifecycle"),
-            great_grandparent_id=F("category__parent__parent__parent_id"),
-        )
+        .annotate(bookmarked=presence.bookmarked_by(user))
     )
-
-
-def settle_lifecycle(ticket: Ticket) -> None:
-    """Give a ticket read by ``staff_ticket_query`` its category's lifecycle in force from the two steps of the
-    tree read with it, as ``Category.lifecycle_in_force`` would find it — that property reads the whole tree
-    (one query per page, for the actions offered and the status legend). A deeper tree is left to it."""
-    category = ticket.category
-    if category.lifecycle or category.parent_id is None:
-        return  # the property answers without a query
-    steps = (
-        (ticket.parent_lifecycle, ticket.grandparent_id),
-        (ticket.grandparent_lifecycle, ticket.great_grandparent_id),
-    )
-    for lifecycle, next_up in steps:
-        if lifecycle or next_up is None:
-            category._lifecycle_in_force = lifecycle or Lifecycle.CORE
-            return
 
 
 def ticket_timeline(*, ticket: Ticket, user: Any) -> QuerySet[TicketEvent]:

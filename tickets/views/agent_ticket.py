@@ -22,7 +22,7 @@ from tickets import permissions as perms
 from tickets import selectors
 from tickets.actions import ACTIONS, available_actions
 from tickets.agent import forms as af
-from tickets.agent import presence
+from tickets.agent import kept_catalogue, presence
 from tickets.agent import responses as saved
 from tickets.agent import ticket_page as page
 from tickets.hooks import hooks
@@ -38,9 +38,9 @@ DRAFT_BUTTONS = ("chercher", "inserer", "article")
 def staff_ticket(request: HttpRequest, reference: int) -> Ticket:
     """A ticket the user sees AND handles (service staff); anything else is 404."""
     ticket = get_object_or_404(selectors.staff_ticket_query(user=request.user), reference=reference)
+    kept_catalogue.attach(ticket)
     if not perms.is_service_staff(ticket, request.user):
         raise Http404
-    selectors.settle_lifecycle(ticket)
     return ticket
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue.models import Category, CategoryKind, Lifecycle
 from tickets import selectors
 from tickets import workflow as wf
-from tickets.agent import ticket_page
+from tickets.agent import kept_catalogue, ticket_page
 from tickets.models import MessageKind, Ticket
 from tickets.status import TicketStatus
 
@@ -83,9 +85,9 @@ def test_kept_histories_are_bounded(make_ticket, agent, client_for, monkeypatch)
 
 
 @pytest.mark.django_db
-def test_lifecycle_read_with_the_ticket_is_the_one_in_force(agent, requester, service):
-    """``settle_lifecycle`` (two steps of the tree read with the ticket) agrees with the property, which
-    reads the whole tree, at every depth; beyond two steps up it leaves the property to answer."""
+def test_kept_catalogue_gives_the_lifecycle_in_force(agent, requester, service):
+    """The kept rows' lifecycle in force agrees with ``Category.lifecycle_in_force`` (which reads the whole
+    tree) at every depth, and the page reads neither the category tree nor the category."""
     agency = Category.objects.create(name="Agence", slug="agence", service=service, lifecycle=Lifecycle.AGENCY)
     plain = Category.objects.create(name="Simple", slug="simple", service=service)
     chains = {"own": Category.objects.create(name="Propre", slug="propre", service=service, lifecycle="agency")}
@@ -103,7 +105,18 @@ def test_lifecycle_read_with_the_ticket_is_the_one_in_force(agent, requester, se
     for name, category in chains.items():
         expected = Category.objects.get(pk=category.pk).lifecycle_in_force
         ticket = selectors.staff_ticket_query(user=agent).get(title=name)
-        selectors.settle_lifecycle(ticket)
-        settled = hasattr(ticket.category, "_lifecycle_in_force")
-        assert settled == (name != "own" and not name.endswith("3")), name  # own: no query to spare
-        assert ticket.category.lifecycle_in_force == expected, name
+        kept_catalogue.attach(ticket)
+        with CaptureQueriesContext(connection) as queries:
+            assert ticket.category.lifecycle_in_force == expected, name
+            assert (ticket.category.name, ticket.service.name) == (category.name, service.name)
+        assert len(queries) == 0, name
+
+
+@pytest.mark.django_db
+def test_kept_catalogue_follows_a_change_at_once(make_ticket, agent, category, client_for):
+    ticket = make_ticket(TicketStatus.ECT)
+    client = client_for(agent)
+    assert category.name in page(client, ticket)
+    category.name = "Messagerie et agenda"
+    category.save()
+    assert "Messagerie et agenda" in page(client, ticket)

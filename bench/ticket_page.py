@@ -64,7 +64,7 @@ def main() -> None:
         client.get(urls[0])
     print(f"agent ticket page: {len(ctx.captured_queries)} queries")
     for query in ctx.captured_queries:
-        sql = query["sql"]
+        sql = " ".join(query["sql"].split())
         print(f"  {float(query['time']) * 1000:6.2f} ms  {sql if args.sql else sql[:150]}")
 
     # Wall time, and this process's CPU time: on a busy machine the wall time also counts the waits for a

@@ -74,6 +74,15 @@ class PageActions:
     def menu_action(self, name: str | None) -> ActionSpec | None:
         return next((spec for spec in self.menu if spec.name == name), None)
 
+    @property
+    def menu_names(self) -> str:
+        """What the menu shows, as one value (the template keeps the menu rendered per value: ``{% kept %}``)."""
+        return ",".join(spec.name for spec in self.menu)
+
+    @property
+    def composer_names(self) -> str:
+        return ",".join(mode.spec.name for mode in self.composer)
+
 
 def is_one_click(spec: ActionSpec) -> bool:
     """An action whose form asks nothing but the version seen: a button is the whole form."""

@@ -120,3 +120,21 @@ def test_kept_catalogue_follows_a_change_at_once(make_ticket, agent, category, c
     category.name = "Messagerie et agenda"
     category.save()
     assert "Messagerie et agenda" in page(client, ticket)
+
+
+def test_kept_fragment_is_one_per_value_and_language():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from tickets.templatetags import kept_fragments
+
+    kept_fragments.forget()
+    piece = Template(
+        '{% load i18n kept_fragments %}{% kept "t" name %}{{ name }} {% translate "Fermer" %}{% endkept %}'
+    )
+    assert piece.render(Context({"name": "a"})) == "a Fermer"
+    assert piece.render(Context({"name": "b"})) == "b Fermer"
+    with translation.override("en"):
+        assert piece.render(Context({"name": "a"})) == "a Close"
+    assert piece.render(Context({"name": "a"})) == "a Fermer"
+    kept_fragments.forget()

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.calendars import calendar_for_institution
-from helpdesk.workdays import working_days_between
+from helpdesk.workdays import WorkCalendar, working_days_between
 from tickets import selectors
 from tickets.actions import ActionSpec
 from tickets.models import EventAction, Ticket, TicketEvent
@@ -124,6 +124,29 @@ def composer_form(mode: ComposerMode, ticket: Ticket, user: Any, *, bound: forms
     return form
 
 
+# The header's count of working days is a hint, not a deadline (the timers read their own calendars):
+# each process keeps an institution's closures for a minute rather than reading them on every view.
+CALENDAR_MAX_AGE_SECONDS = 60.0
+CALENDARS_KEPT = 1000
+_calendars: dict[tuple[int | None, str], tuple[float, WorkCalendar]] = {}
+
+
+def _calendar(institution: Any) -> WorkCalendar:
+    key = (institution.pk, institution.holiday_region) if institution is not None else (None, "")
+    now = time.monotonic()
+    kept = _calendars.get(key)
+    if kept is None or now - kept[0] > CALENDAR_MAX_AGE_SECONDS:
+        if len(_calendars) >= CALENDARS_KEPT:
+            _calendars.clear()
+        kept = _calendars[key] = (now, calendar_for_institution(institution))
+    return kept[1]
+
+
+def forget_calendars() -> None:
+    """Empty this process's kept calendars (tests)."""
+    _calendars.clear()
+
+
 @dataclass(frozen=True)
 class Clock:
     working_days: int | None  # the age of an open ticket in working days
@@ -135,7 +158,7 @@ def ticket_clock(ticket: Ticket, now: datetime.datetime) -> Clock:
     """The header's timer: how long an open ticket has been waiting, and the requester timer when one runs."""
     days = None
     if ticket.status in OPEN_STATES:
-        days = working_days_between(ticket.created, now, calendar_for_institution(ticket.institution))
+        days = working_days_between(ticket.created, now, _calendar(ticket.institution))
     waiting = ticket.status in WAITING_REQUESTER
     return Clock(days, ticket.remind_at if waiting else None, ticket.expire_at if waiting else None)
 

@@ -108,6 +108,20 @@ def _media_in_tmp(settings, tmp_path):
         }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_kept_histories():
+    """The agent page keeps rendered histories per process under the ticket's id and version (on SQLite
+    ids come back from one test to the next, and a test under a frozen clock repeats ``updated``), and
+    institutions' closures for a minute."""
+    from tickets.agent import ticket_page
+
+    ticket_page.forget_histories()
+    ticket_page.forget_calendars()
+    yield
+    ticket_page.forget_histories()
+    ticket_page.forget_calendars()
+
+
 def make_user(email: str, **extra) -> User:
     from allauth.account.models import EmailAddress
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:reference>/inserer/", agent_ticket.insert, name="insert"),
     path("<int:reference>/rediger/", agent_ticket.compose, name="compose"),
     path("<int:reference>/formulaire/<slug:action>/", agent_ticket.action_form, name="action_form"),
+    path("<int:reference>/autres-demandes/", agent_ticket.other_tickets, name="other_tickets"),
     *(
         path(f"<int:reference>/{spec.slug}/", agent_ticket.act, {"action": spec.name}, name=spec.name)
         for spec in ACTIONS["service"].values()

@@ -148,6 +148,7 @@ class AgentPageForm(QueryForm):
     q = text_field()  # knowledge-base search
     saisie = text_field(max_length=20_000)
     text = text_field(max_length=20_000)
+    autres = text_field(max_length=1)  # "1": the requester's other tickets listed in the page (no JavaScript)
 
 
 class SavedFilterForm(forms.Form):

@@ -22,7 +22,7 @@ from tickets import permissions as perms
 from tickets import selectors
 from tickets.actions import ACTIONS, available_actions
 from tickets.agent import forms as af
-from tickets.agent import presence
+from tickets.agent import kept_catalogue, presence
 from tickets.agent import responses as saved
 from tickets.agent import ticket_page as page
 from tickets.hooks import hooks
@@ -38,6 +38,7 @@ DRAFT_BUTTONS = ("chercher", "inserer", "article")
 def staff_ticket(request: HttpRequest, reference: int) -> Ticket:
     """A ticket the user sees AND handles (service staff); anything else is 404."""
     ticket = get_object_or_404(selectors.staff_ticket_query(user=request.user), reference=reference)
+    kept_catalogue.attach(ticket)
     if not perms.is_service_staff(ticket, request.user):
         raise Http404
     return ticket
@@ -98,7 +99,7 @@ def render_agent_ticket(
             ticket, user, initial={"version": ticket.version})  # fmt: skip
 
     kb_query = draft.kb_query if draft else params["q"]
-    events, files = selectors.staff_timeline(ticket=ticket, user=user)
+    history = page.staff_history(ticket, user, keep=request.method == "GET")
     context = {
         "ticket": ticket,
         "actions": actions,
@@ -108,10 +109,10 @@ def render_agent_ticket(
         "open_form": open_form,
         "error_form": _with_errors(composer if in_composer and composer and composer.is_bound else bound_form),
         "clock": page.ticket_clock(ticket, timezone.now()),
-        "events": events,
-        "attachments": files,
+        "history": history,
         **selectors.ticket_side_panel(ticket=ticket, user=user),
-        "duplicates": page.duplicate_references(events),
+        "other_tickets": selectors.requester_others(ticket=ticket, user=user) if params["autres"] else None,
+        "duplicates": history.duplicates,
         "duplicate_of_staff": bool(ticket.duplicate_of and perms.is_service_staff(ticket.duplicate_of, user)),
         "form_values": labelled_values(ticket.category, ticket.form_values) if ticket.form_values else [],
         "saved_response_groups": saved.grouped_for_ticket(ticket, user) if composer else [],
@@ -146,6 +147,17 @@ def action_form(request: HttpRequest, reference: int, action: str) -> HttpRespon
     form = spec.make_form(ticket, request.user, initial={"version": ticket.version})
     context = {"ticket": ticket, "open_action": spec, "open_form": form}
     return render(request, "tickets/agent/includes/action_panel.html", context)
+
+
+@login_required
+@require_GET
+def other_tickets(request: HttpRequest, reference: int) -> HttpResponse:
+    """htmx: the side panel's "Ses autres demandes" (``?autres=1`` without htmx: the page lists them)."""
+    ticket = staff_ticket(request, reference)
+    if not request.headers.get("HX-Request"):
+        return redirect(f"{reverse('agent:ticket', args=[reference])}?autres=1#other-tickets")
+    context = {"other_tickets": selectors.requester_others(ticket=ticket, user=request.user)}
+    return render(request, "tickets/agent/includes/other_tickets.html", context)
 
 
 @login_required

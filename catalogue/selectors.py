@@ -20,7 +20,6 @@ audience is empty, under parents whose audience is empty.
 
 from __future__ import annotations
 
-import copy
 import time
 import unicodedata
 import uuid
@@ -33,6 +32,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.base import ModelState
 from django.http import Http404
 
 from accounts import roles
@@ -145,12 +145,33 @@ def _whole_tree() -> list[Category]:
     """Every node with tree fields, depth-first, audience institutions, form fields and
     lifecycle in force attached: copies of the process's kept tree, read again when the
     catalogue's version changed (three queries) or after ``TREE_MAX_AGE_SECONDS``."""
+    return [_copy_node(node) for node in _kept_nodes()]
+
+
+def _copy_node(node: Category) -> Category:
+    """A shallow copy of a kept node, as ``copy.copy`` makes it (own attributes and own
+    related-objects cache; the related objects and prefetched form fields shared), without
+    going through the pickle protocol: 0.14 ms a tree instead of 0.85 (61 nodes), and
+    a filing copies the tree on each of its requests."""
+    new = Category.__new__(Category)
+    attributes = node.__dict__.copy()
+    state = attributes["_state"] = ModelState.__new__(ModelState)
+    state.__dict__ = node._state.__dict__.copy()
+    if "fields_cache" in state.__dict__:
+        state.fields_cache = state.fields_cache.copy()
+    state.__dict__.pop("related_managers_cache", None)  # as ModelState.__getstate__: rebuilt when used
+    new.__dict__ = attributes
+    return new
+
+
+def _kept_nodes() -> list[Category]:
+    """The process's kept tree itself: read it, never change it (copy with ``_copy_node``)."""
     global _kept
     version = _tree_version()  # before the read: a change committed during it bumps the version again
     kept = _kept
     if kept is None or kept.version != version or time.monotonic() - kept.read_at > TREE_MAX_AGE_SECONDS:
         kept = _kept = _KeptTree(version=version, read_at=time.monotonic(), nodes=_read_tree())
-    return [copy.copy(node) for node in kept.nodes]
+    return kept.nodes
 
 
 def _read_tree() -> list[Category]:
@@ -176,7 +197,7 @@ def _read_tree() -> list[Category]:
 
 @dataclass
 class _ReadOnce:
-    tree: list[Category] | None = None
+    tree: list[Category] | None = None  # the kept nodes, read-only
     users: dict[int | None, CatalogueTree] = field(default_factory=dict)
 
 
@@ -205,9 +226,9 @@ def visible_categories(*, user: AnyUser) -> CatalogueTree:
         return _visible_categories(user, _whole_tree())
     if user.pk not in memo.users:
         if memo.tree is None:
-            memo.tree = _whole_tree()
+            memo.tree = _kept_nodes()
         # Copies: each person's tree sets its own visible_children / visible_parent.
-        memo.users[user.pk] = _visible_categories(user, [copy.copy(node) for node in memo.tree])
+        memo.users[user.pk] = _visible_categories(user, [_copy_node(node) for node in memo.tree])
     return memo.users[user.pk]
 
 

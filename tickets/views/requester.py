@@ -25,13 +25,20 @@ REQUESTER_ACTIONS = ACTIONS["requester"]
 
 
 def _visible(request: HttpRequest, reference: int) -> Ticket:
-    """The one door to a ticket for a page: not visible is 404."""
-    return get_object_or_404(
-        Ticket.objects.visible_to(request.user).select_related(
-            "category", "service", "requester", "assignee", "institution", "software", "follow_up_of"
-        ),
+    """The one door to a ticket for a page: not visible is 404.
+
+    Joined: what every ticket has and the page shows. Not joined: the requester
+    (most often the reader: taken from the request), and the assignee, the
+    software and the ticket followed up — a primary-key read each when set.
+    Each join added to the visibility rule's query costs PostgreSQL more to plan
+    than such a read (about 2 ms of planning with all seven, 0.3 with these)."""
+    ticket = get_object_or_404(
+        Ticket.objects.visible_to(request.user).select_related("category", "service", "institution"),
         reference=reference,
     )
+    if ticket.requester_id == request.user.pk:
+        ticket.requester = request.user
+    return ticket
 
 
 def _list(request: HttpRequest, queryset, template: str, **extra: Any) -> HttpResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -198,6 +199,9 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         return self.filter(rule)
 
 
+_REFRESH_LOCK = threading.RLock()  # see Ticket.refresh_from_db
+
+
 class Ticket(LifecycleTransitions, ConcurrentTransitionMixin, models.Model):
     """A request (a "DA"). Do not load tickets with ``only()``/``defer()`` leaving out
     ``status`` or ``version``: django-fsm reads them in ``__init__`` and a deferred
@@ -378,6 +382,15 @@ class Ticket(LifecycleTransitions, ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"#{self.reference} {self.title}"
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        """django-fsm lifts the protection of ``status`` for a refresh on the field itself, which every
+        thread shares, and puts it back afterwards: under gunicorn's threads another thread's refresh
+        could put it back in the middle of this one ("Direct status modification is not allowed", a 500
+        seen in bench/load.py on a refused concurrent action). One refresh at a time per process; a
+        plain SELECT, which waits on no row lock."""
+        with _REFRESH_LOCK:
+            super().refresh_from_db(*args, **kwargs)
 
     @property
     def state_fields(self) -> list[models.Field]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -138,13 +138,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def _work_ids(self) -> dict[str, frozenset[int]]:
         """The services worked in and the institutions followed as a correspondent, in ONE query: every
         staff page asks for both (``Ticket.objects.visible_to``), a round trip each before (issue 22)."""
-        services = self.service_memberships.values_list(models.Value("service"), "service_id")
-        followed = self.memberships.exclude(role=MembershipRole.MEMBER).values_list(
-            models.Value("correspondent"), "institution_id"
-        )
         ids: dict[str, set[int]] = {"service": set(), "correspondent": set()}
-        for kind, pk in services.order_by().union(followed.order_by(), all=True):
-            ids[kind].add(pk)
+        if self.pk is None:
+            return {kind: frozenset() for kind in ids}
+        # Fixed SQL (the tables' names read from the models): the same UNION as two querysets cost
+        # ~0.4 ms of CPU to build and compile on every staff page (issue 22).
+        sql = (
+            f"SELECT 1, service_id FROM {self.service_memberships.model._meta.db_table} WHERE user_id = %s "  # noqa: S608
+            f"UNION ALL SELECT 2, institution_id FROM {Membership._meta.db_table} WHERE user_id = %s AND role <> %s"
+        )
+        with connections[router.db_for_read(type(self), instance=self)].cursor() as cursor:
+            cursor.execute(sql, [self.pk, self.pk, MembershipRole.MEMBER.value])
+            for kind, pk in cursor.fetchall():
+                ids["service" if kind == 1 else "correspondent"].add(pk)
         return {kind: frozenset(pks) for kind, pks in ids.items()}
 
     @cached_property

@@ -149,6 +149,18 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
             rule |= Q(service_id__in=user.service_ids)
         return self.filter(rule)
 
+    def visibility_shape(self, user: Any) -> tuple[tuple[Any, ...], list[Any]] | None:
+        """``visible_to(user)``'s condition as the shape of its SQL and its parameters in order, for a query
+        compiled once per shape (``helpdesk.prepared``, which checks these against Django's own compilation
+        and falls back to the queryset when they differ). None when the rule matches nothing."""
+        if not roles.is_active_user(user):
+            return None
+        if roles.is_admin(user):
+            return ("all",), []
+        selects, params = _followed_sql(user)
+        services = list(user.service_ids)  # as ``service_id__in`` iterates them
+        return ("rule", *map(len, selects), len(services)), [*params, user.pk, *services]
+
     def visible_branches(self, user: Any) -> list[TicketQuerySet]:
         """``visible_to(user)`` as the querysets whose union it is, each answered by one index: what the
         user follows as a requester, and their services' tickets. A list sorted and cut per branch, then

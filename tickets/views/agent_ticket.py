@@ -37,7 +37,9 @@ DRAFT_BUTTONS = ("chercher", "inserer", "article")
 
 def staff_ticket(request: HttpRequest, reference: int) -> Ticket:
     """A ticket the user sees AND handles (service staff); anything else is 404."""
-    ticket = get_object_or_404(selectors.staff_ticket_query(user=request.user), reference=reference)
+    ticket = selectors.staff_ticket(user=request.user, reference=reference)
+    if ticket is None:
+        raise Http404
     kept_catalogue.attach(ticket)
     if not perms.is_service_staff(ticket, request.user):
         raise Http404

@@ -68,6 +68,7 @@ class PreparedQuery:
         self.name = name
         self._local = threading.local()
         self.compiled = 0  # how many times a shape was compiled (tests)
+        self.replayed = 0  # how many answers came from a kept plan (tests)
 
     def _plans(self) -> dict[Hashable, _Plan | None]:
         plans = getattr(self._local, "plans", None)
@@ -90,6 +91,7 @@ class PreparedQuery:
             if len(plans) >= PLANS_KEPT:
                 plans.clear()
             plans[key] = plan
+        self.replayed += 1
         return self._run(plan, list(params))
 
     @staticmethod

@@ -78,6 +78,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         # Values, not categories with their service: no model built for a label (issue 22).
         "bulk_categories": transfer_targets(filters.services).values_list("pk", "service__name", "name"),
         "priorities": Level.choices,
+        "section": "queue",
     }
     return render(request, "tickets/agent/queue.html", context)
 
@@ -217,5 +218,6 @@ def journal(request: HttpRequest) -> HttpResponse:
         "action": action,
         "actor_id": actor_id,
         "query_string": urlencode({"action": action, "agent": actor_id or ""}),
+        "section": "journal",
     }
     return render(request, "tickets/agent/journal.html", context)

@@ -30,7 +30,10 @@ def _managed_services(request: HttpRequest):
 @require_GET
 def response_list(request: HttpRequest) -> HttpResponse:
     _managed_services(request)
-    context = {"responses": saved.managed_responses(request.user), "placeholders": saved.PLACEHOLDERS}
+    context = {
+        "responses": saved.managed_responses(request.user), "placeholders": saved.PLACEHOLDERS,
+        "section": "responses",
+    }  # fmt: skip
     return render(request, "tickets/agent/responses.html", context)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tickets import workflow as wf
@@ -143,3 +144,36 @@ def test_409_tells_what_to_do_with_the_kept_text(make_ticket, agent, manager, cl
     assert "veuillez recharger la page" not in html
     assert str(STALE_TEXT_KEPT).replace("'", "&#x27;") in html
     assert "Mon brouillon</textarea>" in html
+
+
+@pytest.mark.django_db
+def test_the_kept_subnav_follows_the_section_the_roles_the_query_and_the_language(
+    make_ticket, agent, manager, client_for
+):
+    """The agent subnav and the shortcuts' help are rendered once per process for each set of values they
+    show (``{% kept %}``, issue 22): each page still marks its own section, shows its own search, and the
+    links a manager has that an agent has not."""
+    ticket = make_ticket()
+    agent_client, manager_client = client_for(agent), client_for(manager)
+
+    def subnav(client, url, **params) -> str:
+        html = client.get(url, params).content.decode()
+        return html[html.index('<nav class="subnav"') : html.index("</nav>", html.index('<nav class="subnav"'))]
+
+    queue = subnav(agent_client, reverse("agent:queue"))
+    assert f'href="{reverse("agent:queue")}" aria-current="page"' in queue
+    journal = subnav(agent_client, reverse("agent:journal"))
+    assert f'href="{reverse("agent:journal")}" aria-current="page"' in journal
+    assert 'aria-current="page"' not in subnav(agent_client, page(ticket))
+    assert 'value="imprimante"' in subnav(agent_client, reverse("agent:search"), q="imprimante")
+    assert 'value="scanner"' in subnav(agent_client, reverse("agent:search"), q="scanner")
+    assert reverse("agent:responses") not in subnav(agent_client, page(ticket))
+    assert reverse("agent:responses") in subnav(manager_client, page(ticket))
+    agent.keyboard_shortcuts = False
+    agent.save(update_fields=["keyboard_shortcuts"])
+    html = agent_client.get(page(ticket)).content.decode()
+    assert "data-shortcuts-open" not in html and 'id="shortcuts-help"' not in html
+    french = subnav(agent_client, page(ticket))
+    agent_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = subnav(agent_client, page(ticket))
+    assert "File d'attente" in french.replace("&#x27;", "'") and ">Queue<" in english, english

@@ -13,6 +13,8 @@ from typing import Any
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 
+from helpdesk.widget_html import FORMS, WRITERS
+
 
 class GuichetBoundField(BoundField):
     """Adds ``aria-required`` next to ``required``: also said where the browser ignores ``required``."""
@@ -37,3 +39,23 @@ class GuichetFormRenderer(TemplatesSetting):
 
     field_template_name = "forms/field.html"
     bound_field_class = GuichetBoundField
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._own: dict[str, bool] = {}  # template name → the one found is Django's (not overridden)
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        """The simplest widgets written in Python (``helpdesk.widget_html``), the rest by their templates."""
+        writer = WRITERS.get(template_name)
+        if writer is not None and self._is_djangos(template_name):
+            html = writer(context)
+            if html is not None:
+                return html
+        return super().render(template_name, context, request=request)
+
+    def _is_djangos(self, template_name: str) -> bool:
+        own = self._own.get(template_name)
+        if own is None:
+            origin = self.get_template(template_name).origin.name
+            own = self._own[template_name] = str(origin) == str(FORMS / template_name)
+        return own

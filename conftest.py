@@ -112,14 +112,17 @@ def _media_in_tmp(settings, tmp_path):
 def _fresh_kept_histories():
     """The agent page keeps rendered histories per process under the ticket's id and version (on SQLite
     ids come back from one test to the next, and a test under a frozen clock repeats ``updated``), and
-    institutions' closures for a minute."""
+    institutions' closures for a minute, and the ticket's kept fragments under the same key."""
     from tickets.agent import ticket_page
+    from tickets.templatetags import kept_fragments
 
     ticket_page.forget_histories()
     ticket_page.forget_calendars()
+    kept_fragments.forget()
     yield
     ticket_page.forget_histories()
     ticket_page.forget_calendars()
+    kept_fragments.forget()
 
 
 def make_user(email: str, **extra) -> User:

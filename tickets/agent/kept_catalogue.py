@@ -73,6 +73,7 @@ def attach(ticket: Ticket) -> None:
     """Give ``ticket`` (read without them) copies of its category, service and software from the kept rows.
     A row not kept yet (created since the version was read) is left to the ordinary lazy read."""
     rows = kept()
+    ticket.catalogue_version = rows.version  # what the page's kept fragments that name these rows depend on
     if (category := rows.categories.get(ticket.category_id)) is not None:
         ticket.category = copy.copy(category)
     if (service := rows.services.get(ticket.service_id)) is not None:

@@ -1,11 +1,14 @@
 """``{% kept name value… %}…{% endkept %}``: a piece of a page rendered once per process for each set of
-values it depends on, in each language.
+values it depends on, in each language and time zone.
 
-For the parts of the agent's ticket page that are a pure function of a few values — the status legend
-(status, état, origin, lifecycle), the "Autres actions" menu (the ticket and the actions offered), the
-composer's tabs (the modes offered and the one chosen) — and that cost a sixth of the page's rendering
-with their translations and URLs (issue 22). Whatever the piece shows must be among the values named:
-nothing of the request (no CSRF token, no user), nothing read from the database.
+For the parts of the agent's pages that are a function of a few values — the status legend (status, état,
+origin, lifecycle), the "Autres actions" menu (the ticket and the actions offered), the composer's tabs
+(the modes offered and the one chosen), the workspace's subnav (its section, the user's roles and
+shortcuts setting, the search typed), the keyboard shortcuts' help, and the ticket's facts, description
+and details (the ticket's id, ``version`` and ``updated``, which every change moves, and the version of
+the catalogue rows they name) — and that cost a good part of the page's rendering with their
+translations and URLs (issue 22). Whatever the piece shows must follow from the values named: nothing of
+the request (no CSRF token, no user but as a named value), nothing the named values do not version.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections import OrderedDict
 from typing import Any
 
 from django import template
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -30,7 +33,10 @@ class KeptNode(template.Node):
         self.name, self.values, self.nodelist = name, values, nodelist
 
     def render(self, context: template.Context) -> str:
-        key = (self.name, translation.get_language(), *(str(value.resolve(context)) for value in self.values))
+        key = (
+            self.name, translation.get_language(), timezone.get_current_timezone_name(),
+            *(str(value.resolve(context)) for value in self.values),
+        )  # fmt: skip
         with _lock:
             html = _kept.get(key)
             if html is not None:

@@ -116,7 +116,8 @@ def render_agent_ticket(
         "other_tickets": selectors.requester_others(ticket=ticket, user=user) if params["autres"] else None,
         "duplicates": history.duplicates,
         "duplicate_of_staff": bool(ticket.duplicate_of and perms.is_service_staff(ticket.duplicate_of, user)),
-        "form_values": labelled_values(ticket.category, ticket.form_values) if ticket.form_values else [],
+        # Called by the template only when its kept description is not at hand (``{% kept "description" %}``).
+        "form_values": (lambda: labelled_values(ticket.category, ticket.form_values)) if ticket.form_values else [],
         "saved_response_groups": saved.grouped_for_ticket(ticket, user) if composer else [],
         "kb_query": kb_query,
         "kb_results": selectors.article_search(query=kb_query, limit=KB_RESULTS),

@@ -5,6 +5,8 @@ the words and times follow the viewer's language and time zone."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -137,4 +139,40 @@ def test_kept_fragment_is_one_per_value_and_language():
     with translation.override("en"):
         assert piece.render(Context({"name": "a"})) == "a Close"
     assert piece.render(Context({"name": "a"})) == "a Fermer"
+    kept_fragments.forget()
+
+
+@pytest.mark.django_db
+def test_kept_ticket_fragments_follow_every_change(make_ticket, agent, manager, requester, category, client_for):
+    """The ticket's facts, description and details are kept per ticket version (``{% kept %}``): a door's
+    change, the requester's new name and a catalogue change all show at once."""
+    ticket = make_ticket(TicketStatus.NEW)
+    client = client_for(agent)
+    html = page(client, ticket)
+    assert '<span class="status status--new">' in html and "<em>personne</em>" in html
+    wf.ticket_take(ticket=ticket, actor=manager)
+    html = page(client, ticket)
+    assert '<span class="status status--ect">' in html and f"<dd>{manager}</dd>" in html
+    requester.first_name = "Camilla"
+    requester.save()
+    assert "Camilla Martin a écrit" in page(client, ticket)
+    category.name = "Courriel"
+    category.save()
+    html = page(client, ticket)
+    assert "<dd>Courriel</dd>" in html
+
+
+def test_kept_fragment_is_one_per_time_zone():
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from tickets.templatetags import kept_fragments
+
+    kept_fragments.forget()
+    piece = Template('{% load kept_fragments %}{% kept "t" %}{{ when|time:"H:i" }}{% endkept %}')
+    when = datetime.datetime(2026, 11, 28, 12, 0, tzinfo=datetime.UTC)
+    with timezone.override("Europe/Paris"):
+        assert piece.render(Context({"when": when})) == "13:00"
+    with timezone.override("America/Cayenne"):
+        assert piece.render(Context({"when": when})) == "09:00"
     kept_fragments.forget()

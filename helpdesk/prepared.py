@@ -5,7 +5,7 @@ rule, three joined tables, the bookmark annotation: ~120 columns) that was ~1.2 
 times the query's own time in PostgreSQL (issue 22). The SQL of such a query depends only on its *shape*
 (which branches the rule has, how many ids each ``IN`` holds), its parameters on the values.
 
-``PreparedQuery.first(shape, params, build)`` keeps, per thread, the compiled statement and what Django
+``PreparedQuery.first(shape, params, build)`` (or ``all``) keeps, per thread, the compiled statement and what Django
 needs to turn its rows into model instances (columns, converters, related populators: as
 ``ModelIterable`` does), and runs it with ``params``. ``build()`` gives the queryset itself: on the first
 call for a shape it is compiled, and its parameters must equal ``params`` — otherwise the plan is not
@@ -79,6 +79,14 @@ class PreparedQuery:
     def first(self, shape: Hashable, params: Sequence[Any], build: Callable[[], QuerySet]) -> Model | None:
         """The first row of ``build()`` as a model instance, or None; ``params`` are its parameters in the
         order of its SQL. The queryset should hold at most one row (a unique key, or a slice)."""
+        rows = self.all(shape, params, build, limit=1)
+        return rows[0] if rows else None
+
+    def all(
+        self, shape: Hashable, params: Sequence[Any], build: Callable[[], QuerySet], *, limit: int | None = None
+    ) -> list[Model]:
+        """The rows of ``build()`` as model instances (at most ``limit``); ``params`` are its parameters in
+        the order of its SQL."""
         plans = self._plans()
         key = (build.__qualname__, shape)
         plan = plans.get(key)
@@ -87,31 +95,32 @@ class PreparedQuery:
             plan, compiled = _plan(queryset)
             self.compiled += 1
             if plan is None or [*compiled] != [*params]:
-                return next(iter(queryset), None)
+                return list(queryset[:limit] if limit is not None else queryset)
             if len(plans) >= PLANS_KEPT:
                 plans.clear()
             plans[key] = plan
         self.replayed += 1
-        return self._run(plan, list(params))
+        return self._run(plan, list(params), limit)
 
     @staticmethod
-    def _run(plan: _Plan, params: list[Any]) -> Model | None:
+    def _run(plan: _Plan, params: list[Any], limit: int | None) -> list[Model]:
         connection = connections[plan.db]
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        if plan.converters:
-            row = list(row)
-            for pos, convs, expression in plan.converters:
-                value = row[pos]
-                for convert in convs:
-                    value = convert(value, expression, connection)
-                row[pos] = value
-        obj = plan.model.from_db(plan.db, plan.init_list, row[plan.start : plan.end])
-        for populator in plan.populators:
-            populator.populate(row, obj)
-        for name, pos in plan.annotations:
-            setattr(obj, name, row[pos])
-        return obj
+            rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
+        objects = []
+        for row in rows:
+            if plan.converters:
+                row = list(row)
+                for pos, convs, expression in plan.converters:
+                    value = row[pos]
+                    for convert in convs:
+                        value = convert(value, expression, connection)
+                    row[pos] = value
+            obj = plan.model.from_db(plan.db, plan.init_list, row[plan.start : plan.end])
+            for populator in plan.populators:
+                populator.populate(row, obj)
+            for name, pos in plan.annotations:
+                setattr(obj, name, row[pos])
+            objects.append(obj)
+        return objects

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from helpdesk.prepared import PreparedQuery
 from tickets.models import ResponseScope, SavedResponse, Ticket
 
 PLACEHOLDERS = {
@@ -59,12 +60,23 @@ def responses_for_ticket(ticket: Ticket, agent: Any) -> QuerySet[SavedResponse]:
     )
 
 
+COMPOSER_RESPONSES = PreparedQuery("composer_responses")
+
+
+def _responses_for_composer(ticket: Ticket, agent: Any) -> list[SavedResponse]:
+    """``responses_for_ticket`` compiled once per process (``helpdesk.prepared``): every view of an open
+    ticket reads them, and Django built and compiled the same three-way OR each time (issue 22)."""
+    if not agent.pk:
+        return list(responses_for_ticket(ticket, agent))
+    return COMPOSER_RESPONSES.all("agent", [agent.pk, ticket.service_id], lambda: responses_for_ticket(ticket, agent))
+
+
 def grouped_for_ticket(ticket: Ticket, agent: Any) -> list[tuple[str, list[SavedResponse]]]:
     """The same, as (group label, responses) for the composer's select: mine, the service's, everyone's."""
     groups: dict[str, list[SavedResponse]] = {
         ResponseScope.PERSONAL: [], ResponseScope.SERVICE: [], ResponseScope.GLOBAL: []
     }  # fmt: skip
-    for response in responses_for_ticket(ticket, agent):
+    for response in _responses_for_composer(ticket, agent):
         groups[response.scope].append(response)
     labels = {
         ResponseScope.PERSONAL: _("Mes réponses"),

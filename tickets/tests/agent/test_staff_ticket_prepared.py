@@ -102,3 +102,24 @@ def test_parameters_written_wrongly_cost_time_not_a_wrong_row(make_ticket, colle
     assert query.first(("right",), [mine.reference], build).pk == mine.pk
     assert query.first(("right",), [mine.reference], build).pk == mine.pk
     assert (query.compiled, query.replayed) == (3, 2)
+
+
+@pytest.mark.django_db
+def test_the_composers_responses_are_the_querysets(make_ticket, agent, manager, other_agent, service, other_service):
+    from tickets.agent import responses as saved
+    from tickets.models import SavedResponse
+
+    SavedResponse.objects.create(service=service, title="B service", body="x")
+    SavedResponse.objects.create(service=other_service, title="A autre service", body="x")
+    SavedResponse.objects.create(owner=agent, title="C à moi", body="x")
+    SavedResponse.objects.create(owner=manager, title="D au responsable", body="x")
+    SavedResponse.objects.create(title="A tous", body="x")
+    ticket = make_ticket(TicketStatus.ECT)
+    replayed = saved.COMPOSER_RESPONSES.replayed
+    for person in (agent, manager, other_agent, agent):
+        expected = list(saved.responses_for_ticket(ticket, person))
+        got = saved._responses_for_composer(ticket, person)
+        assert [(r.pk, r.title, r.scope) for r in got] == [(r.pk, r.title, r.scope) for r in expected]
+    assert saved.COMPOSER_RESPONSES.replayed - replayed >= 3
+    titles = [r.title for _label, group in saved.grouped_for_ticket(ticket, agent) for r in group]
+    assert titles == ["C à moi", "B service", "A tous"]

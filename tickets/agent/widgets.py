@@ -15,28 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
-
-def _text(value: Any) -> str:
-    """``{{ value }}``: escaped unless already safe."""
-    return conditional_escape(value)
-
-
-def _formatted(value: Any) -> str:
-    """``{{ value|stringformat:'s' }}``: ``"%s" % value``, escaped unless the value was safe."""
-    return value if isinstance(value, SafeData) else escape("%s" % (value,))  # noqa: UP031 - the filter's own formatting
-
-
-def _attrs(attrs: dict[str, Any]) -> str:
-    """``django/forms/widgets/attrs.html``: ``False`` leaves the attribute out, ``True`` writes its name."""
-    parts = []
-    for name, value in attrs.items():
-        if value is False:
-            continue
-        parts.append(f" {_text(name)}" if value is True else f' {_text(name)}="{_formatted(value)}"')
-    return "".join(parts)
+from helpdesk.widget_html import attrs as _attrs
+from helpdesk.widget_html import formatted as _formatted
+from helpdesk.widget_html import text as _text
 
 
 class InlineSelect(forms.Select):

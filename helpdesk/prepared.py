@@ -20,10 +20,12 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
+INT64 = (-(2**63), 2**63 - 1)
 PLANS_KEPT = 256  # per thread and query; a shape per combination of a user's roles
 
 
@@ -90,9 +92,14 @@ class PreparedQuery:
         plans = self._plans()
         key = (build.__qualname__, shape)
         plan = plans.get(key)
+        if plan is not None and any(type(p) is int and not INT64[0] <= p <= INT64[1] for p in params):
+            plan = None  # beyond a 64-bit column: Django's lookups know what that means, not the database driver
         if plan is None:
             queryset = build()
-            plan, compiled = _plan(queryset)
+            try:
+                plan, compiled = _plan(queryset)
+            except EmptyResultSet:  # a condition that holds for no row (an id beyond the column's range…)
+                return []
             self.compiled += 1
             if plan is None or [*compiled] != [*params]:
                 return list(queryset[:limit] if limit is not None else queryset)

@@ -78,11 +78,18 @@ def test_the_prepared_ticket_is_the_querysets_for_every_role(
 
 
 @pytest.mark.django_db
-def test_an_unseen_or_unknown_reference_is_none(agent, other_agent, make_ticket):
+def test_an_unseen_or_unknown_reference_is_none(agent, other_agent, make_ticket, client_for):
     ticket = make_ticket()
+    for reference in (10**40, 10**9, ticket.reference, 10**40):
+        status = client_for(other_agent).get(f"/traitement/{reference}/").status_code
+        assert status == 404, reference
     assert selectors.staff_ticket(user=agent, reference=ticket.reference).pk == ticket.pk
     assert selectors.staff_ticket(user=agent, reference=10**9) is None
+    assert selectors.staff_ticket(user=agent, reference=10**40) is None  # beyond bigint: no row, no error
     assert selectors.staff_ticket(user=other_agent, reference=ticket.reference) is None
+    selectors.STAFF_TICKET._local.plans = {}  # a huge number first: Django compiles no SQL for it
+    assert selectors.staff_ticket(user=agent, reference=10**40) is None
+    assert selectors.staff_ticket(user=agent, reference=ticket.reference).pk == ticket.pk
     agent.is_active = False
     assert selectors.staff_ticket(user=agent, reference=ticket.reference) is None
 

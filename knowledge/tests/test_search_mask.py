@@ -45,8 +45,9 @@ def base(small_base, make_article):
 
 def mask_of(article) -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT search_mask FROM knowledge_article WHERE id = %s", [article.pk])
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT mask FROM knowledge_articlemask WHERE article_id = %s", [article.pk])
+        row = cursor.fetchone()
+        return row[0] if row else None
 
 
 def bits_of(*lexemes_: str) -> int:
@@ -68,7 +69,7 @@ def walk_was_taken(q: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + captured[0]["sql"].replace("%", "%%"))
         plan = [row[0] for row in cursor.fetchall()]
-    walk = next(line for line in plan if "knowledge_article_search_walk" in line)
+    walk = next(line for line in plan if "knowledge_articlemask_walk" in line)
     return "never executed" not in walk
 
 
@@ -121,8 +122,41 @@ def test_mask_follows_insert_update_and_unpublish(base, make_article):
     assert article.pk in candidates("messagerie quota", 1001)[0]
 
     Article.objects.filter(pk=article.pk).update(status=ArticleStatus.ARCHIVED)
+    assert mask_of(article) is None
     walked, plain = candidates("messagerie quota", 1001)
     assert article.pk not in walked and walked == plain
+
+    Article.objects.filter(pk=article.pk).update(status=ArticleStatus.PUBLISHED)
+    assert candidates("messagerie quota", 1)[0] == [article.pk]
+    later = timezone.now() + datetime.timedelta(days=1)
+    newer = make_article(title="Quota de messagerie", published_at=later)
+    assert candidates("messagerie quota", 1)[0] == [newer.pk]
+    Article.objects.filter(pk=newer.pk).update(published_at=later - datetime.timedelta(days=30))  # back-dated
+    assert candidates("messagerie quota", 1)[0] == [article.pk]
+    article.delete()
+    assert mask_of(article) is None
+    walked, plain = candidates("messagerie quota", 1001)
+    assert walked == plain and article.pk not in walked
+
+
+def test_drafts_have_no_mask_and_bulk_created_articles_have_one(base):
+    draft, bulk = Article.objects.bulk_create(
+        [
+            Article(title="Quota de messagerie", problem="-", solution="-", status=ArticleStatus.DRAFT),
+            Article(title="Quota de messagerie", problem="-", solution="-", status=ArticleStatus.PUBLISHED),
+        ]
+    )
+    assert mask_of(draft) is None
+    assert mask_of(bulk) & bits_of("messager", "quot") == bits_of("messager", "quot")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_truncating_the_articles_empties_the_masks(make_article):
+    make_article(title="Quota")
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE knowledge_article CASCADE")
+        cursor.execute("SELECT count(*) FROM knowledge_articlemask")
+        assert cursor.fetchone()[0] == 0
 
 
 def test_new_bits_are_set_on_the_articles_already_there(small_base, make_article, monkeypatch):

@@ -45,13 +45,13 @@ from knowledge.models import Article, SearchLexeme
 MAX_BITS = 63
 # Lexemes held by fewer published articles are not worth a bit: the plain walk or the GIN index find them fast.
 MIN_SHARE = 0.01
-# No bits before the base holds this many published articles: the bits are permanent, and the common words
-# of the first few articles are not those of the base.
-MIN_ARTICLES = 1000
+# No bits before the base holds this many published articles: the bits are permanent, the common words of
+# the first few articles are not those of the base, and below this size the plain walk is short anyway.
+MIN_ARTICLES = 10_000
 # The walk is taken when the estimated share of articles holding every lexeme of the query (product of their
 # shares) lies between these: above, the plain walk ends within a few thousand rows anyway; below, the
-# walk would read more than CANDIDATES / MIN_JOINT_SHARE index entries (≈ 250,000 for 1,001 candidates,
-# ≈ 30 ms) and the GIN index is the better way.
+# walk would read more than candidates / MIN_JOINT_SHARE index entries (≈ 250,000 for 1,001 candidates;
+# 153,000 took 10 ms for "erreur connexion", as long as its GIN bitmap) and the GIN index is the better way.
 MIN_JOINT_SHARE = 0.004
 MAX_JOINT_SHARE = 0.2
 
@@ -108,7 +108,7 @@ def candidate_ids(qs: QuerySet[Article], q: str, query, candidates: int) -> list
 _LEXEME_SHARES = """
 SELECT word, ndoc::float8 / %s FROM ts_stat($q$
     SELECT search_vector FROM knowledge_article WHERE status = 'published'
-$q$) ORDER BY ndoc DESC, word LIMIT %s
+$q$) WHERE length(word) <= 255 ORDER BY ndoc DESC, word LIMIT %s
 """
 
 

@@ -129,7 +129,7 @@ def search_with_count(
     prefer_category_ids: frozenset[int] = frozenset(),
     match_any: bool = False,
     candidates: int | None = None,
-    published_only: bool = False,
+    all_published: bool = False,
 ) -> tuple[QuerySet, int | None]:
     """Filter ``qs`` to the articles matching ``q``, best first, with how many match when known.
 
@@ -155,9 +155,12 @@ def search_with_count(
     (``id = ANY(%s)``): a thousand ``IN`` placeholders cost ≈ 30 ms of Python
     per search to build, split and send, three times over.
 
-    ``published_only``: the caller vouches that ``qs`` holds published
-    articles only (the public search), which lets common words take the
-    masked walk of ``knowledge.lexemes`` (same candidates, fewer rows read).
+    ``all_published``: the caller vouches that ``qs`` is exactly the
+    published articles (the public search without filters), which lets
+    common words take the masked walk of ``knowledge.lexemes`` (same
+    candidates, far fewer rows read). Not with filters: the walk would test
+    every article of the base holding the words, and the plain query may
+    start from the filter's index instead.
     """
     count = None
     code_ids = list(ArticleCode.objects.filter(code__in=query_codes(q)).values_list("article_id", flat=True)[:1000])
@@ -179,7 +182,7 @@ def search_with_count(
                 output_field=FloatField(),
             )
         matches = qs.filter(Q(search_vector=query) | by_code)
-        if candidates and published_only and not code_ids and not match_any and lexemes.walk_eligible(q):
+        if candidates and all_published and not code_ids and not match_any and lexemes.walk_eligible(q):
             # Common words: the masked walk when it pays, decided in the same statement (knowledge.lexemes).
             ids = lexemes.candidate_ids(qs, q, query, candidates)
             matches, count = qs.filter(_pk_in_array(ids)), len(ids)

@@ -178,3 +178,12 @@ def test_public_search_takes_the_walk_with_the_same_results(base, django_assert_
     expected = [a for a in base if {"messagerie", "quota"} <= set(f"{a.title} {a.problem}".lower().split())]
     assert {a.pk for a in outcome.articles} == {a.pk for a in expected}
     assert outcome.page.paginator.count == len(expected)
+
+
+def test_filtered_and_staff_searches_find_the_same_articles(base, make_article, agent):
+    finances = make_article(title="Quota de messagerie", domain="Finances", published_at=timezone.now())
+    make_article(title="Quota de messagerie", status=ArticleStatus.DRAFT)
+    outcome = article_search(user=None, filters=ArticleFilters(q="messagerie quota", domain="Finances"))
+    assert outcome.articles == [finances]
+    everything = article_search(user=None, filters=ArticleFilters(q="messagerie quota"))
+    assert article_search(user=agent, filters=ArticleFilters(q="messagerie quota")).articles == everything.articles

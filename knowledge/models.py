@@ -191,6 +191,24 @@ class SearchWord(models.Model):
         return self.word
 
 
+class SearchLexeme(models.Model):
+    """A common lexeme of the published articles and its bit in ``knowledge_article.search_mask``
+    (PostgreSQL; see ``knowledge.lexemes``). Bits are only ever added, never moved or freed."""
+
+    lexeme = models.CharField(max_length=255, unique=True)
+    bit = models.PositiveSmallIntegerField(unique=True)
+    # Share of the published articles holding the lexeme, at the last nightly rebuild.
+    share = models.FloatField()
+
+    class Meta:
+        verbose_name = _("lexème courant")
+        verbose_name_plural = _("lexèmes courants")
+        constraints = [models.CheckConstraint(condition=Q(bit__lte=62), name="knowledge_searchlexeme_bit_range")]
+
+    def __str__(self) -> str:
+        return f"{self.lexeme} ({self.bit})"
+
+
 class ArticleVote(models.Model):
     """A "Cela m'a aidé" vote: one per user, or per session for anonymous visitors."""
 

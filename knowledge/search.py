@@ -29,7 +29,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from knowledge import text
+from knowledge import lexemes, text
 from knowledge.models import Article, ArticleCode, SearchWord
 
 CONFIG = "french_unaccent"
@@ -129,6 +129,7 @@ def search_with_count(
     prefer_category_ids: frozenset[int] = frozenset(),
     match_any: bool = False,
     candidates: int | None = None,
+    all_published: bool = False,
 ) -> tuple[QuerySet, int | None]:
     """Filter ``qs`` to the articles matching ``q``, best first, with how many match when known.
 
@@ -153,6 +154,13 @@ def search_with_count(
     check do not count again), and they are sent as one array parameter
     (``id = ANY(%s)``): a thousand ``IN`` placeholders cost ≈ 30 ms of Python
     per search to build, split and send, three times over.
+
+    ``all_published``: the caller vouches that ``qs`` is exactly the
+    published articles (the public search without filters), which lets
+    common words take the masked walk of ``knowledge.lexemes`` (same
+    candidates, far fewer rows read). Not with filters: the walk would test
+    every article of the base holding the words, and the plain query may
+    start from the filter's index instead.
     """
     count = None
     code_ids = list(ArticleCode.objects.filter(code__in=query_codes(q)).values_list("article_id", flat=True)[:1000])
@@ -174,7 +182,11 @@ def search_with_count(
                 output_field=FloatField(),
             )
         matches = qs.filter(Q(search_vector=query) | by_code)
-        if candidates:
+        if candidates and all_published and not code_ids and not match_any and lexemes.walk_eligible(q):
+            # Common words: the masked walk when it pays, decided in the same statement (knowledge.lexemes).
+            ids = lexemes.candidate_ids(qs, q, query, candidates)
+            matches, count = qs.filter(_pk_in_array(ids)), len(ids)
+        elif candidates:
             # Read once, as a list: as a sub-query ORed with the codes it defeated every index (3.4 s),
             # and the count and the page would each run it again.
             ids = list(matches.order_by("-published_at", "-pk").values_list("pk", flat=True)[:candidates])
@@ -388,11 +400,13 @@ $q$) WHERE length(word) BETWEEN 3 AND 100 AND word ~ '^[a-z][a-z0-9]*$';
 
 
 def rebuild_search_words() -> int:
-    """Recompute the word list from the published articles (periodic; drops words of archived ones)."""
+    """Recompute the word list from the published articles (periodic; drops words of archived ones),
+    and on PostgreSQL the common lexemes' shares and bits (``knowledge.lexemes``)."""
     with transaction.atomic():
         if is_postgres():
             with connection.cursor() as cursor:
                 cursor.execute(_PG_REBUILD)
+            lexemes.assign_lexeme_bits()
         else:
             counts: dict[str, int] = {}
             for row in Article.objects.published().values_list("title", "codes", "problem", "solution"):

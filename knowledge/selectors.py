@@ -99,16 +99,20 @@ def _count_up_to(qs: QuerySet, limit: int, known: int | None = None) -> int:
 def article_search(*, user, filters: ArticleFilters, page_number: int | str = 1) -> SearchOutcome:
     """The public search: filters, ranked full text, typo correction, 50 per page, highlights."""
     base = _filtered(user=user, filters=filters)
+    narrowed = filters.category or filters.domain or filters.software or filters.version or filters.code
+    all_published = (not roles.is_helpdesk_staff(user) or filters.status == "") and not narrowed
     q = filters.q.strip()
     corrected_from = ""
     count = None
     if q:
-        qs, count = search.search_with_count(base, q, candidates=count_cap() + 1)
+        qs, count = search.search_with_count(base, q, candidates=count_cap() + 1, all_published=all_published)
         found = _count_up_to(qs, search.FEW_RESULTS, count)
         if found < search.FEW_RESULTS:
             corrected = search.correct_query(q)
             if corrected != q:
-                alternative, other_count = search.search_with_count(base, corrected, candidates=count_cap() + 1)
+                alternative, other_count = search.search_with_count(
+                    base, corrected, candidates=count_cap() + 1, all_published=all_published
+                )
                 if _count_up_to(alternative, search.FEW_RESULTS, other_count) > found:
                     qs, count, corrected_from, q = alternative, other_count, q, corrected
     else:

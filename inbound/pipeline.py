@@ -44,6 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.cache import REDIS_UNAVAILABLE
+from helpdesk.rows import insert_one
 from inbound.models import InboundMessage, InboundOutcome, Quarantine, QuarantineReason, QuarantineStatus
 from tickets import permissions as perms
 from tickets import workflow as wf
@@ -168,7 +169,10 @@ def process(
                 sender_checked=sender_checked,
                 recent_filings=recent_filings,
             )
-            inbound.save()
+            if is_new:
+                insert_one(inbound)  # as inbound.save(), the statement written once (issue 22)
+            else:
+                inbound.save()
     except Quarantined as exc:
         _reset(inbound, is_new)
         return _quarantine(inbound, exc.reason, exc.detail, parsed)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, has_transition_perm
 
+from helpdesk.rows import insert_one
 from tickets import attachments as att
 from tickets import timers
 from tickets.exceptions import ActionForbidden, ActionRefused, StaleTicket
@@ -107,7 +108,7 @@ def record(
     message: Message | None = None,
     now: datetime.datetime,
 ) -> TicketEvent:
-    event = TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         actor=actor,
         action=action,
@@ -120,6 +121,7 @@ def record(
         message=message,
         created=now,
     )
+    insert_one(event)  # as TicketEvent.objects.create, the statement written once (issue 22)
     ticket_event_recorded.send(sender=Ticket, event=event)
     return event
 
@@ -171,10 +173,11 @@ def act(
             save(ticket, to_save, now)
             message = None
             if message_kind:
-                message = Message.objects.create(
+                message = Message(
                     ticket=ticket, kind=message_kind, author=actor, body=text, created=now,
                     sender_verified=sender_verified,
                 )  # fmt: skip
+                insert_one(message)
             attach(ticket, message, actor, files, stored)
             return record(
                 ticket, actor=actor, action=action, from_status=from_status, from_etat=from_etat, changes=changes,

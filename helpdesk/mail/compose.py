@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import translation
 
 from helpdesk.bulk import bulk_insert
+from helpdesk.rows import insert_one
 from helpdesk.mail.batch import render_many, render_one
 from helpdesk.mail.message_id import make_message_id
 from helpdesk.models import OutboundEmail
@@ -108,7 +109,11 @@ def queue_emails(mails: Sequence[Mapping[str, Any]]) -> list[OutboundEmail]:
         bodies = render_many(template, language, [prepared[i][1] for i in indexes])
         for index, (text, html) in zip(indexes, bodies, strict=True):
             prepared[index][0].body_text, prepared[index][0].body_html = text, html
-    rows = bulk_insert(OutboundEmail, [row for row, _context in prepared])
+    if len(prepared) == 1:  # an acknowledgement alone (inbound mail): no bulk statement to build
+        insert_one(prepared[0][0])
+        rows = [prepared[0][0]]
+    else:
+        rows = bulk_insert(OutboundEmail, [row for row, _context in prepared])
     for row in rows:
         _publish_after_commit(row.pk)
     return rows

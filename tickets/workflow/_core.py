@@ -58,13 +58,23 @@ def check_open(ticket: Ticket) -> None:
         raise ActionRefused(_("Cette demande est close : déposez une demande de suite."))
 
 
-def attach(ticket: Ticket, message: Message | None, actor: Any, files: Sequence[FileInput], stored: list[str]) -> None:
+def attach(
+    ticket: Ticket,
+    message: Message | None,
+    actor: Any,
+    files: Sequence[FileInput],
+    stored: list[str],
+    *,
+    new_ticket: bool = False,
+) -> None:
     """Store ``files`` on ``ticket`` (names of new storage files go to ``stored``
-    so that the caller can delete them if the transaction rolls back)."""
+    so that the caller can delete them if the transaction rolls back). A ``new_ticket``
+    (just filed) holds no file yet: its usage is not read."""
     if not files:
         return
     try:
-        att.check_limits([f.size for f in files], **att.attachment_usage(ticket))
+        usage = {} if new_ticket else att.attachment_usage(ticket)
+        att.check_limits([f.size for f in files], **usage)
     except ValidationError as exc:
         raise ActionRefused(exc.messages[0]) from exc
     for item in files:
@@ -76,14 +86,16 @@ def attach(ticket: Ticket, message: Message | None, actor: Any, files: Sequence[
         else:
             name = att.store(item)
             stored.append(name)
-        Attachment.objects.create(
-            ticket=ticket,
-            message=message,
-            file=name,
-            original_name=item.original_name,
-            content_type=item.content_type,
-            size=item.size,
-            uploaded_by=actor,
+        insert_one(
+            Attachment(
+                ticket=ticket,
+                message=message,
+                file=name,
+                original_name=item.original_name,
+                content_type=item.content_type,
+                size=item.size,
+                uploaded_by=actor,
+            )
         )
 
 

@@ -99,7 +99,7 @@ def ticket_file(
                 last_activity_at=now,
             )
             insert_one(ticket)  # as Ticket.objects.create, the statement written once (issue 22)
-            attach(ticket, None, actor, files, stored)
+            attach(ticket, None, actor, files, stored, new_ticket=True)
             changes = {"follow_up_of": follow_up_of.reference} if follow_up_of else None
             record(ticket, actor=actor, action=EventAction.FILE, from_status="", changes=changes, now=now)
     except BaseException:

@@ -86,8 +86,28 @@ def fetch_one(
     return first
 
 
-# (alias, vendor, model) → (INSERT … RETURNING pk, the fields written)
-_inserts: dict[tuple[Any, ...], tuple[str, list[models.Field]]] = {}
+# (alias, vendor, model) → (INSERT … RETURNING pk, [(field, attname, plain type, own pre_save)])
+_inserts: dict[tuple[Any, ...], tuple[str, list[tuple[Any, ...]]]] = {}
+
+
+def _plain_type(field: models.Field) -> type | None:
+    """The Python type whose values ``field`` passes to the database unchanged (its
+    ``get_db_prep_save`` returns a ``str`` as it is for a text column, an ``int`` for an integer
+    one…): such a value skips the field's preparation. None: always prepared."""
+    if isinstance(field, models.ForeignKey):
+        return _plain_type(field.target_field)
+    if isinstance(field, models.CharField | models.TextField) and not isinstance(field, models.JSONField):
+        return str
+    if isinstance(field, models.BooleanField):
+        return bool
+    if isinstance(field, models.IntegerField):  # (AutoField and the big and small ones among them)
+        return int
+    return None
+
+
+def _insert_plan(field: models.Field) -> tuple[Any, ...]:
+    own_pre_save = type(field).pre_save is not models.Field.pre_save or getattr(field, "auto_now", False)
+    return field, field.attname, _plain_type(field), own_pre_save or getattr(field, "auto_now_add", False)
 
 
 def insert_one(obj: models.Model, *, using: str = "default") -> None:
@@ -120,10 +140,13 @@ def insert_one(obj: models.Model, *, using: str = "default") -> None:
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - ours
             f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(meta.pk.column)}"
         )
-        prepared = _inserts[key] = (sql, fields)
-    sql, fields = prepared
+        prepared = _inserts[key] = (sql, [_insert_plan(f) for f in fields])
+    sql, plan = prepared
     obj._prepare_related_fields_for_save(operation_name="save")
-    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    values = []
+    for field, attname, plain, own_pre_save in plan:
+        value = field.pre_save(obj, True) if own_pre_save else getattr(obj, attname)
+        values.append(value if value is None or type(value) is plain else field.get_db_prep_save(value, connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         obj.pk = cursor.fetchone()[0]

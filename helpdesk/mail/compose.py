@@ -22,10 +22,10 @@ from django.db import transaction
 from django.utils import translation
 
 from helpdesk.bulk import bulk_insert
-from helpdesk.rows import insert_one
 from helpdesk.mail.batch import render_many, render_one
 from helpdesk.mail.message_id import make_message_id
 from helpdesk.models import OutboundEmail
+from helpdesk.rows import insert_one
 
 logger = logging.getLogger(__name__)
 

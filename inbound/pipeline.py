@@ -121,7 +121,7 @@ def _ingest(raw: bytes, *, source: str) -> IngestResult:
                 if classification.kind == MailKind.BOUNCE:
                     detail = f"{detail} — {record_bounce(classification)}"
                 inbound.outcome, inbound.reason = InboundOutcome.IGNORED, detail
-                inbound.save()
+                insert_one(inbound)  # as inbound.save() (a new row), the statement written once
         except IntegrityError:
             return _duplicate_or_raise(inbound, parsed)
         return _result(inbound, Outcome.IGNORED, parsed)
@@ -379,11 +379,15 @@ def _check_rate_limit(address: str, recent_filings: int | None = None) -> None:
 
 
 def _quarantine(inbound: InboundMessage, reason: str, detail: str, parsed: ParsedMessage | None = None) -> IngestResult:
+    is_new = inbound.pk is None
     with transaction.atomic():
         inbound.outcome, inbound.reason = InboundOutcome.QUARANTINED, detail
         try:
             with transaction.atomic():
-                inbound.save()
+                if is_new:
+                    insert_one(inbound)
+                else:
+                    inbound.save()
         except IntegrityError:
             return _duplicate_or_raise(inbound, parsed)
         except DataError:
@@ -392,10 +396,13 @@ def _quarantine(inbound: InboundMessage, reason: str, detail: str, parsed: Parse
             inbound.subject = inbound.full_text = ""
             inbound.problems, inbound.recipients = ["decoded fields not storable"], []
             inbound.save()
-        Quarantine.objects.update_or_create(
-            inbound=inbound,
-            defaults={"reason": reason, "detail": detail, "status": QuarantineStatus.PENDING},
-        )
+        if is_new:  # a new row has no quarantine entry yet
+            insert_one(Quarantine(inbound=inbound, reason=reason, detail=detail, status=QuarantineStatus.PENDING))
+        else:
+            Quarantine.objects.update_or_create(
+                inbound=inbound,
+                defaults={"reason": reason, "detail": detail, "status": QuarantineStatus.PENDING},
+            )
     logger.warning("inbound %s: quarantined (%s): %s", inbound.source, reason, detail)
     return _result(inbound, Outcome.QUARANTINED, parsed, reason=f"{reason}: {detail}")
 

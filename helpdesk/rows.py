@@ -110,6 +110,73 @@ def _insert_plan(field: models.Field) -> tuple[Any, ...]:
     return field, field.attname, _plain_type(field), own_pre_save or getattr(field, "auto_now_add", False)
 
 
+def _saved_the_orm_way(model: type[models.Model], connection: Any) -> bool:
+    from django.db.models.signals import post_save, pre_save
+
+    return bool(
+        model._meta.parents
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+        or not connection.features.can_return_columns_from_insert
+    )
+
+
+def _insert_statement(connection: Any, model: type[models.Model], rows: int) -> tuple[str, list[tuple[Any, ...]]]:
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    row = f"({', '.join(['%s'] * len(fields))})"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - ours
+        f"VALUES {', '.join([row] * rows)} RETURNING {quote(meta.pk.column)}"
+    )
+    return sql, [_insert_plan(f) for f in fields]
+
+
+def _values(obj: models.Model, plan: list[tuple[Any, ...]], connection: Any) -> list[Any]:
+    obj._prepare_related_fields_for_save(operation_name="save")
+    values = []
+    for field, attname, plain, own_pre_save in plan:
+        value = field.pre_save(obj, True) if own_pre_save else getattr(obj, attname)
+        values.append(value if value is None or type(value) is plain else field.get_db_prep_save(value, connection))
+    return values
+
+
+def _inserted(obj: models.Model, pk: Any, using: str) -> None:
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = using
+    note_state = getattr(obj, "_update_initial_state", None)  # django-fsm's ConcurrentTransitionMixin, as its save()
+    if note_state is not None:
+        note_state()
+
+
+def insert_few(objs: list[M], *, using: str = "default") -> list[M]:
+    """``bulk_create(objs)`` for a few new rows of one model (a filing's mails: the
+    acknowledgement and one per agent) in one ``INSERT … VALUES (…), (…) RETURNING``, the
+    statement written once per model and number of rows — ``bulk_create`` compiles every value
+    of every row (issue 22). Values as ``insert_one`` gives them; the ORM's way in the same cases."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    connection = connections[using]
+    orm_way = _saved_the_orm_way(model, connection) or not connection.features.can_return_rows_from_bulk_insert
+    if orm_way or any(o.pk is not None for o in objs):
+        return model._default_manager.using(using).bulk_create(objs)
+    key = (using, connection.vendor, model, len(objs))
+    prepared = _inserts.get(key)
+    if prepared is None:
+        prepared = _inserts[key] = _insert_statement(connection, model, len(objs))
+    sql, plan = prepared
+    values = [value for obj in objs for value in _values(obj, plan, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):  # RETURNING gives the rows in the VALUES order (PostgreSQL)
+        _inserted(obj, pk, using)
+    return objs
+
+
 def insert_one(obj: models.Model, *, using: str = "default") -> None:
     """``obj.save(force_insert=True)`` for a new row, the statement written once per model
     (Django compiles it for each row: for a twenty-column row that cost more than the
@@ -117,41 +184,18 @@ def insert_one(obj: models.Model, *, using: str = "default") -> None:
     (``pre_save``: ``auto_now``, files committed; ``get_db_prep_save``). A model with a parent
     model, or with receivers of ``pre_save``/``post_save``, is saved the ORM's way — none of
     the rows the inbound pipeline writes has either."""
-    from django.db.models.signals import post_save, pre_save
-
     model = type(obj)
-    meta = model._meta
     connection = connections[using]
-    if (
-        meta.parents
-        or obj.pk is not None
-        or pre_save.has_listeners(model)
-        or post_save.has_listeners(model)
-        or not connection.features.can_return_columns_from_insert
-    ):
+    if obj.pk is not None or _saved_the_orm_way(model, connection):
         obj.save(force_insert=True, using=using)
         return
     key = (using, connection.vendor, model)
     prepared = _inserts.get(key)
     if prepared is None:
-        quote = connection.ops.quote_name
-        fields = [f for f in meta.concrete_fields if not f.primary_key]
-        sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - ours
-            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(meta.pk.column)}"
-        )
-        prepared = _inserts[key] = (sql, [_insert_plan(f) for f in fields])
+        prepared = _inserts[key] = _insert_statement(connection, model, 1)
     sql, plan = prepared
-    obj._prepare_related_fields_for_save(operation_name="save")
-    values = []
-    for field, attname, plain, own_pre_save in plan:
-        value = field.pre_save(obj, True) if own_pre_save else getattr(obj, attname)
-        values.append(value if value is None or type(value) is plain else field.get_db_prep_save(value, connection))
+    values = _values(obj, plan, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        obj.pk = cursor.fetchone()[0]
-    obj._state.adding = False
-    obj._state.db = using
-    note_state = getattr(obj, "_update_initial_state", None)  # django-fsm's ConcurrentTransitionMixin, as its save()
-    if note_state is not None:
-        note_state()
+        pk = cursor.fetchone()[0]
+    _inserted(obj, pk, using)

@@ -21,11 +21,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from helpdesk.bulk import bulk_insert
+from helpdesk.bulk import MIN_ROWS, bulk_insert
 from helpdesk.mail.batch import render_many, render_one
 from helpdesk.mail.message_id import make_message_id
 from helpdesk.models import OutboundEmail
-from helpdesk.rows import insert_one
+from helpdesk.rows import insert_few
 
 logger = logging.getLogger(__name__)
 
@@ -109,11 +109,10 @@ def queue_emails(mails: Sequence[Mapping[str, Any]]) -> list[OutboundEmail]:
         bodies = render_many(template, language, [prepared[i][1] for i in indexes])
         for index, (text, html) in zip(indexes, bodies, strict=True):
             prepared[index][0].body_text, prepared[index][0].body_html = text, html
-    if len(prepared) == 1:  # an acknowledgement alone (inbound mail): no bulk statement to build
-        insert_one(prepared[0][0])
-        rows = [prepared[0][0]]
-    else:
-        rows = bulk_insert(OutboundEmail, [row for row, _context in prepared])
+    unsaved = [row for row, _context in prepared]
+    # A filing's few mails (the acknowledgement, one per agent): one INSERT written once, not
+    # bulk_create's statement built value by value (issue 22); a sweep's thousands: COPY.
+    rows = insert_few(unsaved) if len(unsaved) < MIN_ROWS else bulk_insert(OutboundEmail, unsaved)
     for row in rows:
         _publish_after_commit(row.pk)
     return rows

@@ -91,3 +91,36 @@ def test_rows_written_by_insert_one_have_no_save_receivers(db):
     models = [User, EmailAddress, Ticket, TicketEvent, Message, Attachment, InboundMessage, OutboundEmail]
     listened = [m.__name__ for m in models if pre_save.has_listeners(m) or post_save.has_listeners(m)]
     assert listened == []
+
+
+def test_insert_few_stores_what_bulk_create_stores(db):
+    from helpdesk.models import OutboundEmail
+    from helpdesk.rows import insert_few
+
+    def mails(prefix: str) -> list[OutboundEmail]:
+        return [
+            OutboundEmail(
+                to=[f"{prefix}{i}@example.org"], subject=f"Sujet « {i} »", body_text="a\nb", headers={"X-A": str(i)},
+                message_id=f"<{prefix}{i}@x>", ticket_reference=i or None, kind="queue_new", language="fr",
+            )
+            for i in range(3)
+        ]  # fmt: skip
+
+    created = OutboundEmail.objects.bulk_create(mails("b"))
+    inserted = insert_few(mails("i"))
+    assert [m._state.adding for m in inserted] == [False, False, False]
+
+    def stored(rows):
+        found = {r["id"]: r for r in OutboundEmail.objects.filter(pk__in=[m.pk for m in rows]).values()}
+        return [
+            {k: v for k, v in found[m.pk].items() if k not in {"id", "created_at", "next_attempt_at"}}
+            | {"to": None, "message_id": None}
+            for m in rows
+        ]
+
+    assert stored(inserted) == stored(created)
+    assert [OutboundEmail.objects.get(pk=m.pk).to for m in inserted] == [
+        ["i0@example.org"],
+        ["i1@example.org"],
+        ["i2@example.org"],
+    ]

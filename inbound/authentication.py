@@ -80,13 +80,13 @@ def trusted_results(parsed: ParsedMessage) -> list[Result]:
         return []
     results: list[Result] = []
     started = False
-    for name, value in parsed.headers:
+    for index, (name, _raw) in enumerate(parsed.raw_headers):  # only the values read are decoded
         is_ar = name.lower() == HEADER
         if not started and not is_ar:
             continue
         if not is_ar:
             break  # the block ended
-        authserv_id, found = parse_authentication_results(value)
+        authserv_id, found = parse_authentication_results(parsed.header_at(index))
         if authserv_id != trusted_id:
             break
         started = True

@@ -77,18 +77,36 @@ class ParsedMessage:
     report_type: str | None = None  # multipart/report; report-type=…
     delivery_status: str | None = None  # text of a message/delivery-status part
     enclosed_headers: list[tuple[str, str]] = field(default_factory=list, repr=False)  # of a returned message
-    headers: list[tuple[str, str]] = field(default_factory=list, repr=False)  # decoded, in order
+    # (name, raw value) in order; ``headers`` decodes them. A message from the wild carries
+    # dozens (Received, DKIM-Signature…) of which a few are read: each value is decoded when
+    # first read, not all of them for every message (issue 22).
+    raw_headers: list[tuple[str, str]] = field(default_factory=list, repr=False)
     content_hash: str = ""
     problems: list[str] = field(default_factory=list)
+    _decoded: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def header_at(self, index: int) -> str:
+        """The decoded value of the ``index``-th header (of ``raw_headers``)."""
+        value = self._decoded.get(index)
+        if value is None:
+            value = self._decoded[index] = decode_header_value(self.raw_headers[index][1])
+        return value
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        """(name, decoded value) of every header, in order."""
+        return [(key, self.header_at(index)) for index, (key, _raw) in enumerate(self.raw_headers)]
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), decoded."""
         lowered = name.lower()
-        return next((value for key, value in self.headers if key.lower() == lowered), None)
+        found = (index for index, (key, _raw) in enumerate(self.raw_headers) if key.lower() == lowered)
+        index = next(found, None)
+        return None if index is None else self.header_at(index)
 
     def header_values(self, name: str) -> list[str]:
         lowered = name.lower()
-        return [value for key, value in self.headers if key.lower() == lowered]
+        return [self.header_at(i) for i, (key, _raw) in enumerate(self.raw_headers) if key.lower() == lowered]
 
     @property
     def dedup_key(self) -> str:
@@ -352,7 +370,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
         return parsed
 
     raw_headers = list(message.raw_items())
-    parsed.headers = [(str(k), decode_header_value(v)) for k, v in raw_headers]
+    parsed.raw_headers = [(str(k), v) for k, v in raw_headers]
     if not raw_headers:
         problems.append("no headers")
     for defect in message.defects:

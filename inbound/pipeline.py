@@ -44,6 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.cache import REDIS_UNAVAILABLE
+from helpdesk.rows import insert_one
 from inbound.models import InboundMessage, InboundOutcome, Quarantine, QuarantineReason, QuarantineStatus
 from tickets import permissions as perms
 from tickets import workflow as wf
@@ -120,7 +121,7 @@ def _ingest(raw: bytes, *, source: str) -> IngestResult:
                 if classification.kind == MailKind.BOUNCE:
                     detail = f"{detail} — {record_bounce(classification)}"
                 inbound.outcome, inbound.reason = InboundOutcome.IGNORED, detail
-                inbound.save()
+                insert_one(inbound)  # as inbound.save() (a new row), the statement written once
         except IntegrityError:
             return _duplicate_or_raise(inbound, parsed)
         return _result(inbound, Outcome.IGNORED, parsed)
@@ -168,7 +169,10 @@ def process(
                 sender_checked=sender_checked,
                 recent_filings=recent_filings,
             )
-            inbound.save()
+            if is_new:
+                insert_one(inbound)  # as inbound.save(), the statement written once (issue 22)
+            else:
+                inbound.save()
     except Quarantined as exc:
         _reset(inbound, is_new)
         return _quarantine(inbound, exc.reason, exc.detail, parsed)
@@ -375,11 +379,15 @@ def _check_rate_limit(address: str, recent_filings: int | None = None) -> None:
 
 
 def _quarantine(inbound: InboundMessage, reason: str, detail: str, parsed: ParsedMessage | None = None) -> IngestResult:
+    is_new = inbound.pk is None
     with transaction.atomic():
         inbound.outcome, inbound.reason = InboundOutcome.QUARANTINED, detail
         try:
             with transaction.atomic():
-                inbound.save()
+                if is_new:
+                    insert_one(inbound)
+                else:
+                    inbound.save()
         except IntegrityError:
             return _duplicate_or_raise(inbound, parsed)
         except DataError:
@@ -388,10 +396,13 @@ def _quarantine(inbound: InboundMessage, reason: str, detail: str, parsed: Parse
             inbound.subject = inbound.full_text = ""
             inbound.problems, inbound.recipients = ["decoded fields not storable"], []
             inbound.save()
-        Quarantine.objects.update_or_create(
-            inbound=inbound,
-            defaults={"reason": reason, "detail": detail, "status": QuarantineStatus.PENDING},
-        )
+        if is_new:  # a new row has no quarantine entry yet
+            insert_one(Quarantine(inbound=inbound, reason=reason, detail=detail, status=QuarantineStatus.PENDING))
+        else:
+            Quarantine.objects.update_or_create(
+                inbound=inbound,
+                defaults={"reason": reason, "detail": detail, "status": QuarantineStatus.PENDING},
+            )
     logger.warning("inbound %s: quarantined (%s): %s", inbound.source, reason, detail)
     return _result(inbound, Outcome.QUARANTINED, parsed, reason=f"{reason}: {detail}")
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from accounts.email_only import user_for_email
 from catalogue.models import Category, InboundAddress
 from catalogue.selectors import catalogue_read_once
+from helpdesk.mail.compose import publishing_in_chunks
 from tickets.notifications.compose import notification_run
 
 from .parse import ParsedMessage
@@ -36,10 +37,12 @@ def ingest_run() -> Iterator[None]:
     import): the inbound addresses, the catalogue and what the notifications
     read alike (``tickets.notifications.compose.notification_run``) are read
     once for the run, not once per message. A run is short (one poll): an address or a
-    category changed meanwhile counts from the next run."""
+    category changed meanwhile counts from the next run. The mails the messages queue are
+    handed to the workers by chunks (``helpdesk.mail.compose.publishing_in_chunks``: at most a
+    second late), not one broker message per message."""
     token = _run_addresses.set({})
     try:
-        with catalogue_read_once(), notification_run():
+        with catalogue_read_once(), notification_run(), publishing_in_chunks():
             yield
     finally:
         _run_addresses.reset(token)

@@ -12,17 +12,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from helpdesk.bulk import bulk_insert
+from helpdesk.bulk import MIN_ROWS, bulk_insert
 from helpdesk.mail.batch import render_many, render_one
 from helpdesk.mail.message_id import make_message_id
 from helpdesk.models import OutboundEmail
+from helpdesk.rows import insert_few
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +109,10 @@ def queue_emails(mails: Sequence[Mapping[str, Any]]) -> list[OutboundEmail]:
         bodies = render_many(template, language, [prepared[i][1] for i in indexes])
         for index, (text, html) in zip(indexes, bodies, strict=True):
             prepared[index][0].body_text, prepared[index][0].body_html = text, html
-    rows = bulk_insert(OutboundEmail, [row for row, _context in prepared])
+    unsaved = [row for row, _context in prepared]
+    # A filing's few mails (the acknowledgement, one per agent): one INSERT written once, not
+    # bulk_create's statement built value by value (issue 22); a sweep's thousands: COPY.
+    rows = insert_few(unsaved) if len(unsaved) < MIN_ROWS else bulk_insert(OutboundEmail, unsaved)
     for row in rows:
         _publish_after_commit(row.pk)
     return rows
@@ -177,7 +183,51 @@ class _PublishBatch:
         self.ids: list[int] = []
 
     def flush(self) -> None:
-        publish_send_many(self.ids)
+        run = _publish_run.get()
+        if run is None:
+            publish_send_many(self.ids)
+        else:
+            run.add(self.ids)
+
+
+class _PublishRun:
+    """Rows committed by the successive transactions of a run (``publishing_in_chunks``)."""
+
+    def __init__(self, max_delay: float) -> None:
+        self.ids: list[int] = []
+        self.max_delay = max_delay
+        self.since = 0.0  # monotonic time of the oldest row waiting
+
+    def add(self, ids: list[int]) -> None:
+        if not self.ids:
+            self.since = time.monotonic()
+        self.ids.extend(ids)
+        if len(self.ids) >= PUBLISH_CHUNK or time.monotonic() - self.since >= self.max_delay:
+            self.publish()
+
+    def publish(self) -> None:
+        ids, self.ids = self.ids, []
+        publish_send_many(ids)
+
+
+_publish_run: ContextVar[_PublishRun | None] = ContextVar("outbox_publish_run", default=None)
+
+
+@contextmanager
+def publishing_in_chunks(*, max_delay: float = 1.0) -> Iterator[None]:
+    """Within the block (a run of the inbound pipeline: many short transactions in a row), the
+    rows each transaction commits are published together, by chunks of ``PUBLISH_CHUNK`` — at
+    the latest on the first commit ``max_delay`` seconds after the oldest waiting row, and when
+    the block ends: one broker message for dozens of mails instead of one per transaction (a
+    publish costs more CPU than the mail's row, issue 22). Only committed rows are published,
+    as without the block; the sweeper still sends whatever a lost publish leaves behind."""
+    run = _PublishRun(max_delay)
+    token = _publish_run.set(run)
+    try:
+        yield
+    finally:
+        _publish_run.reset(token)
+        run.publish()
 
 
 def _publish_after_commit(pk: int) -> None:

@@ -133,16 +133,16 @@ def read_in_run(key: Any) -> Any:
 def reply_address(ticket: Any) -> InboundAddress | None:
     """The inbound address a reply about ``ticket`` should go to: one of its
     category's, else one of its handling service's other categories'."""
-    # One query: the category's own addresses sort first.
-    own_first = Case(When(category_id=ticket.category_id, then=Value(0)), default=Value(1))
-    return read_once_per_run(
-        ("reply_address", ticket.category_id, ticket.service_id),
-        lambda: (
-            InboundAddress.objects.filter(Q(category_id=ticket.category_id) | Q(category__service_id=ticket.service_id))
-            .order_by(own_first, "pk")
-            .first()
-        ),
-    )
+
+    def read() -> InboundAddress | None:  # built only when read: within a run, once (issue 22)
+        # One query: the category's own addresses sort first.
+        own_first = Case(When(category_id=ticket.category_id, then=Value(0)), default=Value(1))
+        addresses = InboundAddress.objects.filter(
+            Q(category_id=ticket.category_id) | Q(category__service_id=ticket.service_id)
+        )
+        return addresses.order_by(own_first, "pk").first()
+
+    return read_once_per_run(("reply_address", ticket.category_id, ticket.service_id), read)
 
 
 def _sender_name() -> str:

@@ -65,8 +65,11 @@ def _silent(event: TicketEvent, ticket: Ticket) -> list[TicketMail]:
 
 
 def _service_staff(service_id: int) -> list[User]:
-    staff = User.objects.filter(service_memberships__service_id=service_id, is_active=True).distinct().order_by("pk")
-    return list(read_once_per_run(("service_staff", service_id), lambda: list(staff)))
+    def read() -> list[User]:  # the queryset built only when read: within a run, once (issue 22)
+        staff = User.objects.filter(service_memberships__service_id=service_id, is_active=True)
+        return list(staff.distinct().order_by("pk"))
+
+    return list(read_once_per_run(("service_staff", service_id), read))
 
 
 def _handlers(ticket: Ticket) -> list[User]:

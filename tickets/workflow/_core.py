@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, has_transition_perm
 
+from helpdesk.rows import insert_one
 from tickets import attachments as att
 from tickets import timers
 from tickets.exceptions import ActionForbidden, ActionRefused, StaleTicket
@@ -57,13 +58,23 @@ def check_open(ticket: Ticket) -> None:
         raise ActionRefused(_("Cette demande est close : déposez une demande de suite."))
 
 
-def attach(ticket: Ticket, message: Message | None, actor: Any, files: Sequence[FileInput], stored: list[str]) -> None:
+def attach(
+    ticket: Ticket,
+    message: Message | None,
+    actor: Any,
+    files: Sequence[FileInput],
+    stored: list[str],
+    *,
+    new_ticket: bool = False,
+) -> None:
     """Store ``files`` on ``ticket`` (names of new storage files go to ``stored``
-    so that the caller can delete them if the transaction rolls back)."""
+    so that the caller can delete them if the transaction rolls back). A ``new_ticket``
+    (just filed) holds no file yet: its usage is not read."""
     if not files:
         return
     try:
-        att.check_limits([f.size for f in files], **att.attachment_usage(ticket))
+        usage = {} if new_ticket else att.attachment_usage(ticket)
+        att.check_limits([f.size for f in files], **usage)
     except ValidationError as exc:
         raise ActionRefused(exc.messages[0]) from exc
     for item in files:
@@ -75,14 +86,16 @@ def attach(ticket: Ticket, message: Message | None, actor: Any, files: Sequence[
         else:
             name = att.store(item)
             stored.append(name)
-        Attachment.objects.create(
-            ticket=ticket,
-            message=message,
-            file=name,
-            original_name=item.original_name,
-            content_type=item.content_type,
-            size=item.size,
-            uploaded_by=actor,
+        insert_one(
+            Attachment(
+                ticket=ticket,
+                message=message,
+                file=name,
+                original_name=item.original_name,
+                content_type=item.content_type,
+                size=item.size,
+                uploaded_by=actor,
+            )
         )
 
 
@@ -107,7 +120,7 @@ def record(
     message: Message | None = None,
     now: datetime.datetime,
 ) -> TicketEvent:
-    event = TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         actor=actor,
         action=action,
@@ -120,6 +133,7 @@ def record(
         message=message,
         created=now,
     )
+    insert_one(event)  # as TicketEvent.objects.create, the statement written once (issue 22)
     ticket_event_recorded.send(sender=Ticket, event=event)
     return event
 
@@ -171,10 +185,11 @@ def act(
             save(ticket, to_save, now)
             message = None
             if message_kind:
-                message = Message.objects.create(
+                message = Message(
                     ticket=ticket, kind=message_kind, author=actor, body=text, created=now,
                     sender_verified=sender_verified,
                 )  # fmt: skip
+                insert_one(message)
             attach(ticket, message, actor, files, stored)
             return record(
                 ticket, actor=actor, action=action, from_status=from_status, from_etat=from_etat, changes=changes,

@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Category, Lifecycle
-from catalogue.selectors import visible_categories
+from catalogue.selectors import CatalogueTree, visible_categories
+from helpdesk.rows import insert_one
 from tickets import permissions as perms
 from tickets.exceptions import ActionForbidden, ActionRefused
 from tickets.models import Channel, EventAction, Ticket, TicketCounter
+from tickets.notifications.compose import read_once_per_run
 from tickets.priority import compute_priority
 from tickets.status import CLOSED_STATES, Origin
 from tickets.workflow._core import FileInput, attach, record, required
@@ -51,7 +53,7 @@ def ticket_file(
     actor = requester if actor is None else actor
     if not category.accepts_tickets:
         raise ActionRefused(_("Cette catégorie ne reçoit pas de demandes."))
-    if visible_categories(user=requester).get(category.slug) is None:  # the catalogue's audience rule
+    if _catalogue_of(requester).get(category.slug) is None:  # the catalogue's audience rule
         raise ActionForbidden(_("Cette catégorie n'est pas proposée à votre profil ou à votre établissement."))
     title = required(title, _("Le titre est obligatoire."))
     description = required(description, _("La description est obligatoire."))
@@ -68,7 +70,7 @@ def ticket_file(
     try:
         with transaction.atomic():
             now = timezone.now()
-            ticket = Ticket.objects.create(
+            ticket = Ticket(
                 origin=origin,
                 reference=TicketCounter.next_reference(),
                 title=title[:200],
@@ -96,7 +98,8 @@ def ticket_file(
                 created=now,
                 last_activity_at=now,
             )
-            attach(ticket, None, actor, files, stored)
+            insert_one(ticket)  # as Ticket.objects.create, the statement written once (issue 22)
+            attach(ticket, None, actor, files, stored, new_ticket=True)
             changes = {"follow_up_of": follow_up_of.reference} if follow_up_of else None
             record(ticket, actor=actor, action=EventAction.FILE, from_status="", changes=changes, now=now)
     except BaseException:
@@ -104,6 +107,20 @@ def ticket_file(
             default_storage.delete(name)
         raise
     return ticket
+
+
+def _catalogue_of(requester: Any) -> CatalogueTree:
+    """``visible_categories(user=requester)``. The catalogue a person sees depends only on their
+    profile, their institutions and whether they administer: every account inbound mail has just
+    created (``accounts.email_only``: no membership, no staff flag) sees the same one, worked out
+    once per run of the pipeline (``notification_run``) — not once per new sender, with a read of
+    memberships each has none of (issue 22)."""
+    if getattr(requester, "is_new_email_only", False) and not requester.is_staff:
+        return read_once_per_run(
+            ("catalogue_of_new_email_only_account", requester.profile),
+            lambda: visible_categories(user=requester),
+        )
+    return visible_categories(user=requester)
 
 
 def ticket_file_follow_up(

@@ -4,7 +4,7 @@ values it depends on, in each language and time zone.
 For the parts of the agent's pages that are a function of a few values — the status legend (status, état,
 origin, lifecycle), the "Autres actions" menu (the ticket and the actions offered), the composer's tabs
 (the modes offered and the one chosen), the workspace's subnav (its section, the user's roles and
-shortcuts setting, the search typed), the keyboard shortcuts' help, and the ticket's facts, description
+shortcuts setting), the keyboard shortcuts' help, and the ticket's facts, description
 and details (the ticket's id, ``version`` and ``updated``, which every change moves, and the version of
 the catalogue rows they name) — and that cost a good part of the page's rendering with their
 translations and URLs (issue 22). Whatever the piece shows must follow from the values named: nothing of
